@@ -1,0 +1,38 @@
+# pizzastream: the two commands a new user needs are `make demo` and `make test`.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+CMAKE_GEN  := -G Ninja
+JOBS       ?= $(shell nproc)
+
+.PHONY: all bootstrap build build-asan demo test test-unit test-asan bench stack format clean
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
+	@cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: bootstrap
+	@cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DPIZZASTREAM_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests
+
+## demo: set up, build and run the pipeline on the embedded default (Ctrl-C stops it cleanly).
+demo: build
+	@$(BUILD)/pizzastream demo --data-dir pizzastream-data
+
+## test: set up, build and pass every test (unit tests also under ASan+UBSan).
+test: build build-asan
+	@cd $(ASAN_BUILD) && ctest --output-on-failure -L unit
+	@cd $(BUILD) && ctest --output-on-failure -j 2
+
+bench: build
+	@$(BUILD)/bench/pipeline_bench
+
+format:
+	@clang-format -i $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,60 @@
+// The lake: one root (`file:///.../lakehouse` or `s3://bucket/lakehouse`) holding
+// bronze/, silver/ and gold/, each table a Delta table written with Parquet through Arrow.
+#pragma once
+
+#include <arrow/filesystem/filesystem.h>
+#include <arrow/record_batch.h>
+#include <arrow/table.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "lake/delta_log.h"
+
+namespace pizzastream::lake {
+
+// Table names, as paths under the lake root.
+namespace tables {
+inline constexpr const char* kBronzeOrderLines = "bronze/order_lines";
+inline constexpr const char* kBronzeQuarantine = "bronze/quarantine";
+inline constexpr const char* kSilverCleaned = "silver/silver_cleaned";
+inline constexpr const char* kSilverOrderItems = "silver/silver_order_items";
+inline constexpr const char* kSilverPizzaCatalog = "silver/silver_pizza_catalog";
+inline constexpr const char* kSilverTimestamp = "silver/silver_timestamp";
+inline constexpr const char* kSilverQuarantine = "silver/quarantine";
+inline constexpr const char* kSilverDuplicates = "silver/duplicates";
+inline constexpr const char* kGoldDimDate = "gold/dim_date";
+inline constexpr const char* kGoldDimTime = "gold/dim_time";
+inline constexpr const char* kGoldDimPizza = "gold/dim_pizza";
+inline constexpr const char* kGoldFact = "gold/fact_order_item";
+}  // namespace tables
+
+class Lakehouse {
+ public:
+  // `root_uri`: a filesystem URI (file://, s3://) or a local path.
+  static Result<std::shared_ptr<Lakehouse>> Open(const std::string& root_uri);
+
+  const std::shared_ptr<arrow::fs::FileSystem>& fs() const { return fs_; }
+  const std::string& root() const { return root_; }
+  std::string TablePath(const std::string& table) const { return root_ + "/" + table; }
+
+  // A fresh log handle for `table` (each writer/reader keeps its own).
+  std::unique_ptr<DeltaLog> Log(const std::string& table) const;
+
+  // Writes `batches` (all of `schema`) as one Parquet file under the table; returns the add.
+  Result<AddFile> WriteParquet(const std::string& table, const std::shared_ptr<arrow::Schema>& schema,
+                               const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches) const;
+  // Reads one data file of `table`.
+  Result<std::shared_ptr<arrow::Table>> ReadParquet(const std::string& table,
+                                                    const AddFile& file) const;
+
+ private:
+  Lakehouse(std::shared_ptr<arrow::fs::FileSystem> fs, std::string root)
+      : fs_(std::move(fs)), root_(std::move(root)) {}
+  std::shared_ptr<arrow::fs::FileSystem> fs_;
+  std::string root_;
+};
+
+}  // namespace pizzastream::lake

@@ -1,0 +1,67 @@
+// The SQL warehouse at the end of the pipeline: schema `pizza_sales` holding the gold star
+// schema (dim_date, dim_time, dim_pizza, fact_order_item) with the names of the gold contract
+// (../shared/design/pipeline.md). Embedded default: a SQLite file (warehouse/sqlite_warehouse.h);
+// production: PostgreSQL (warehouse/postgres_warehouse.h). Not thread-safe: one per thread.
+#pragma once
+
+#include <arrow/record_batch.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/status.h"
+#include "warehouse/kpi.h"
+
+namespace pizzastream::warehouse {
+
+// The gold tables, in the order a load applies them (dimensions before facts).
+inline constexpr const char* kGoldTables[] = {"dim_date", "dim_time", "dim_pizza",
+                                              "fact_order_item"};
+
+// How far each gold table has been loaded: its Delta table version (-1: nothing yet).
+using LoadPositions = std::map<std::string, int64_t>;
+
+// New gold rows for one load, per table name, with the positions they bring the tables to.
+struct GoldChunk {
+  std::map<std::string, std::vector<std::shared_ptr<arrow::RecordBatch>>> batches;
+  LoadPositions positions;
+};
+
+// A value bound to a query parameter ($1, $2, ... in the SQL text).
+using SqlParam = std::variant<std::nullptr_t, int64_t, double, std::string>;
+
+// A small query result: column names and rows of values (NULL as std::nullptr_t).
+struct QueryResult {
+  std::vector<std::string> columns;
+  std::vector<std::vector<SqlParam>> rows;
+};
+
+class Warehouse {
+ public:
+  virtual ~Warehouse() = default;
+
+  // "sqlite" or "postgresql".
+  virtual std::string dialect() const = 0;
+  // Creates or upgrades schema pizza_sales (idempotent).
+  virtual Status Init() = 0;
+  // Positions recorded by the last successful load (-1 for tables never loaded).
+  virtual Result<LoadPositions> Positions() = 0;
+  // Applies `chunk` and records its positions in one transaction. Rows are upserted by
+  // primary key, so loading the same chunk twice, or two loaders racing, counts nothing twice.
+  virtual Status Load(const GoldChunk& chunk) = 0;
+  // The key figures, computed with SQL from fact_order_item and dim_pizza.
+  virtual Result<KpiFigures> Kpi() = 0;
+  // Runs a read-only query with parameters $1..$n; values never go into the SQL text.
+  virtual Result<QueryResult> Query(const std::string& sql, const std::vector<SqlParam>& params) = 0;
+};
+
+// Opens the warehouse named by `target`: a `postgresql://` URL, or a SQLite file path
+// (`sqlite://PATH` or a plain path). Does not create the schema: call Init().
+Result<std::unique_ptr<Warehouse>> OpenWarehouse(const std::string& target);
+
+}  // namespace pizzastream::warehouse
