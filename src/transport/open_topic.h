@@ -1,0 +1,25 @@
+// Chooses the transport: Apache Kafka when brokers are configured, else the embedded log.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "transport/topic.h"
+
+namespace pizzastream::transport {
+
+struct TransportConfig {
+  std::string topic = "pizza_sales";
+  std::string kafka_brokers;   // empty: embedded log
+  std::string log_dir;         // embedded log directory (<data-dir>/log)
+  int partitions = 1;          // used when the topic is created
+  std::string group = "pizzastream-bronze";  // consumer group of the bronze workers
+};
+
+// `producer_id` names the source (see TopicWriter); the same source must use the same id.
+Result<std::unique_ptr<TopicWriter>> OpenTopicWriter(const TransportConfig& config,
+                                                     const std::string& producer_id);
+Result<std::unique_ptr<TopicReader>> OpenTopicReader(const TransportConfig& config,
+                                                     StartOffsetFn start_offset);
+
+}  // namespace pizzastream::transport
