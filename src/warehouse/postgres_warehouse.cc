@@ -1,10 +1,151 @@
-// Placeholder until the PostgreSQL warehouse lands (issue 4).
 #include "warehouse/postgres_warehouse.h"
+
+#include <charconv>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "warehouse/postgres_connection.h"
+#include "warehouse/postgres_load.h"
+#include "warehouse/postgres_migrations.h"
+#include "warehouse/postgres_params.h"
 
 namespace pizzastream::warehouse {
 
-Result<std::unique_ptr<Warehouse>> OpenPostgresWarehouse(const std::string&) {
-  return Status::NotImplemented("the PostgreSQL warehouse is not built yet");
+namespace {
+
+// The key figures from fact_order_item alone (the views are checked against these).
+constexpr const char* kTotalsSql = R"sql(
+SELECT (coalesce(sum(total_price), 0) * 100)::bigint, count(DISTINCT order_id),
+       coalesce(sum(quantity), 0)::bigint, count(DISTINCT order_date), count(*)
+FROM pizza_sales.fact_order_item)sql";
+
+// Top pizza by revenue; ties go to the first name in ascending order.
+constexpr const char* kTopPizzaSql = R"sql(
+SELECT p.pizza_name
+FROM pizza_sales.fact_order_item f JOIN pizza_sales.dim_pizza p USING (pizza_sk)
+GROUP BY p.pizza_name
+ORDER BY sum(f.total_price) DESC, p.pizza_name ASC
+LIMIT 1)sql";
+
+// PostgreSQL type oids (pg_type.h) of the values Query returns as numbers.
+enum : pqxx::oid {
+  kBool = 16,
+  kInt8 = 20,
+  kInt2 = 21,
+  kInt4 = 23,
+  kFloat4 = 700,
+  kFloat8 = 701,
+  kNumeric = 1700
+};
+
+// A result value: integers as int64, floats and fractional numerics as double, NULL as
+// nullptr, anything else (dates, text) as its text.
+SqlParam ValueOf(const pqxx::field& field, pqxx::oid type) {
+  if (field.is_null()) return nullptr;
+  const std::string_view text(field.c_str(), field.size());
+  switch (type) {
+    case kBool:
+      return int64_t{text == "t"};
+    case kInt2:
+    case kInt4:
+    case kInt8:
+    case kFloat4:
+    case kFloat8:
+    case kNumeric: {
+      if (type != kFloat4 && type != kFloat8 && text.find_first_of(".eEnN") == text.npos) {
+        int64_t integer = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), integer);
+        if (ec == std::errc() && end == text.data() + text.size()) return integer;
+      }
+      double real = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), real);
+      if (ec == std::errc() && end == text.data() + text.size()) return real;
+      return std::string(text);  // NaN, Infinity
+    }
+    default:
+      return std::string(text);
+  }
+}
+
+class PostgresWarehouse final : public Warehouse {
+ public:
+  explicit PostgresWarehouse(std::unique_ptr<PostgresConnection> conn) : conn_(std::move(conn)) {}
+
+  std::string dialect() const override { return "postgresql"; }
+
+  Status Init() override {
+    return conn_->Run("init", [](pqxx::connection& c) { return ApplyPostgresMigrations(c); });
+  }
+
+  Result<LoadPositions> Positions() override {
+    LoadPositions positions;
+    ARROW_RETURN_NOT_OK(conn_->RunRepeatable("positions", [&](pqxx::connection& c) {
+      positions = ReadLoadPositions(c);
+      return Status::OK();
+    }));
+    return positions;
+  }
+
+  Status Load(const GoldChunk& chunk) override {
+    ARROW_RETURN_NOT_OK(CheckGoldChunk(chunk));
+    return conn_->Run("load", [&](pqxx::connection& c) { return LoadGoldChunk(c, chunk); });
+  }
+
+  Result<KpiFigures> Kpi() override {
+    KpiFigures k;
+    ARROW_RETURN_NOT_OK(conn_->RunRepeatable("kpi", [&](pqxx::connection& c) {
+      // One snapshot for both statements, so the figures agree with each other.
+      pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only>
+          tx(c, "pizzastream_kpi");
+      const pqxx::row totals = tx.exec1(kTotalsSql);
+      k.revenue_cents = totals[0].as<int64_t>();
+      k.orders = totals[1].as<int64_t>();
+      k.pizzas = totals[2].as<int64_t>();
+      k.order_days = totals[3].as<int64_t>();
+      k.fact_rows = totals[4].as<int64_t>();
+      const pqxx::result top = tx.exec(kTopPizzaSql);
+      k.top_pizza = top.empty() || top[0][0].is_null() ? "" : top[0][0].as<std::string>();
+      tx.commit();
+      return Status::OK();
+    }));
+    return k;
+  }
+
+  Result<QueryResult> Query(const std::string& sql, const std::vector<SqlParam>& params) override {
+    QueryResult out;
+    ARROW_RETURN_NOT_OK(conn_->RunRepeatable("query", [&](pqxx::connection& c) {
+      pqxx::read_transaction tx(c, "pizzastream_query");
+      const pqxx::result r = ExecWithParams(tx, sql, params);
+      out = QueryResult{};
+      for (pqxx::row::size_type col = 0; col < r.columns(); ++col) {
+        out.columns.emplace_back(r.column_name(col));
+      }
+      for (const pqxx::row& row : r) {
+        std::vector<SqlParam> cells;
+        cells.reserve(row.size());
+        for (pqxx::row::size_type col = 0; col < row.size(); ++col) {
+          cells.push_back(ValueOf(row[col], r.column_type(col)));
+        }
+        out.rows.push_back(std::move(cells));
+      }
+      tx.commit();
+      return Status::OK();
+    }));
+    return out;
+  }
+
+ private:
+  std::unique_ptr<PostgresConnection> conn_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Warehouse>> OpenPostgresWarehouse(const std::string& url) {
+  ARROW_ASSIGN_OR_RAISE(auto conn, PostgresConnection::Make(url));
+  // Connect now, so a wrong URL, password or a server that is down is reported at open.
+  ARROW_RETURN_NOT_OK(conn->Run("connect", [](pqxx::connection&) { return Status::OK(); }));
+  return std::unique_ptr<Warehouse>(new PostgresWarehouse(std::move(conn)));
 }
 
 }  // namespace pizzastream::warehouse

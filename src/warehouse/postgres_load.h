@@ -1,0 +1,35 @@
+// The PostgreSQL warehouse's exactly-once load of one gold chunk, in one transaction:
+//   1. pg_advisory_xact_lock: loaders take turns, so two racing loaders cannot deadlock on
+//      each other's keys and the position check below is race-free;
+//   2. tables whose chunk position is at or below the recorded one are skipped (already in);
+//   3. per table, COPY (pqxx::stream_to) the rows into a temporary staging table, then
+//      INSERT ... SELECT ... ON CONFLICT on the primary key into pizza_sales.<table>:
+//      - dimensions DO UPDATE (type-1: the lake's latest attributes win, e.g. a corrected price
+//        or name; unchanged rows are not rewritten), the last row of the chunk winning;
+//      - facts DO NOTHING: an order line is immutable, so a re-sent line changes nothing and
+//        a reload does not rewrite millions of rows;
+//   4. the sales aggregates (warehouse/aggregates.h) retracted before and applied after the
+//      upserts for every order the load touches (see TouchedOrdersSql);
+//   5. positions recorded as GREATEST(old, new); commit.
+// A failure anywhere (including the server going away) rolls everything back: the recorded
+// positions still say where to resume.
+#pragma once
+
+#include <pqxx/connection>
+
+#include "core/status.h"
+#include "warehouse/warehouse.h"
+
+namespace pizzastream::warehouse {
+
+// OK when every table of `chunk` is a gold table and its batches have the gold schema's
+// column names and types, in order.
+Status CheckGoldChunk(const GoldChunk& chunk);
+
+// Loads `chunk` (checked by CheckGoldChunk) as described above. Throws libpqxx exceptions.
+Status LoadGoldChunk(pqxx::connection& conn, const GoldChunk& chunk);
+
+// The recorded positions: every gold table, -1 when never loaded. Throws libpqxx exceptions.
+LoadPositions ReadLoadPositions(pqxx::connection& conn);
+
+}  // namespace pizzastream::warehouse

@@ -1,0 +1,36 @@
+// Query parameters ($1..$n) for libpqxx: each SqlParam as text (NULL as a null pointer) sent
+// beside the statement, never spliced into it; PostgreSQL infers the types from the statement.
+#pragma once
+
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "warehouse/aggregates.h"
+#include "warehouse/warehouse.h"
+
+namespace pizzastream::warehouse {
+
+class PostgresParams {
+ public:
+  explicit PostgresParams(const std::vector<SqlParam>& params);
+  PostgresParams(const PostgresParams&) = delete;
+  PostgresParams& operator=(const PostgresParams&) = delete;
+
+  // For transaction_base::exec_params(sql, params.values()).
+  auto values() const { return pqxx::prepare::make_dynamic_params(values_); }
+
+ private:
+  std::vector<std::string> texts_;
+  std::vector<const char*> values_;  // into texts_, or nullptr for NULL
+};
+
+// `params` executed with `sql` in `tx`. Throws libpqxx exceptions.
+pqxx::result ExecWithParams(pqxx::transaction_base& tx, const std::string& sql,
+                            const std::vector<SqlParam>& params);
+
+// An ExecSql (warehouse/aggregates.h) running statements in `tx`; it throws libpqxx exceptions
+// rather than returning them, as the caller's boundary turns them into a Status.
+ExecSql ExecOn(pqxx::transaction_base& tx);
+
+}  // namespace pizzastream::warehouse
