@@ -1,0 +1,707 @@
+#include "sources/generator.h"
+
+#include <arrow/array.h>
+#include <arrow/builder.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <span>
+#include <vector>
+
+namespace pizzastream::sources {
+namespace {
+
+using std::chrono::days;
+using std::chrono::sys_days;
+using std::chrono::year_month_day;
+
+constexpr int kColumns = static_cast<int>(kSourceColumns.size());
+enum Column {
+  kPizzaId,
+  kOrderId,
+  kNameId,
+  kQuantity,
+  kDate,
+  kTime,
+  kUnit,
+  kTotal,
+  kSize,
+  kCategory,
+  kIngredients,
+  kName,
+  kChannel
+};
+
+static_assert(std::string_view(kSourceColumns[kTotal]) == "total_price" &&
+              std::string_view(kSourceColumns[kChannel]) == "order_channel");
+
+constexpr std::array<std::string_view, 4> kChannelNames = {"in_store", "web", "phone", "app"};
+enum class DateStyle : uint8_t { kPosExport, kSlash, kDash, kDot, kIso };
+// Clean lines kept for re-sending as duplicates: the most recent ones.
+constexpr size_t kRecentLines = 4096;
+constexpr int kMaxLinesPerOrder = 21;
+
+// xoshiro256** seeded by splitmix64: small, fast and the same on every platform, unlike the
+// distributions of <random>.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) {
+    for (auto& word : s_) {
+      seed += 0x9e3779b97f4a7c15ULL;
+      uint64_t z = seed;
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+      word = z ^ (z >> 31);
+    }
+  }
+  uint64_t Next() {
+    const uint64_t result = std::rotl(s_[1] * 5, 7) * 9;
+    const uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = std::rotl(s_[3], 45);
+    return result;
+  }
+  // Uniform in [0, 1).
+  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
+  // Uniform in [0, n).
+  uint64_t Below(uint64_t n) {
+    return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
+  }
+
+ private:
+  std::array<uint64_t, 4> s_{};
+};
+
+// Draws an index with probability proportional to its weight.
+class WeightedChoice {
+ public:
+  WeightedChoice() = default;
+  explicit WeightedChoice(std::span<const double> weights) {
+    double sum = 0;
+    for (double w : weights) cumulative_.push_back(sum += w);
+  }
+  int Draw(Rng& rng) const {
+    const double x = rng.Uniform() * cumulative_.back();
+    auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), x);
+    // Rounding may land x on the total: take the last index of positive weight, never a
+    // zero-weight tail.
+    if (it == cumulative_.end()) it = std::lower_bound(cumulative_.begin(), it, x);
+    return static_cast<int>(it - cumulative_.begin());
+  }
+
+ private:
+  std::vector<double> cumulative_;
+};
+
+template <typename Counts>
+std::vector<double> ToWeights(const Counts& counts) {
+  return std::vector<double>(std::begin(counts), std::end(counts));
+}
+
+// One order line as drawn, before it is spelled out as text.
+struct Line {
+  int64_t pizza_id;
+  int64_t order_id;
+  int32_t day;  // days since 1970-01-01
+  int32_t second_of_day;
+  uint8_t item;  // index into MenuItems()
+  uint8_t quantity;
+  DateStyle style;
+  uint8_t channel;  // index into kChannelNames
+};
+
+enum class RecordClass : uint8_t { kClean, kDirty, kDuplicate };
+
+struct Record {
+  Line line{};
+  RecordClass record_class = RecordClass::kClean;
+  DirtyKind kind = DirtyKind::kBadOrderId;
+  uint32_t variant = 0;  // picks one spelling of the dirty kind
+};
+
+// Text writers into caller-owned stack buffers.
+std::string_view WriteInt(char* buf, int64_t value) {
+  auto end = std::to_chars(buf, buf + 24, value).ptr;
+  return {buf, static_cast<size_t>(end - buf)};
+}
+
+// value / 10^decimals with exactly `decimals` digits after the point, e.g. 1325 -> "13.25".
+std::string_view WriteFixed(char* buf, int64_t value, int decimals) {
+  char* p = buf;
+  if (value < 0) {
+    *p++ = '-';
+    value = -value;
+  }
+  int64_t scale = decimals == 3 ? 1000 : 100;
+  p = std::to_chars(p, p + 24, value / scale).ptr;
+  *p++ = '.';
+  int64_t frac = value % scale;
+  for (int64_t div = scale / 10; div > 0; div /= 10)
+    *p++ = static_cast<char>('0' + frac / div % 10);
+  return {buf, static_cast<size_t>(p - buf)};
+}
+
+char* Write2(char* p, unsigned v) {
+  *p++ = static_cast<char>('0' + v / 10);
+  *p++ = static_cast<char>('0' + v % 10);
+  return p;
+}
+
+char* WriteUnpadded(char* p, unsigned v) { return std::to_chars(p, p + 4, v).ptr; }
+
+std::string_view WriteDate(char* buf, const year_month_day& ymd, DateStyle style) {
+  const int y = static_cast<int>(ymd.year());
+  const unsigned m = static_cast<unsigned>(ymd.month());
+  const unsigned d = static_cast<unsigned>(ymd.day());
+  if (style == DateStyle::kPosExport) style = d <= 12 ? DateStyle::kSlash : DateStyle::kDash;
+  char* p = buf;
+  switch (style) {
+    case DateStyle::kSlash:
+    case DateStyle::kDot: {
+      const char sep = style == DateStyle::kSlash ? '/' : '.';
+      p = WriteUnpadded(p, d);
+      *p++ = sep;
+      p = WriteUnpadded(p, m);
+      *p++ = sep;
+      p = std::to_chars(p, p + 8, y).ptr;
+      break;
+    }
+    case DateStyle::kDash:
+      p = Write2(p, d);
+      *p++ = '-';
+      p = Write2(p, m);
+      *p++ = '-';
+      p = std::to_chars(p, p + 8, y).ptr;
+      break;
+    case DateStyle::kIso:
+    case DateStyle::kPosExport:
+      p = std::to_chars(p, p + 8, y).ptr;
+      *p++ = '-';
+      p = Write2(p, m);
+      *p++ = '-';
+      p = Write2(p, d);
+      break;
+  }
+  return {buf, static_cast<size_t>(p - buf)};
+}
+
+std::string_view WriteTime(char* buf, unsigned hour, unsigned minute, unsigned second) {
+  char* p = Write2(buf, hour);
+  *p++ = ':';
+  p = Write2(p, minute);
+  *p++ = ':';
+  p = Write2(p, second);
+  return {buf, static_cast<size_t>(p - buf)};
+}
+
+// A date that is not on the calendar, in the spelling `variant` picks.
+std::string_view WriteBadDate(char* buf, int year, uint32_t variant) {
+  char y[8];
+  auto year_text = std::string_view(y, std::to_chars(y, y + 8, year).ptr - y);
+  auto out = [&](std::string_view head, std::string_view tail) {
+    char* p = std::copy(head.begin(), head.end(), buf);
+    p = std::copy(tail.begin(), tail.end(), p);
+    return std::string_view(buf, static_cast<size_t>(p - buf));
+  };
+  switch (variant % 5) {
+    case 0:
+      return out("31/02/", year_text);
+    case 1:
+      return out("30-02-", year_text);
+    case 2:
+      return out(year_text, "-02-30");
+    case 3:
+      return out("31.04.", year_text);
+    default:
+      return "not a date";
+  }
+}
+
+bool NonNegativeFinite(double w) { return std::isfinite(w) && w >= 0; }
+
+Status CheckWeights(std::string_view what, std::initializer_list<double> weights) {
+  double sum = 0;
+  for (double w : weights) {
+    if (!NonNegativeFinite(w)) return Status::Invalid(what, " weights must be finite and >= 0");
+    sum += w;
+  }
+  if (!(sum > 0)) return Status::Invalid(what, " weights must not all be 0");
+  return Status::OK();
+}
+
+Status Validate(const GeneratorOptions& o) {
+  if (!o.start_date.ok() || o.start_date.year() < std::chrono::year{1970} ||
+      o.start_date.year() > std::chrono::year{9999}) {
+    return Status::Invalid("generator start date must be a real date in 1970..9999");
+  }
+  if (o.speed && !(std::isfinite(*o.speed) && *o.speed > 0)) {
+    return Status::Invalid("generator speed must be > 0");
+  }
+  if (o.limit && *o.limit < 0) return Status::Invalid("generator limit must be >= 0");
+  if (o.batch_size < 1) return Status::Invalid("generator batch size must be >= 1");
+  if (!(std::isfinite(o.orders_per_day) && o.orders_per_day > 0)) {
+    return Status::Invalid("generator orders per day must be > 0");
+  }
+  if (!NonNegativeFinite(o.dirty_rate) || !NonNegativeFinite(o.duplicate_rate) ||
+      o.dirty_rate + o.duplicate_rate > 1) {
+    return Status::Invalid("generator dirty and duplicate rates must be >= 0 and sum to <= 1");
+  }
+  const auto& c = o.channels;
+  ARROW_RETURN_NOT_OK(CheckWeights("channel", {c.in_store, c.web, c.phone, c.app}));
+  const auto& d = o.date_formats;
+  return CheckWeights("date format", {d.pos_export, d.slash, d.dash, d.dot, d.iso});
+}
+
+}  // namespace
+
+std::string_view DirtyKindName(DirtyKind kind) {
+  switch (kind) {
+    case DirtyKind::kBadLineId:
+      return "bad_line_id";
+    case DirtyKind::kBadOrderId:
+      return "bad_order_id";
+    case DirtyKind::kBlankPizzaNameId:
+      return "blank_pizza_name_id";
+    case DirtyKind::kBadQuantity:
+      return "bad_quantity";
+    case DirtyKind::kBadUnitPrice:
+      return "bad_unit_price";
+    case DirtyKind::kBadTotalPrice:
+      return "bad_total_price";
+    case DirtyKind::kBadDate:
+      return "bad_date";
+    case DirtyKind::kBadTime:
+      return "bad_time";
+    case DirtyKind::kUnknownSize:
+      return "unknown_size";
+    case DirtyKind::kUnknownChannel:
+      return "unknown_channel";
+    case DirtyKind::kTotalMismatch:
+      return "total_mismatch";
+  }
+  return "";
+}
+
+std::string_view GeneratorTotals::TopPizzaByRevenue() const {
+  auto top = std::max_element(revenue_cents_by_type.begin(), revenue_cents_by_type.end());
+  if (*top == 0) return "";
+  return PizzaTypes()[top - revenue_cents_by_type.begin()].name;
+}
+
+struct OrderGenerator::State {
+  explicit State(const GeneratorOptions& o) : options(o), rng(o.seed) {
+    std::vector<double> popularity;
+    for (const MenuItem& item : MenuItems()) popularity.push_back(item.lines_2015);
+    items = WeightedChoice(popularity);
+    const SalesProfile& profile = PizzaPlaceSalesProfile();
+    line_counts = WeightedChoice(ToWeights(profile.orders_by_line_count));
+    quantities = WeightedChoice(ToWeights(profile.lines_by_quantity));
+    const auto& c = o.channels;
+    channels = WeightedChoice(std::vector<double>{c.in_store, c.web, c.phone, c.app});
+    const auto& d = o.date_formats;
+    date_styles = WeightedChoice(std::vector<double>{d.pos_export, d.slash, d.dash, d.dot, d.iso});
+
+    // Orders per second in each hour of the week: the day's mean scaled by the weekday's share
+    // of the week and the hour's share of the day.
+    const auto& by_weekday = profile.orders_per_day_by_weekday_x100;
+    const double weekday_mean =
+        std::accumulate(by_weekday.begin(), by_weekday.end(), 0.0) / by_weekday.size();
+    const double hour_total =
+        std::accumulate(profile.orders_by_hour.begin(), profile.orders_by_hour.end(), 0.0);
+    for (int wd = 0; wd < 7; ++wd) {
+      for (int h = 0; h < 24; ++h) {
+        rate_per_second[wd * 24 + h] = o.orders_per_day * (by_weekday[wd] / weekday_mean) *
+                                       (profile.orders_by_hour[h] / hour_total) / 3600.0;
+      }
+    }
+    start_clock = static_cast<double>(sys_days(o.start_date).time_since_epoch().count()) * 86400;
+    last_day = sys_days(year_month_day(std::chrono::year{9999}, std::chrono::December,
+                                       std::chrono::day{31}))
+                   .time_since_epoch()
+                   .count();
+
+    for (int col = 0; col < kColumns; ++col) max_bytes[col] = 24;
+    for (const MenuItem& item : MenuItems()) {
+      max_bytes[kNameId] = std::max<int64_t>(max_bytes[kNameId], item.pizza_name_id.size());
+    }
+    for (const PizzaType& type : PizzaTypes()) {
+      max_bytes[kIngredients] = std::max<int64_t>(max_bytes[kIngredients], type.ingredients.size());
+      max_bytes[kName] = std::max<int64_t>(max_bytes[kName], type.name.size());
+    }
+    recent.reserve(kRecentLines);
+    Rewind();
+  }
+
+  // Back to sequence 0, as freshly made.
+  void Rewind() {
+    rng = Rng(options.seed);
+    clock = start_clock;
+    order_id = 0;
+    order_lines = next_line = 0;
+    next_pizza_id = 1;
+    recent.clear();
+    recent_next = 0;
+    totals = GeneratorTotals{};
+    last_counted_order = 0;
+    last_counted_day = std::numeric_limits<int32_t>::min();
+    next_sequence = 0;
+  }
+
+  // Advances the clock to the next order arrival: a Poisson process whose rate is constant
+  // within each hour of the week, so the waiting "work" E ~ Exp(1) is spent hour by hour.
+  void AdvanceClock() {
+    double work = -std::log1p(-rng.Uniform());
+    double t = clock;
+    for (;;) {
+      const double hour = std::floor(t / 3600.0);
+      const auto hour_index = static_cast<int64_t>(hour);
+      const int64_t day = hour_index / 24;
+      const int weekday = static_cast<int>((day % 7 + 10) % 7);  // 1970-01-01 was a Thursday
+      const double rate = rate_per_second[weekday * 24 + static_cast<int>(hour_index % 24)];
+      const double end = (hour + 1) * 3600.0;
+      if (rate > 0) {
+        const double dt = work / rate;
+        if (t + dt < end) {
+          clock = t + dt;
+          return;
+        }
+        work -= (end - t) * rate;
+      }
+      t = end;
+    }
+  }
+
+  Status NewOrder() {
+    AdvanceClock();
+    const auto whole = static_cast<int64_t>(std::floor(clock));
+    const int64_t day = whole / 86400;
+    if (day > last_day) {
+      return Status::Invalid(
+          "generator: the simulated clock passed the year 9999; raise the "
+          "orders per day or lower the record limit");
+    }
+    ++order_id;
+    order_day = static_cast<int32_t>(day);
+    order_second = static_cast<int32_t>(whole - day * 86400);
+    order_lines = std::min(line_counts.Draw(rng), kMaxLinesPerOrder);
+    for (int i = 0; i < order_lines; ++i) {
+      // One line per item, as in the real data: a second pizza of an item raises quantity.
+      int item;
+      do {
+        item = items.Draw(rng);
+      } while (std::find(order_items.begin(), order_items.begin() + i, item) !=
+               order_items.begin() + i);
+      order_items[i] = static_cast<uint8_t>(item);
+      order_quantities[i] = static_cast<uint8_t>(quantities.Draw(rng));
+    }
+    order_style = static_cast<DateStyle>(date_styles.Draw(rng));
+    order_channel = static_cast<uint8_t>(channels.Draw(rng));
+    next_line = 0;
+    return Status::OK();
+  }
+
+  Status NextLine(Line* line) {
+    if (next_line == order_lines) ARROW_RETURN_NOT_OK(NewOrder());
+    *line = Line{next_pizza_id++,
+                 order_id,
+                 order_day,
+                 order_second,
+                 order_items[next_line],
+                 order_quantities[next_line],
+                 order_style,
+                 order_channel};
+    ++next_line;
+    return Status::OK();
+  }
+
+  void CountClean(const Line& line) {
+    const MenuItem& item = MenuItems()[line.item];
+    const int64_t cents = item.unit_price_cents * line.quantity;
+    ++totals.clean_lines;
+    totals.revenue_cents += cents;
+    totals.revenue_cents_by_type[item.type] += cents;
+    totals.pizzas += line.quantity;
+    // Clean lines come in order_id and date order, so "new" means "differs from the last".
+    if (line.order_id != last_counted_order) {
+      ++totals.orders;
+      last_counted_order = line.order_id;
+    }
+    if (line.day != last_counted_day) {
+      ++totals.order_dates;
+      last_counted_day = line.day;
+    }
+    if (recent.size() < kRecentLines) {
+      recent.push_back(line);
+    } else {
+      recent[recent_next] = line;
+      recent_next = (recent_next + 1) % kRecentLines;
+    }
+  }
+
+  // Draws the next record and counts it. Every random draw happens here, none in Render, so
+  // skipping and generating walk the same stream.
+  Status Step(Record* record) {
+    const double u = rng.Uniform();
+    if (u < options.duplicate_rate && !recent.empty()) {
+      record->line = recent[rng.Below(recent.size())];
+      record->record_class = RecordClass::kDuplicate;
+      ++totals.duplicates;
+    } else {
+      ARROW_RETURN_NOT_OK(NextLine(&record->line));
+      if (u < options.duplicate_rate + options.dirty_rate) {
+        record->record_class = RecordClass::kDirty;
+        record->kind = static_cast<DirtyKind>(rng.Below(kDirtyKindCount));
+        record->variant = static_cast<uint32_t>(rng.Next() >> 32);
+        ++totals.dirty;
+        ++totals.dirty_by_kind[static_cast<int>(record->kind)];
+      } else {
+        record->record_class = RecordClass::kClean;
+        CountClean(record->line);
+      }
+    }
+    ++totals.records;
+    ++next_sequence;
+    return Status::OK();
+  }
+
+  void Render(const Record& record) {
+    const Line& line = record.line;
+    const MenuItem& item = MenuItems()[line.item];
+    const PizzaType& type = PizzaTypes()[item.type];
+    if (line.day != cached_day) {
+      cached_day = line.day;
+      cached_ymd = year_month_day(sys_days(days(line.day)));
+    }
+    char pizza_id[24], order_id_text[24], quantity[24], date[24], time[16], unit[32], total[32];
+    const unsigned hour = line.second_of_day / 3600;
+    const unsigned minute = line.second_of_day / 60 % 60;
+    const unsigned second = line.second_of_day % 60;
+    const int64_t total_cents = item.unit_price_cents * line.quantity;
+
+    std::array<std::string_view, kColumns> f = {WriteInt(pizza_id, line.pizza_id),
+                                                WriteInt(order_id_text, line.order_id),
+                                                item.pizza_name_id,
+                                                WriteInt(quantity, line.quantity),
+                                                WriteDate(date, cached_ymd, line.style),
+                                                WriteTime(time, hour, minute, second),
+                                                WriteFixed(unit, item.unit_price_cents, 2),
+                                                WriteFixed(total, total_cents, 2),
+                                                item.size,
+                                                CategoryName(type.category),
+                                                type.ingredients,
+                                                type.name,
+                                                kChannelNames[line.channel]};
+    std::array<bool, kColumns> null{};
+
+    if (record.record_class == RecordClass::kDirty) {
+      const uint32_t v = record.variant;
+      switch (record.kind) {
+        case DirtyKind::kBadOrderId:
+        case DirtyKind::kBadLineId: {
+          const int col = record.kind == DirtyKind::kBadOrderId ? kOrderId : kPizzaId;
+          const int64_t id = col == kOrderId ? line.order_id : line.pizza_id;
+          char* buf = col == kOrderId ? order_id_text : pizza_id;
+          switch (v % 4) {
+            case 0:
+              null[col] = true;
+              break;
+            case 1:
+              f[col] = "";
+              break;
+            case 2:
+              f[col] = "0";
+              break;
+            default:
+              f[col] = WriteInt(buf, -id);
+          }
+          break;
+        }
+        case DirtyKind::kBadQuantity:
+          switch (v % 4) {
+            case 0:  // zero pizzas at zero total: only the quantity is wrong
+              f[kQuantity] = "0";
+              f[kTotal] = "0.00";
+              break;
+            case 1:
+              f[kQuantity] = "abc";
+              break;
+            case 2:
+              f[kQuantity] = "";
+              break;
+            default:
+              null[kQuantity] = true;
+          }
+          break;
+        case DirtyKind::kBadUnitPrice:
+        case DirtyKind::kBadTotalPrice: {
+          // The other price stays clean; with one price unreadable the total is not checked.
+          const bool is_unit = record.kind == DirtyKind::kBadUnitPrice;
+          const int col = is_unit ? kUnit : kTotal;
+          const int64_t cents = is_unit ? item.unit_price_cents : total_cents;
+          char* buf = is_unit ? unit : total;
+          switch (v % 3) {
+            case 0:  // half a cent more: a third decimal
+              f[col] = WriteFixed(buf, cents * 10 + 5, 3);
+              break;
+            case 1:
+              f[col] = "n/a";
+              break;
+            default:
+              f[col] = WriteFixed(buf, -cents, 2);
+          }
+          break;
+        }
+        case DirtyKind::kBadDate:
+          f[kDate] = WriteBadDate(date, static_cast<int>(cached_ymd.year()), v);
+          break;
+        case DirtyKind::kBadTime:
+          switch (v % 3) {
+            case 0:
+              f[kTime] = WriteTime(time, 25, minute, second);
+              break;
+            case 1:
+              f[kTime] = WriteTime(time, hour, 75, second);
+              break;
+            default:
+              f[kTime] = "noon";
+          }
+          break;
+        case DirtyKind::kBlankPizzaNameId:
+          f[kNameId] = "";
+          break;
+        case DirtyKind::kUnknownSize: {
+          constexpr std::string_view kBadSizes[] = {"XXXL", "XS", "Q"};
+          f[kSize] = kBadSizes[v % 3];
+          break;
+        }
+        case DirtyKind::kUnknownChannel:
+          f[kChannel] = v % 2 == 0 ? "fax" : "kiosk";
+          break;
+        case DirtyKind::kTotalMismatch: {
+          const int64_t wrong[] = {total_cents + 100, total_cents - 1, total_cents * 10};
+          f[kTotal] = WriteFixed(total, wrong[v % 3], 2);
+          break;
+        }
+      }
+    }
+    for (int col = 0; col < kColumns; ++col) {
+      if (null[col]) {
+        builders[col].UnsafeAppendNull();
+      } else {
+        builders[col].UnsafeAppend(f[col]);
+      }
+    }
+  }
+
+  GeneratorOptions options;
+  Rng rng;
+  WeightedChoice items, line_counts, quantities, channels, date_styles;
+  std::array<double, 7 * 24> rate_per_second{};  // Monday 0h first
+  double start_clock = 0;                        // seconds since 1970-01-01
+  int64_t last_day = 0;
+
+  double clock = 0;  // arrival time of the current order
+  int64_t order_id = 0;
+  int32_t order_day = 0;
+  int32_t order_second = 0;
+  std::array<uint8_t, kMaxLinesPerOrder> order_items{};
+  std::array<uint8_t, kMaxLinesPerOrder> order_quantities{};
+  DateStyle order_style = DateStyle::kPosExport;
+  uint8_t order_channel = 0;
+  int order_lines = 0;
+  int next_line = 0;
+  int64_t next_pizza_id = 1;
+
+  std::vector<Line> recent;  // ring of the latest clean lines
+  size_t recent_next = 0;
+  GeneratorTotals totals;
+  int64_t last_counted_order = 0;
+  int32_t last_counted_day = 0;
+  int64_t next_sequence = 0;
+
+  std::array<arrow::StringBuilder, kColumns> builders;
+  std::array<int64_t, kColumns> max_bytes{};  // per record, bounds every spelling above
+  int32_t cached_day = std::numeric_limits<int32_t>::min();
+  year_month_day cached_ymd;
+};
+
+OrderGenerator::OrderGenerator(std::unique_ptr<State> state) : state_(std::move(state)) {}
+OrderGenerator::~OrderGenerator() = default;
+
+Result<std::unique_ptr<OrderGenerator>> OrderGenerator::Make(const GeneratorOptions& options) {
+  ARROW_RETURN_NOT_OK(Validate(options));
+  return std::unique_ptr<OrderGenerator>(new OrderGenerator(std::make_unique<State>(options)));
+}
+
+std::string OrderGenerator::id() const {
+  const GeneratorOptions& o = state_->options;
+  const auto& c = o.channels;
+  const auto& d = o.date_formats;
+  return fmt::format(
+      "gen:seed={};start={:04}-{:02}-{:02};orders_per_day={};channels={}/{}/{}/{};"
+      "dates={}/{}/{}/{}/{};dirty={};dup={}",
+      o.seed, static_cast<int>(o.start_date.year()), static_cast<unsigned>(o.start_date.month()),
+      static_cast<unsigned>(o.start_date.day()), o.orders_per_day, c.in_store, c.web, c.phone,
+      c.app, d.pos_export, d.slash, d.dash, d.dot, d.iso, o.dirty_rate, o.duplicate_rate);
+}
+
+Result<bool> OrderGenerator::Next(SourceBatch* out) {
+  State& s = *state_;
+  int64_t n = s.options.batch_size;
+  if (s.options.limit) n = std::min(n, *s.options.limit - s.next_sequence);
+  if (n <= 0) return false;
+
+  for (int col = 0; col < kColumns; ++col) {
+    ARROW_RETURN_NOT_OK(s.builders[col].Reserve(n));
+    ARROW_RETURN_NOT_OK(s.builders[col].ReserveData(n * s.max_bytes[col]));
+  }
+  const int64_t first = s.next_sequence;
+  Record record;
+  for (int64_t i = 0; i < n; ++i) {
+    ARROW_RETURN_NOT_OK(s.Step(&record));
+    s.Render(record);
+  }
+  arrow::ArrayVector columns(kColumns);
+  for (int col = 0; col < kColumns; ++col) {
+    ARROW_RETURN_NOT_OK(s.builders[col].Finish(&columns[col]));
+  }
+  out->records = arrow::RecordBatch::Make(SourceSchema(), n, std::move(columns));
+  out->first_sequence = first;
+  out->sequences.clear();
+  out->malformed.clear();
+  return true;
+}
+
+Status OrderGenerator::SkipTo(int64_t sequence) {
+  State& s = *state_;
+  if (s.options.limit) sequence = std::min(sequence, *s.options.limit);
+  if (sequence < s.next_sequence) s.Rewind();
+  Record record;
+  while (s.next_sequence < sequence) ARROW_RETURN_NOT_OK(s.Step(&record));
+  return Status::OK();
+}
+
+const GeneratorTotals& OrderGenerator::totals() const { return state_->totals; }
+
+int64_t OrderGenerator::next_sequence() const { return state_->next_sequence; }
+
+std::chrono::sys_seconds OrderGenerator::simulated_time() const {
+  return std::chrono::sys_seconds(
+      std::chrono::seconds(static_cast<int64_t>(std::floor(state_->clock))));
+}
+
+std::optional<double> OrderGenerator::due_wall_seconds() const {
+  if (!state_->options.speed) return std::nullopt;
+  return (state_->clock - state_->start_clock) / *state_->options.speed;
+}
+
+}  // namespace pizzastream::sources
