@@ -1,0 +1,254 @@
+// TopicWriter over the embedded log: one batch per partition per Append, one write() each.
+#include <fcntl.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+#include <vector>
+
+#include "transport/embedded_log.h"
+#include "transport/embedded_log_files.h"
+#include "transport/embedded_log_format.h"
+#include "transport/embedded_log_recovery.h"
+#include "transport/embedded_log_topic.h"
+
+namespace pizzastream::transport {
+
+int32_t PartitionForKey(std::string_view key, int32_t partitions) {
+  const uLong crc = crc32_z(0, reinterpret_cast<const Bytef*>(key.data()), key.size());
+  return static_cast<int32_t>(crc % static_cast<uint32_t>(partitions));
+}
+
+namespace {
+
+using namespace embedded_log;  // NOLINT: the format and file helpers of this transport
+
+class EmbeddedTopicWriter final : public TopicWriter {
+ public:
+  EmbeddedTopicWriter(TopicLayout layout, uint64_t producer, FileHandle lock,
+                      const EmbeddedLogOptions& options)
+      : layout_(std::move(layout)),
+        producer_(producer),
+        lock_(std::move(lock)),
+        options_(options),
+        partitions_(static_cast<size_t>(layout_.partitions)) {
+    options_.max_batch_bytes = std::clamp<uint32_t>(options_.max_batch_bytes, 1, kMaxPayloadBytes);
+  }
+
+  // Makes what was appended durable and leaves a producer snapshot so the next writer starts
+  // without scanning.
+  ~EmbeddedTopicWriter() override {
+    if (!failed_.ok() || !Flush().ok()) return;
+    for (Partition& partition : partitions_) {
+      (void)SaveProducerSnapshot(partition.dir, Snapshot(partition));
+    }
+  }
+
+  Status Recover() {
+    for (int32_t p = 0; p < layout_.partitions; ++p) {
+      Partition& partition = partitions_[p];
+      partition.dir = layout_.PartitionDir(p);
+      ARROW_ASSIGN_OR_RAISE(RecoveredPartition recovered, RecoverPartition(partition.dir));
+      ARROW_RETURN_NOT_OK(OpenSegment(partition, recovered.segment_base, /*create=*/false));
+      partition.segment_bytes = recovered.segment_bytes;
+      partition.next_offset = recovered.end_offset;
+      partition.producers = std::move(recovered.producers);
+      partition.last_sequence = partition.producers.LastSequence(producer_);
+    }
+    return Status::OK();
+  }
+
+  Status Append(std::span<const OutgoingRecord> records) override {
+    ARROW_RETURN_NOT_OK(failed_);
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    for (const OutgoingRecord& record : records) {
+      Partition& partition = partitions_[PartitionForKey(record.key, layout_.partitions)];
+      if (record.sequence <= partition.pending_last_sequence()) continue;  // already written
+      const size_t bytes = kRecordHeaderBytes + record.key.size() + record.value.size();
+      if (bytes > kMaxPayloadBytes) {
+        return Status::Invalid("a record of ", bytes, " bytes is larger than the embedded log's ",
+                               kMaxPayloadBytes, "-byte batch limit");
+      }
+      if (partition.batch_open &&
+          partition.batch.payload_bytes + bytes > options_.max_batch_bytes) {
+        SealOpenBatch(partition);
+      }
+      if (!partition.batch_open) StartBatch(partition, record.sequence, now_ms);
+      AppendRecord(record.key, record.value, &partition.pending);
+      partition.batch.record_count += 1;
+      partition.batch.payload_bytes += static_cast<uint32_t>(bytes);
+      partition.batch.last_sequence = record.sequence;
+    }
+    Status status;
+    for (Partition& partition : partitions_) {
+      if (partition.batch_open) SealOpenBatch(partition);
+      // Write every partition, even after a failure, so the pending buffers end up empty.
+      Status written = WritePending(partition);
+      if (status.ok()) status = std::move(written);
+    }
+    return status;
+  }
+
+  Status Flush() override {
+    ARROW_RETURN_NOT_OK(failed_);
+    for (Partition& partition : partitions_) {
+      if (partition.unsynced) {
+        ARROW_RETURN_NOT_OK(SyncData(partition.segment.fd(), partition.segment_path));
+        partition.unsynced = false;
+      }
+      if (partition.dir_unsynced) {
+        ARROW_RETURN_NOT_OK(SyncDir(partition.dir));
+        partition.dir_unsynced = false;
+      }
+    }
+    return Status::OK();
+  }
+
+  Result<int64_t> ResumeSequence() override {
+    int64_t resume = std::numeric_limits<int64_t>::max();
+    for (const Partition& partition : partitions_) {
+      resume = std::min(resume, partition.last_sequence + 1);
+    }
+    return resume;
+  }
+
+  int64_t delivered() const override { return delivered_; }
+
+ private:
+  struct Partition {
+    std::string dir;
+    std::string segment_path;
+    FileHandle segment;
+    int64_t segment_base = 0;
+    int64_t segment_bytes = 0;
+    int64_t next_offset = 0;     // offset of the next record written
+    int64_t last_sequence = -1;  // highest sequence of this producer written here
+    ProducerState producers;     // every producer's, as recovered
+    bool unsynced = false;
+    bool dir_unsynced = false;
+    // Batches built by the current Append, written at its end.
+    std::string pending;
+    int64_t pending_records = 0;
+    bool batch_open = false;
+    size_t batch_at = 0;
+    BatchHeader batch;
+
+    int64_t pending_last_sequence() const {
+      return pending_records > 0 || batch_open ? batch.last_sequence : last_sequence;
+    }
+  };
+
+  void StartBatch(Partition& partition, int64_t sequence, int64_t now_ms) {
+    partition.batch_open = true;
+    partition.batch_at = partition.pending.size();
+    partition.pending.resize(partition.batch_at + kBatchHeaderBytes);
+    partition.batch = BatchHeader{};
+    partition.batch.base_offset = partition.next_offset + partition.pending_records;
+    partition.batch.producer = producer_;
+    partition.batch.first_sequence = sequence;
+    partition.batch.last_sequence = sequence;
+    partition.batch.timestamp_ms = now_ms;
+  }
+
+  void SealOpenBatch(Partition& partition) {
+    SealBatch(partition.batch, partition.pending.data() + partition.batch_at);
+    partition.pending_records += partition.batch.record_count;
+    partition.batch_open = false;
+  }
+
+  // Writes the batches built by Append with one write() and accounts for them.
+  Status WritePending(Partition& partition) {
+    if (partition.pending.empty()) return Status::OK();
+    const int64_t bytes = static_cast<int64_t>(partition.pending.size());
+    Status written = WriteBatches(partition);
+    partition.pending.clear();  // keeps its capacity for the next Append
+    if (!written.ok()) {
+      partition.pending_records = 0;
+      return written;
+    }
+    partition.segment_bytes += bytes;
+    partition.next_offset += partition.pending_records;
+    partition.last_sequence = partition.batch.last_sequence;
+    partition.unsynced = true;
+    delivered_ += partition.pending_records;
+    partition.pending_records = 0;
+    return Status::OK();
+  }
+
+  Status WriteBatches(Partition& partition) {
+    const std::string& pending = partition.pending;
+    if (partition.segment_bytes > 0 &&
+        partition.segment_bytes + static_cast<int64_t>(pending.size()) > options_.segment_bytes) {
+      ARROW_RETURN_NOT_OK(Roll(partition));
+    }
+    Status written =
+        WriteAll(partition.segment.fd(), pending.data(), pending.size(), partition.segment_path);
+    if (!written.ok()) {
+      // Take back a partial write so the segment stays a sequence of whole batches.
+      Status undone =
+          Truncate(partition.segment.fd(), partition.segment_bytes, partition.segment_path);
+      if (!undone.ok()) failed_ = undone;
+    }
+    return written;
+  }
+
+  ProducerState Snapshot(const Partition& partition) const {
+    ProducerState state = partition.producers;
+    state.valid_to = partition.next_offset;
+    if (partition.last_sequence >= 0) state.last_sequence[producer_] = partition.last_sequence;
+    return state;
+  }
+
+  Status OpenSegment(Partition& partition, int64_t base, bool create) {
+    std::string path = SegmentPath(partition.dir, base);
+    const int flags = O_WRONLY | O_APPEND | (create ? O_CREAT | O_EXCL : 0);
+    ARROW_ASSIGN_OR_RAISE(partition.segment, OpenFile(path, flags));
+    partition.segment_path = std::move(path);
+    partition.segment_base = base;
+    partition.segment_bytes = 0;
+    return Status::OK();
+  }
+
+  // Closes the active segment durably and starts the next one at the next offset.
+  Status Roll(Partition& partition) {
+    ARROW_RETURN_NOT_OK(SyncData(partition.segment.fd(), partition.segment_path));
+    partition.unsynced = false;
+    ARROW_RETURN_NOT_OK(OpenSegment(partition, partition.next_offset, /*create=*/true));
+    partition.dir_unsynced = true;
+    // Everything before the new segment is durable: a snapshot here bounds recovery scans.
+    return SaveProducerSnapshot(partition.dir, Snapshot(partition));
+  }
+
+  TopicLayout layout_;
+  uint64_t producer_;
+  FileHandle lock_;
+  EmbeddedLogOptions options_;
+  std::vector<Partition> partitions_;
+  int64_t delivered_ = 0;
+  Status failed_;  // set when a partition could not be brought back to whole batches
+};
+
+}  // namespace
+
+Result<std::unique_ptr<TopicWriter>> OpenEmbeddedWriter(const TransportConfig& config,
+                                                        const std::string& producer_id) {
+  return OpenEmbeddedWriter(config, producer_id, EmbeddedLogOptions{});
+}
+
+Result<std::unique_ptr<TopicWriter>> OpenEmbeddedWriter(const TransportConfig& config,
+                                                        const std::string& producer_id,
+                                                        const EmbeddedLogOptions& options) {
+  ARROW_ASSIGN_OR_RAISE(TopicLayout layout, OpenTopic(config));
+  ARROW_ASSIGN_OR_RAISE(
+      FileHandle lock,
+      LockExclusive(layout.WriterLockPath(), "a writer of the embedded topic " + config.topic));
+  auto writer = std::make_unique<EmbeddedTopicWriter>(std::move(layout), ProducerHash(producer_id),
+                                                      std::move(lock), options);
+  ARROW_RETURN_NOT_OK(writer->Recover());
+  return writer;
+}
+
+}  // namespace pizzastream::transport
