@@ -1,0 +1,67 @@
+// The Kafka side of TopicReader: a librdkafka consumer in group `config.group` with the
+// cooperative-sticky assignor. Cooperative (incremental) rebalancing moves only the
+// partitions that change owner: a worker keeps reading its other partitions while a peer
+// joins or leaves, and never has to re-read one it keeps. On assignment every new partition
+// starts where StartOffsetFn says (the lake's committed position), never at Kafka's committed
+// offset; on revocation the partition is simply dropped (its records already returned will
+// fail the lake's per-partition commit check if the new owner commits first).
+//
+// Offsets are committed to Kafka only by CommitOffsets (enable.auto.commit=false), after
+// the lake commit, for lag tools. A member that dies is replaced after kSessionTimeout.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "transport/kafka_client.h"
+#include "transport/open_topic.h"
+#include "transport/topic.h"
+
+namespace pizzastream::transport {
+
+class KafkaTopicReader final : public TopicReader {
+ public:
+  static constexpr std::chrono::seconds kSessionTimeout{10};
+
+  // Creates the topic when missing and joins the group (assignment arrives with Poll).
+  static Result<std::unique_ptr<KafkaTopicReader>> Open(const TransportConfig& config,
+                                                        StartOffsetFn start_offset);
+  // Leaves the group, so peers take the partitions over at once.
+  ~KafkaTopicReader() override;
+  KafkaTopicReader(const KafkaTopicReader&) = delete;
+  KafkaTopicReader& operator=(const KafkaTopicReader&) = delete;
+
+  Status Poll(size_t max_messages, std::chrono::milliseconds timeout,
+              std::vector<Message>* out) override;
+  Status CommitOffsets(std::span<const PartitionOffset> offsets) override;
+  Result<int64_t> Lag() override;
+  std::vector<int32_t> Assignment() const override;
+  Status Seek(int32_t partition, int64_t next_offset) override;
+
+ private:
+  KafkaTopicReader(const TransportConfig& config, StartOffsetFn start_offset);
+  static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                          rd_kafka_topic_partition_list_t* partitions, void* opaque);
+  Status Assign(rd_kafka_topic_partition_list_t* partitions);
+  void Revoke(rd_kafka_topic_partition_list_t* partitions);
+  void ReleaseBatch();
+  // Turns an error event from the consumer into a Status for fatal ones; logs the rest.
+  Status HandleEvent(const rd_kafka_message_t& message);
+
+  std::string brokers_;
+  std::string topic_;
+  StartOffsetFn start_offset_;
+  kafka::Handle rk_;
+  // Assigned partition -> the next offset to hand out (start, Seek, or last returned + 1).
+  std::map<int32_t, int64_t> positions_;
+  // The messages the last Poll's views point into.
+  std::vector<rd_kafka_message_t*> batch_;
+  Status failure_;  // sticky: e.g. StartOffsetFn failed during a rebalance
+};
+
+}  // namespace pizzastream::transport

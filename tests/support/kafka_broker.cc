@@ -1,0 +1,53 @@
+#include "support/kafka_broker.h"
+
+#include <unistd.h>
+
+namespace pizzastream::testing {
+namespace {
+
+std::string KafkaScript() { return std::string(PIZZASTREAM_SOURCE_DIR) + "/scripts/kafka"; }
+
+// The last non-empty line of `text`.
+std::string LastLine(const std::string& text) {
+  std::string_view rest(text);
+  while (!rest.empty() && rest.back() == '\n') rest.remove_suffix(1);
+  const size_t newline = rest.rfind('\n');
+  return std::string(newline == std::string_view::npos ? rest : rest.substr(newline + 1));
+}
+
+}  // namespace
+
+Result<std::string> KafkaBroker::Run(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{"/usr/bin/env", "KAFKA_STATE_DIR=" + (state_ / "kafka"),
+                                "KAFKA_OWNER_PID=" + std::to_string(getpid()), KafkaScript()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  CommandResult result = RunCommand(argv);
+  if (result.exit_code != 0) {
+    return Status::IOError("scripts/kafka ", args.front(), " exited with ", result.exit_code, ": ",
+                           result.err, result.out);
+  }
+  return LastLine(result.out);
+}
+
+Result<std::unique_ptr<KafkaBroker>> KafkaBroker::Start() {
+  std::unique_ptr<KafkaBroker> broker(new KafkaBroker());
+  ARROW_ASSIGN_OR_RAISE(broker->address_, broker->Run({"start"}));
+  if (broker->address_.find(':') == std::string::npos) {
+    return Status::IOError("scripts/kafka start printed no HOST:PORT: ", broker->address_);
+  }
+  return broker;
+}
+
+KafkaBroker::~KafkaBroker() { (void)Run({"stop"}); }
+
+Status KafkaBroker::Stop() { return Run({"stop", "--keep-data"}).status(); }
+
+Status KafkaBroker::Restart() {
+  ARROW_ASSIGN_OR_RAISE(std::string address, Run({"start"}));
+  if (address != address_) {
+    return Status::IOError("broker came back at ", address, " instead of ", address_);
+  }
+  return Status::OK();
+}
+
+}  // namespace pizzastream::testing
