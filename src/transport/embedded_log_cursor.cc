@@ -79,13 +79,13 @@ Result<bool> PartitionCursor::ReadMore(size_t want) {
   }
   if (capacity_ - end_ < std::max(want, kMinReadBytes)) {
     if (buffer_in_use_) return false;  // the next poll will make room
-    std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
+    if (end_ > begin_) std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
     if (capacity_ - end_ < want || capacity_ < buffer_bytes_) {
       const size_t capacity = std::max({buffer_bytes_, end_ + want, capacity_ * 2});
       auto bigger = std::make_unique<char[]>(capacity);
-      std::memcpy(bigger.get(), buffer_.get(), end_);
+      if (end_ > 0) std::memcpy(bigger.get(), buffer_.get(), end_);
       buffer_ = std::move(bigger);
       capacity_ = capacity;
     }
