@@ -1,0 +1,172 @@
+#include "serve/api_responses.h"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "serve/sales_queries.h"
+#include "warehouse/kpi.h"
+
+namespace pizzastream::serve {
+namespace {
+
+using nlohmann::json;
+
+std::string Dump(const json& j) {
+  // Replace rather than throw on invalid UTF-8 coming from the data.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+double Money(int64_t cents) { return static_cast<double>(cents) / 100.0; }
+
+json FilterJson(const SalesFilter& f) {
+  json j = json::object();
+  if (f.from_date_id) j["from"] = FormatDateId(*f.from_date_id);
+  if (f.to_date_id) j["to"] = FormatDateId(*f.to_date_id);
+  if (f.category) j["category"] = *f.category;
+  if (f.size) j["size"] = *f.size;
+  if (f.channel) j["channel"] = *f.channel;
+  return j;
+}
+
+json IsoTime(int64_t unix_ms) {
+  if (unix_ms <= 0) return nullptr;
+  const std::chrono::sys_time<std::chrono::milliseconds> t{std::chrono::milliseconds(unix_ms)};
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", t);
+}
+
+// Changes whenever a load changes the warehouse: the page refreshes its charts when it does.
+Result<std::string> DataVersion(warehouse::Warehouse& wh, const SalesTotals& totals) {
+  ARROW_ASSIGN_OR_RAISE(auto positions, wh.Positions());
+  int64_t sum = 0;
+  for (const auto& [table, version] : positions) sum += version + 1;
+  return fmt::format("{}.{}.{}", sum, totals.figures.lines, totals.figures.revenue_cents);
+}
+
+json FiguresJson(const SalesFigures& f) {
+  return {{"revenue", Money(f.revenue_cents)},
+          {"orders", f.orders},
+          {"pizzas", f.quantity},
+          {"lines", f.lines}};
+}
+
+}  // namespace
+
+std::string ErrorBody(std::string_view message) { return Dump(json{{"error", message}}); }
+
+Result<std::string> KpiBody(warehouse::Warehouse& wh, const SalesFilter& filter) {
+  ARROW_ASSIGN_OR_RAISE(SalesTotals totals, QuerySalesTotals(wh, filter));
+  ARROW_ASSIGN_OR_RAISE(auto pizzas, QuerySalesByGroup(wh, SalesGroup::kPizza, filter));
+  warehouse::KpiFigures k;
+  k.revenue_cents = totals.figures.revenue_cents;
+  k.orders = totals.figures.orders;
+  k.pizzas = totals.figures.quantity;
+  k.order_days = totals.order_days;
+  k.fact_rows = totals.figures.lines;
+  k.top_pizza = TopPizzaByRevenue(pizzas);
+  // The figures exactly as `kpi --json` renders them; its pipeline row counts are
+  // /api/pipeline's business.
+  json body = json::parse(warehouse::KpiJson(k, warehouse::RowCounts{}), nullptr, false);
+  if (body.is_discarded()) return Status::Invalid("KpiJson rendered invalid JSON");
+  body.erase("rows");
+  body["fact_rows"] = k.fact_rows;
+  body["filter"] = FilterJson(filter);
+  if (filter.category || filter.size || filter.channel || filter.from_date_id ||
+      filter.to_date_id) {
+    ARROW_ASSIGN_OR_RAISE(SalesTotals all, QuerySalesTotals(wh, SalesFilter{}));
+    ARROW_ASSIGN_OR_RAISE(body["data_version"], DataVersion(wh, all));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(body["data_version"], DataVersion(wh, totals));
+  }
+  return Dump(body);
+}
+
+Result<std::string> SalesBody(warehouse::Warehouse& wh, SalesGroup group,
+                              const SalesFilter& filter) {
+  ARROW_ASSIGN_OR_RAISE(auto rows, QuerySalesByGroup(wh, group, filter));
+  json out_rows = json::array();
+  for (const auto& row : rows) {
+    json r = FiguresJson(row.figures);
+    r["key"] = row.key;
+    out_rows.push_back(std::move(r));
+  }
+  return Dump(json{{"group", SalesGroupName(group)},
+                   {"filter", FilterJson(filter)},
+                   {"rows", std::move(out_rows)}});
+}
+
+Result<std::string> PipelineBody(warehouse::Warehouse& wh, const PipelineStatus::View& pipeline) {
+  ARROW_ASSIGN_OR_RAISE(SalesTotals totals, QuerySalesTotals(wh, SalesFilter{}));
+  ARROW_ASSIGN_OR_RAISE(auto positions, wh.Positions());
+  json stages = json::array();
+  for (const auto& s : pipeline.stages) {
+    stages.push_back({{"stage", s.name},
+                      {"rows_in", s.rows_in},
+                      {"rows_out", s.rows_out},
+                      {"rows_per_second", s.rows_per_second},
+                      {"lag", s.lag < 0 ? json(nullptr) : json(s.lag)},
+                      {"rejected", s.rejected},
+                      {"duplicates", s.duplicates},
+                      {"last_commit", IsoTime(s.last_commit_ms)},
+                      {"errors", s.errors},
+                      {"last_error", s.last_error},
+                      {"finished", s.finished}});
+  }
+  json body = {
+      {"source", pipeline.source},
+      {"updated", IsoTime(pipeline.published_ms)},
+      {"stages", std::move(stages)},
+      {"warehouse",
+       {{"dialect", wh.dialect()}, {"fact_rows", totals.figures.lines}, {"positions", positions}}}};
+  ARROW_ASSIGN_OR_RAISE(body["data_version"], DataVersion(wh, totals));
+  return Dump(body);
+}
+
+Result<std::string> MetricsBody(warehouse::Warehouse& wh, const PipelineStatus::View& pipeline,
+                                const HttpMetrics& http) {
+  ARROW_ASSIGN_OR_RAISE(SalesTotals totals, QuerySalesTotals(wh, SalesFilter{}));
+  PrometheusText out;
+  http.Render(out);
+  const auto gauge = [&](const char* name, const char* help, double value) {
+    out.Family(name, "gauge", help);
+    out.Sample(name, {}, value);
+  };
+  gauge("pizzastream_warehouse_fact_rows", "Rows in pizza_sales.fact_order_item.",
+        static_cast<double>(totals.figures.lines));
+  gauge("pizzastream_sales_revenue", "Total revenue in the warehouse (currency units).",
+        Money(totals.figures.revenue_cents));
+  gauge("pizzastream_sales_orders", "Distinct orders in the warehouse.",
+        static_cast<double>(totals.figures.orders));
+  gauge("pizzastream_sales_pizzas", "Pizzas sold (sum of quantity) in the warehouse.",
+        static_cast<double>(totals.figures.quantity));
+
+  struct StageMetric {
+    const char* name;
+    const char* help;
+    double (*value)(const orchestration::StageStats&);
+  };
+  static const StageMetric kStageMetrics[] = {
+      {"pizzastream_stage_rows_in", "Records the stage has consumed.",
+       [](const orchestration::StageStats& s) { return static_cast<double>(s.rows_in); }},
+      {"pizzastream_stage_rows_out", "Rows the stage has committed downstream.",
+       [](const orchestration::StageStats& s) { return static_cast<double>(s.rows_out); }},
+      {"pizzastream_stage_rows_per_second", "Recent throughput of the stage.",
+       [](const orchestration::StageStats& s) { return s.rows_per_second; }},
+      {"pizzastream_stage_lag_rows", "Records waiting for the stage (-1: unknown).",
+       [](const orchestration::StageStats& s) { return static_cast<double>(s.lag); }},
+      {"pizzastream_stage_rejected_rows", "Records the stage quarantined.",
+       [](const orchestration::StageStats& s) { return static_cast<double>(s.rejected); }},
+      {"pizzastream_stage_duplicate_rows", "Records the stage dropped as duplicates.",
+       [](const orchestration::StageStats& s) { return static_cast<double>(s.duplicates); }},
+      {"pizzastream_stage_last_commit_timestamp_seconds", "Unix time of the stage's last commit.",
+       [](const orchestration::StageStats& s) { return s.last_commit_ms / 1000.0; }},
+  };
+  for (const auto& m : kStageMetrics) {
+    out.Family(m.name, "gauge", m.help);
+    for (const auto& s : pipeline.stages) out.Sample(m.name, {{"stage", s.name}}, m.value(s));
+  }
+  return out.text();
+}
+
+}  // namespace pizzastream::serve
