@@ -5,13 +5,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <bit>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <span>
 #include <vector>
+
+#include "sources/order_line_text.h"
+#include "sources/seeded_random.h"
 
 namespace pizzastream::sources {
 namespace {
@@ -41,66 +41,9 @@ static_assert(std::string_view(kSourceColumns[kTotal]) == "total_price" &&
               std::string_view(kSourceColumns[kChannel]) == "order_channel");
 
 constexpr std::array<std::string_view, 4> kChannelNames = {"in_store", "web", "phone", "app"};
-enum class DateStyle : uint8_t { kPosExport, kSlash, kDash, kDot, kIso };
 // Clean lines kept for re-sending as duplicates: the most recent ones.
 constexpr size_t kRecentLines = 4096;
 constexpr int kMaxLinesPerOrder = 21;
-
-// xoshiro256** seeded by splitmix64: small, fast and the same on every platform, unlike the
-// distributions of <random>.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) {
-    for (auto& word : s_) {
-      seed += 0x9e3779b97f4a7c15ULL;
-      uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-      word = z ^ (z >> 31);
-    }
-  }
-  uint64_t Next() {
-    const uint64_t result = std::rotl(s_[1] * 5, 7) * 9;
-    const uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = std::rotl(s_[3], 45);
-    return result;
-  }
-  // Uniform in [0, 1).
-  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-  // Uniform in [0, n).
-  uint64_t Below(uint64_t n) {
-    return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
-  }
-
- private:
-  std::array<uint64_t, 4> s_{};
-};
-
-// Draws an index with probability proportional to its weight.
-class WeightedChoice {
- public:
-  WeightedChoice() = default;
-  explicit WeightedChoice(std::span<const double> weights) {
-    double sum = 0;
-    for (double w : weights) cumulative_.push_back(sum += w);
-  }
-  int Draw(Rng& rng) const {
-    const double x = rng.Uniform() * cumulative_.back();
-    auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), x);
-    // Rounding may land x on the total: take the last index of positive weight, never a
-    // zero-weight tail.
-    if (it == cumulative_.end()) it = std::lower_bound(cumulative_.begin(), it, x);
-    return static_cast<int>(it - cumulative_.begin());
-  }
-
- private:
-  std::vector<double> cumulative_;
-};
 
 template <typename Counts>
 std::vector<double> ToWeights(const Counts& counts) {
@@ -127,104 +70,6 @@ struct Record {
   DirtyKind kind = DirtyKind::kBadOrderId;
   uint32_t variant = 0;  // picks one spelling of the dirty kind
 };
-
-// Text writers into caller-owned stack buffers.
-std::string_view WriteInt(char* buf, int64_t value) {
-  auto end = std::to_chars(buf, buf + 24, value).ptr;
-  return {buf, static_cast<size_t>(end - buf)};
-}
-
-// value / 10^decimals with exactly `decimals` digits after the point, e.g. 1325 -> "13.25".
-std::string_view WriteFixed(char* buf, int64_t value, int decimals) {
-  char* p = buf;
-  if (value < 0) {
-    *p++ = '-';
-    value = -value;
-  }
-  int64_t scale = decimals == 3 ? 1000 : 100;
-  p = std::to_chars(p, p + 24, value / scale).ptr;
-  *p++ = '.';
-  int64_t frac = value % scale;
-  for (int64_t div = scale / 10; div > 0; div /= 10)
-    *p++ = static_cast<char>('0' + frac / div % 10);
-  return {buf, static_cast<size_t>(p - buf)};
-}
-
-char* Write2(char* p, unsigned v) {
-  *p++ = static_cast<char>('0' + v / 10);
-  *p++ = static_cast<char>('0' + v % 10);
-  return p;
-}
-
-char* WriteUnpadded(char* p, unsigned v) { return std::to_chars(p, p + 4, v).ptr; }
-
-std::string_view WriteDate(char* buf, const year_month_day& ymd, DateStyle style) {
-  const int y = static_cast<int>(ymd.year());
-  const unsigned m = static_cast<unsigned>(ymd.month());
-  const unsigned d = static_cast<unsigned>(ymd.day());
-  if (style == DateStyle::kPosExport) style = d <= 12 ? DateStyle::kSlash : DateStyle::kDash;
-  char* p = buf;
-  switch (style) {
-    case DateStyle::kSlash:
-    case DateStyle::kDot: {
-      const char sep = style == DateStyle::kSlash ? '/' : '.';
-      p = WriteUnpadded(p, d);
-      *p++ = sep;
-      p = WriteUnpadded(p, m);
-      *p++ = sep;
-      p = std::to_chars(p, p + 8, y).ptr;
-      break;
-    }
-    case DateStyle::kDash:
-      p = Write2(p, d);
-      *p++ = '-';
-      p = Write2(p, m);
-      *p++ = '-';
-      p = std::to_chars(p, p + 8, y).ptr;
-      break;
-    case DateStyle::kIso:
-    case DateStyle::kPosExport:
-      p = std::to_chars(p, p + 8, y).ptr;
-      *p++ = '-';
-      p = Write2(p, m);
-      *p++ = '-';
-      p = Write2(p, d);
-      break;
-  }
-  return {buf, static_cast<size_t>(p - buf)};
-}
-
-std::string_view WriteTime(char* buf, unsigned hour, unsigned minute, unsigned second) {
-  char* p = Write2(buf, hour);
-  *p++ = ':';
-  p = Write2(p, minute);
-  *p++ = ':';
-  p = Write2(p, second);
-  return {buf, static_cast<size_t>(p - buf)};
-}
-
-// A date that is not on the calendar, in the spelling `variant` picks.
-std::string_view WriteBadDate(char* buf, int year, uint32_t variant) {
-  char y[8];
-  auto year_text = std::string_view(y, std::to_chars(y, y + 8, year).ptr - y);
-  auto out = [&](std::string_view head, std::string_view tail) {
-    char* p = std::copy(head.begin(), head.end(), buf);
-    p = std::copy(tail.begin(), tail.end(), p);
-    return std::string_view(buf, static_cast<size_t>(p - buf));
-  };
-  switch (variant % 5) {
-    case 0:
-      return out("31/02/", year_text);
-    case 1:
-      return out("30-02-", year_text);
-    case 2:
-      return out(year_text, "-02-30");
-    case 3:
-      return out("31.04.", year_text);
-    default:
-      return "not a date";
-  }
-}
 
 bool NonNegativeFinite(double w) { return std::isfinite(w) && w >= 0; }
 
@@ -481,7 +326,7 @@ struct OrderGenerator::State {
       cached_day = line.day;
       cached_ymd = year_month_day(sys_days(days(line.day)));
     }
-    char pizza_id[24], order_id_text[24], quantity[24], date[24], time[16], unit[32], total[32];
+    char pizza_id[32], order_id_text[32], quantity[32], date[32], time[32], unit[32], total[32];
     const unsigned hour = line.second_of_day / 3600;
     const unsigned minute = line.second_of_day / 60 % 60;
     const unsigned second = line.second_of_day % 60;
