@@ -1,0 +1,300 @@
+#include "bronze/bronze_stage.h"
+
+#include <arrow/builder.h>
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <chrono>
+
+#include "bronze/bronze_schema.h"
+#include "sources/order_source.h"
+
+namespace pizzastream::bronze {
+
+namespace {
+
+constexpr size_t kFields = sources::kSourceColumns.size();
+
+int FieldIndex(std::string_view key) {
+  for (size_t i = 0; i < kFields; ++i) {
+    if (key == sources::kSourceColumns[i]) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Result of decoding one message.
+struct Decoded {
+  std::array<std::string_view, kFields> fields;
+  std::array<bool, kFields> present{};
+  std::string_view reason;  // non-empty: quarantine
+  std::string reason_storage;
+};
+
+}  // namespace
+
+// Column builders for one step's output, reused from step to step.
+class BronzeStage::Batch {
+ public:
+  Batch() { Reset(); }
+
+  void Reset() {
+    for (auto& b : fields_) b.Reset();
+    q_raw_.Reset();
+    q_reason_.Reset();
+    for (auto* pos : {&lines_pos_, &q_pos_}) {
+      pos->time.Reset();
+      pos->topic.Reset();
+      pos->partition.Reset();
+      pos->offset.Reset();
+    }
+  }
+
+  Status AddLine(const Decoded& d, const transport::Message& m, int64_t now, std::string_view topic) {
+    for (size_t i = 0; i < kFields; ++i) {
+      ARROW_RETURN_NOT_OK(d.present[i] ? fields_[i].Append(d.fields[i]) : fields_[i].AppendNull());
+    }
+    return lines_pos_.Add(m, now, topic);
+  }
+
+  Status AddQuarantine(std::string_view reason, const transport::Message& m, int64_t now,
+                       std::string_view topic) {
+    ARROW_RETURN_NOT_OK(q_raw_.Append(m.value));
+    ARROW_RETURN_NOT_OK(q_reason_.Append(reason));
+    return q_pos_.Add(m, now, topic);
+  }
+
+  int64_t lines() const { return lines_pos_.offset.length(); }
+  int64_t quarantined() const { return q_pos_.offset.length(); }
+
+  Result<std::shared_ptr<arrow::RecordBatch>> FinishLines() {
+    arrow::ArrayVector cols;
+    for (auto& b : fields_) {
+      ARROW_ASSIGN_OR_RAISE(auto a, b.Finish());
+      cols.push_back(a);
+    }
+    ARROW_RETURN_NOT_OK(lines_pos_.Finish(&cols));
+    return arrow::RecordBatch::Make(OrderLinesSchema(), cols[0]->length(), cols);
+  }
+
+  Result<std::shared_ptr<arrow::RecordBatch>> FinishQuarantine() {
+    arrow::ArrayVector cols;
+    ARROW_ASSIGN_OR_RAISE(auto raw, q_raw_.Finish());
+    ARROW_ASSIGN_OR_RAISE(auto reason, q_reason_.Finish());
+    cols = {raw, reason};
+    ARROW_RETURN_NOT_OK(q_pos_.Finish(&cols));
+    return arrow::RecordBatch::Make(QuarantineSchema(), raw->length(), cols);
+  }
+
+ private:
+  struct Position {
+    arrow::TimestampBuilder time{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"),
+                                 arrow::default_memory_pool()};
+    arrow::StringBuilder topic;
+    arrow::Int32Builder partition;
+    arrow::Int64Builder offset;
+    Status Add(const transport::Message& m, int64_t now, std::string_view topic_name) {
+      ARROW_RETURN_NOT_OK(time.Append(now));
+      ARROW_RETURN_NOT_OK(topic.Append(topic_name));
+      ARROW_RETURN_NOT_OK(partition.Append(m.partition));
+      return offset.Append(m.offset);
+    }
+    Status Finish(arrow::ArrayVector* cols) {
+      for (arrow::ArrayBuilder* b : std::initializer_list<arrow::ArrayBuilder*>{&time, &topic, &partition, &offset}) {
+        ARROW_ASSIGN_OR_RAISE(auto a, b->Finish());
+        cols->push_back(a);
+      }
+      return Status::OK();
+    }
+  };
+  std::array<arrow::StringBuilder, kFields> fields_;
+  arrow::StringBuilder q_raw_, q_reason_;
+  Position lines_pos_, q_pos_;
+};
+
+namespace {
+
+// Decodes one message into `out`; `scratch` is a reused padded copy for simdjson.
+void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch,
+                   std::string_view value, Decoded* out) {
+  out->present.fill(false);
+  out->reason = {};
+  if (value.empty()) {
+    out->reason = "empty_message";
+    return;
+  }
+  scratch.assign(value);
+  scratch.resize(value.size() + simdjson::SIMDJSON_PADDING);
+  auto fail = [&](std::string_view what, simdjson::error_code code) {
+    out->reason_storage.assign(what);
+    out->reason_storage.append(": ");
+    out->reason_storage.append(simdjson::error_message(code));
+    out->reason = out->reason_storage;
+  };
+  simdjson::ondemand::document doc;
+  if (auto err = parser.iterate(scratch.data(), value.size(), scratch.size()).get(doc)) {
+    return fail("invalid_json", err);
+  }
+  simdjson::ondemand::object object;
+  if (auto err = doc.get_object().get(object)) return fail("not_a_json_object", err);
+  std::string_view malformed, malformed_reason;
+  for (auto field : object) {
+    std::string_view key;
+    if (auto err = field.unescaped_key().get(key)) return fail("invalid_json", err);
+    simdjson::ondemand::value v;
+    if (auto err = field.value().get(v)) return fail("invalid_json", err);
+    simdjson::ondemand::json_type type;
+    if (auto err = v.type().get(type)) return fail("invalid_json", err);
+    std::string_view text;
+    if (type == simdjson::ondemand::json_type::string) {
+      if (auto err = v.get_string().get(text)) return fail("invalid_json", err);
+    } else if (type == simdjson::ondemand::json_type::null) {
+      continue;
+    } else if (type == simdjson::ondemand::json_type::object ||
+               type == simdjson::ondemand::json_type::array) {
+      out->reason_storage = "nested_value: field '" + std::string(key) + "' is not a scalar";
+      out->reason = out->reason_storage;
+      return;
+    } else {
+      text = v.raw_json_token();  // numbers and booleans keep their text as received
+      while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.remove_suffix(1);
+    }
+    if (key == "_malformed") {
+      malformed = text;
+    } else if (key == "_reason") {
+      malformed_reason = text;
+    } else if (int i = FieldIndex(key); i >= 0) {
+      out->fields[i] = text;
+      out->present[i] = true;
+    }
+  }
+  if (!malformed.empty() || !malformed_reason.empty()) {
+    out->reason_storage.assign(malformed_reason.empty() ? "malformed_source_record" : malformed_reason);
+    out->reason = out->reason_storage;
+  }
+}
+
+}  // namespace
+
+BronzeStage::BronzeStage(std::shared_ptr<lake::Lakehouse> lake, BronzeOptions options)
+    : lake_(std::move(lake)),
+      options_(std::move(options)),
+      lines_log_(lake_->Log(lake::tables::kBronzeOrderLines)),
+      quarantine_log_(lake_->Log(lake::tables::kBronzeQuarantine)),
+      batch_(std::make_unique<Batch>()) {}
+
+BronzeStage::~BronzeStage() = default;
+
+Result<std::unique_ptr<BronzeStage>> BronzeStage::Open(std::shared_ptr<lake::Lakehouse> lake,
+                                                       BronzeOptions options) {
+  std::unique_ptr<BronzeStage> stage(new BronzeStage(std::move(lake), std::move(options)));
+  ARROW_RETURN_NOT_OK(stage->lines_log_->CreateIfMissing(OrderLinesSchema()));
+  ARROW_RETURN_NOT_OK(stage->quarantine_log_->CreateIfMissing(QuarantineSchema()));
+  BronzeStage* self = stage.get();
+  ARROW_ASSIGN_OR_RAISE(stage->reader_,
+                        transport::OpenTopicReader(stage->options_.transport, [self](int32_t p) {
+                          return self->StartOffset(p);
+                        }));
+  return stage;
+}
+
+Result<int64_t> BronzeStage::StartOffset(int32_t partition) {
+  const std::string app = PositionAppId(options_.transport.topic, partition);
+  ARROW_ASSIGN_OR_RAISE(auto lines, lines_log_->Update());
+  ARROW_ASSIGN_OR_RAISE(auto quarantine, quarantine_log_->Update());
+  auto lookup = [&](const lake::Snapshot* s) {
+    auto it = s->txns.find(app);
+    return it == s->txns.end() ? int64_t{-1} : it->second;
+  };
+  lines_expected_[app] = lookup(lines);
+  quarantine_expected_[app] = lookup(quarantine);
+  return std::max<int64_t>(0, lines_expected_[app]);
+}
+
+Status BronzeStage::Resync() {
+  for (int32_t p : reader_->Assignment()) {
+    ARROW_ASSIGN_OR_RAISE(int64_t offset, StartOffset(p));
+    ARROW_RETURN_NOT_OK(reader_->Seek(p, offset));
+  }
+  return Status::OK();
+}
+
+Result<orchestration::StepResult> BronzeStage::Step() {
+  orchestration::StepResult result;
+  ARROW_RETURN_NOT_OK(reader_->Poll(options_.max_batch, options_.poll_timeout, &messages_));
+  if (messages_.empty()) return result;
+
+  static thread_local simdjson::ondemand::parser parser;
+  static thread_local std::string scratch;
+  Decoded decoded;
+  batch_->Reset();
+  const int64_t now = NowMicros();
+  const std::string& topic = options_.transport.topic;
+  std::map<int32_t, int64_t> next_offsets;  // partition -> next offset after this batch
+  for (const auto& m : messages_) {
+    const std::string app = PositionAppId(topic, m.partition);
+    next_offsets[m.partition] = m.offset + 1;
+    DecodeMessage(parser, scratch, m.value, &decoded);
+    if (decoded.reason.empty()) {
+      if (m.offset >= lines_expected_[app]) ARROW_RETURN_NOT_OK(batch_->AddLine(decoded, m, now, topic));
+    } else if (m.offset >= quarantine_expected_[app]) {
+      ARROW_RETURN_NOT_OK(batch_->AddQuarantine(decoded.reason, m, now, topic));
+    }
+  }
+  result.rows_in = static_cast<int64_t>(messages_.size());
+  result.rejected = batch_->quarantined();
+  result.rows_out = batch_->lines();
+
+  lake::Commit lines_commit, quarantine_commit;
+  std::vector<transport::PartitionOffset> offsets;
+  for (const auto& [partition, next] : next_offsets) {
+    const std::string app = PositionAppId(topic, partition);
+    lines_commit.txns[app] = next;
+    if (next > quarantine_expected_[app]) quarantine_commit.txns[app] = next;
+    offsets.push_back({partition, next});
+  }
+  // Quarantine first: the order-lines commit is the one restarts resume from.
+  auto commit = [&](lake::DeltaLog& log, lake::Commit& c, std::map<std::string, int64_t>& expected,
+                    const char* table, const std::shared_ptr<arrow::Schema>& schema,
+                    std::shared_ptr<arrow::RecordBatch> rows) -> Status {
+    if (rows->num_rows() > 0) {
+      ARROW_ASSIGN_OR_RAISE(auto add, lake_->WriteParquet(table, schema, {rows}));
+      c.adds.push_back(add);
+    }
+    auto written = log.CommitAppend(c, expected);
+    if (!written.ok()) return written.status();
+    for (const auto& [app, version] : c.txns) expected[app] = version;
+    return Status::OK();
+  };
+  ARROW_ASSIGN_OR_RAISE(auto q_rows, batch_->FinishQuarantine());
+  ARROW_ASSIGN_OR_RAISE(auto l_rows, batch_->FinishLines());
+  Status st;
+  if (q_rows->num_rows() > 0) {
+    st = commit(*quarantine_log_, quarantine_commit, quarantine_expected_,
+                lake::tables::kBronzeQuarantine, QuarantineSchema(), q_rows);
+  }
+  if (st.ok()) {
+    st = commit(*lines_log_, lines_commit, lines_expected_, lake::tables::kBronzeOrderLines,
+                OrderLinesSchema(), l_rows);
+  }
+  if (st.IsCancelled()) {  // another worker committed these partitions: re-read our positions
+    spdlog::warn("bronze: {}; resuming from the lake's positions", st.message());
+    ARROW_RETURN_NOT_OK(Resync());
+    return orchestration::StepResult{};
+  }
+  ARROW_RETURN_NOT_OK(st);
+  if (auto cs = reader_->CommitOffsets(offsets); !cs.ok()) {
+    spdlog::warn("bronze: could not record consumer offsets: {}", cs.message());
+  }
+  return result;
+}
+
+Result<int64_t> BronzeStage::Lag() { return reader_->Lag(); }
+
+}  // namespace pizzastream::bronze

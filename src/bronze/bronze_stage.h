@@ -1,0 +1,51 @@
+// Bronze: reads the topic and lands every record in the lake as received.
+// A record that is not a JSON object of text fields goes to bronze/quarantine with its raw
+// payload and the reason. Output rows and the topic positions they cover are committed in one
+// Delta commit per table (txn appId per partition), and reading resumes from the positions in
+// the lake, so a crash or a restart neither loses nor repeats a record.
+#pragma once
+
+#include <map>
+#include <memory>
+
+#include "lake/lakehouse.h"
+#include "orchestration/stage.h"
+#include "transport/open_topic.h"
+
+namespace pizzastream::bronze {
+
+struct BronzeOptions {
+  transport::TransportConfig transport;
+  size_t max_batch = 50000;                  // records per commit at most
+  std::chrono::milliseconds poll_timeout{200};
+};
+
+class BronzeStage final : public orchestration::Stage {
+ public:
+  static Result<std::unique_ptr<BronzeStage>> Open(std::shared_ptr<lake::Lakehouse> lake,
+                                                   BronzeOptions options);
+  ~BronzeStage() override;
+
+  std::string name() const override { return "bronze"; }
+  Result<orchestration::StepResult> Step() override;
+  Result<int64_t> Lag() override;
+
+ private:
+  class Batch;
+  BronzeStage(std::shared_ptr<lake::Lakehouse> lake, BronzeOptions options);
+  Result<int64_t> StartOffset(int32_t partition);
+  Status Resync();
+
+  std::shared_ptr<lake::Lakehouse> lake_;
+  BronzeOptions options_;
+  std::unique_ptr<lake::DeltaLog> lines_log_;
+  std::unique_ptr<lake::DeltaLog> quarantine_log_;
+  std::unique_ptr<transport::TopicReader> reader_;
+  std::unique_ptr<Batch> batch_;
+  // txn versions this worker last saw or wrote, per appId (the commit's expectations).
+  std::map<std::string, int64_t> lines_expected_;
+  std::map<std::string, int64_t> quarantine_expected_;
+  std::vector<transport::Message> messages_;
+};
+
+}  // namespace pizzastream::bronze

@@ -1,0 +1,57 @@
+// The pizzastream command line: one sub-command per file, sharing the options every command
+// needs (where the data lives, which transport, which warehouse).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+
+#include "lake/lakehouse.h"
+#include "silver/field_parsers.h"
+#include "transport/open_topic.h"
+#include "warehouse/warehouse.h"
+
+namespace pizzastream::cli {
+
+struct GlobalOptions {
+  std::string data_dir = "pizzastream-data";  // log/, lakehouse/, warehouse.db
+  std::string lake;                           // lake root URI; default file://<data-dir>/lakehouse
+  std::string warehouse;                      // postgresql://... or a SQLite path
+  transport::TransportConfig transport;
+  bool month_first = false;
+  std::string log_level = "info";
+
+  std::string LakeUri() const;
+  std::string WarehouseTarget() const;
+  silver::DateOrder date_order() const {
+    return month_first ? silver::DateOrder::kMonthFirst : silver::DateOrder::kDayFirst;
+  }
+  // Fills transport.log_dir etc.; call after parsing.
+  void Resolve();
+  Result<std::shared_ptr<lake::Lakehouse>> OpenLake() const;
+};
+
+// Adds --data-dir, --lake, --warehouse, --kafka-brokers, --topic, --partitions, --group,
+// --month-first and --log-level to `cmd`.
+void AddCommonOptions(CLI::App* cmd, GlobalOptions* global);
+
+// Each registers one sub-command (or a family) on `app`. The callbacks return an exit code via
+// CLI::RuntimeError when the command fails.
+void AddProduceCommand(CLI::App& app, GlobalOptions& global);
+void AddStageCommands(CLI::App& app, GlobalOptions& global);  // bronze, silver, gold, load
+void AddRunCommands(CLI::App& app, GlobalOptions& global);    // run, demo
+void AddKpiCommand(CLI::App& app, GlobalOptions& global);
+void AddGenerateCommand(CLI::App& app, GlobalOptions& global);
+void AddWarehouseCommand(CLI::App& app, GlobalOptions& global);
+void AddServeCommand(CLI::App& app, const GlobalOptions& global);
+
+// Prints "pizzastream: <message>" to stderr and throws CLI::RuntimeError(1) if !status.ok().
+void ExitIfError(const Status& status);
+template <typename T>
+T ValueOrExit(Result<T> result) {
+  ExitIfError(result.status());
+  return std::move(result).ValueUnsafe();
+}
+
+}  // namespace pizzastream::cli

@@ -1,0 +1,85 @@
+// `pizzastream generate`: writes the synthetic order stream to a CSV file (13 columns), and
+// optionally the exact figures the pipeline must end with, for tests and demos.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/source_options.h"
+
+namespace pizzastream::cli {
+
+namespace {
+
+void WriteCsvField(std::string_view v, std::string* out) {
+  if (v.find_first_of(",\"\n\r") == std::string_view::npos) {
+    out->append(v);
+    return;
+  }
+  out->push_back('"');
+  for (char c : v) {
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+}  // namespace
+
+void AddGenerateCommand(CLI::App& app, GlobalOptions& global) {
+  auto* cmd = app.add_subcommand("generate", "Write generated order lines to a CSV file");
+  auto source = std::make_shared<SourceOptions>();
+  source->generate = true;
+  auto output = std::make_shared<std::string>();
+  auto totals = std::make_shared<std::string>();
+  cmd->add_option("--output,-o", *output, "CSV file to write")->required();
+  cmd->add_option("--count", source->count, "Records to generate")->required();
+  cmd->add_option("--seed", source->seed, "Seed")->capture_default_str();
+  cmd->add_option("--orders-per-day", source->orders_per_day, "Mean orders per simulated day")
+      ->capture_default_str();
+  cmd->add_option("--dirty-rate", source->dirty_rate, "Fraction of broken records")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--duplicate-rate", source->duplicate_rate, "Fraction of re-sent records")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--totals", *totals,
+                  "Also write the exact expected figures (JSON) of the clean lines to this file");
+  cmd->callback([&global, source, output, totals] {
+    (void)global;
+    auto gen = ValueOrExit(sources::OrderGenerator::Make(source->GeneratorOpts()));
+    std::ofstream out(*output, std::ios::binary);
+    if (!out) ExitIfError(Status::IOError("cannot write ", *output));
+    std::string text;
+    for (size_t c = 0; c < sources::kSourceColumns.size(); ++c) {
+      text += c ? "," : "";
+      text += sources::kSourceColumns[c];
+    }
+    text += "\n";
+    sources::SourceBatch batch;
+    while (ValueOrExit(gen->Next(&batch))) {
+      const auto& rb = *batch.records;
+      for (int64_t r = 0; r < rb.num_rows(); ++r) {
+        for (int c = 0; c < rb.num_columns(); ++c) {
+          if (c) text.push_back(',');
+          const auto& col = static_cast<const arrow::StringArray&>(*rb.column(c));
+          if (!col.IsNull(r)) WriteCsvField(col.GetView(r), &text);
+        }
+        text.push_back('\n');
+      }
+      out << text;
+      text.clear();
+    }
+    if (!totals->empty()) {
+      const auto& t = gen->totals();
+      std::ofstream tf(*totals);
+      tf << fmt::format(
+          "{{\"records\":{},\"clean_lines\":{},\"dirty\":{},\"duplicates\":{},"
+          "\"revenue_cents\":{},\"orders\":{},\"pizzas\":{},\"order_dates\":{},"
+          "\"top_pizza\":\"{}\"}}\n",
+          t.records, t.clean_lines, t.dirty, t.duplicates, t.revenue_cents, t.orders, t.pizzas,
+          t.order_dates, t.TopPizzaByRevenue());
+    }
+  });
+}
+
+}  // namespace pizzastream::cli

@@ -1,0 +1,73 @@
+// `pizzastream run` drives every stage continuously; `pizzastream demo` is `run` on an endless
+// synthetic stream with a status line (and the dashboard when it is built in).
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/source_options.h"
+#include "cli/stages.h"
+
+namespace pizzastream::cli {
+
+namespace {
+
+struct RunOptions {
+  SourceOptions source;
+  bool exit_when_idle = false;
+  bool quiet = false;
+};
+
+void RunPipeline(GlobalOptions& global, RunOptions& run) {
+  global.Resolve();
+  std::optional<orchestration::ProducerTask> producer;
+  if (run.source.any()) producer = ValueOrExit(OpenProducer(run.source, global));
+  std::vector<std::unique_ptr<orchestration::Stage>> stages;
+  for (const char* name : {"bronze", "silver", "gold", "load"}) {
+    stages.push_back(ValueOrExit(OpenStage(name, global)));
+  }
+  orchestration::PipelineOptions options;
+  options.exit_when_idle = run.exit_when_idle;
+  options.max_consecutive_errors = run.exit_when_idle ? 8 : 0;
+  const bool tty = isatty(STDERR_FILENO);
+  options.on_status = [&](const std::vector<orchestration::StageStats>& stats) {
+    if (run.quiet) return;
+    std::cerr << (tty ? "\r\33[2K" : "") << StatusLine(stats) << (tty ? "" : "\n") << std::flush;
+  };
+  orchestration::Pipeline pipeline(std::move(producer), std::move(stages), options);
+  StopOnSignal signals(&pipeline);
+  const Status st = pipeline.Run();
+  if (tty && !run.quiet) std::cerr << "\n";
+  ExitIfError(st);
+}
+
+}  // namespace
+
+void AddRunCommands(CLI::App& app, GlobalOptions& global) {
+  auto run = std::make_shared<RunOptions>();
+  auto* cmd = app.add_subcommand(
+      "run",
+      "Run every stage continuously: [produce] -> bronze -> silver -> gold -> load. With "
+      "--input or --generate it also produces. Ctrl-C stops cleanly; the next run resumes");
+  AddCommonOptions(cmd, &global);
+  AddSourceOptions(cmd, &run->source, /*required=*/false);
+  cmd->add_flag("--exit-when-idle", run->exit_when_idle,
+                "Exit 0 once the source is exhausted and every record has reached the warehouse");
+  cmd->add_flag("--quiet", run->quiet, "No status line");
+  cmd->callback([&global, run] { RunPipeline(global, *run); });
+
+  auto demo = std::make_shared<RunOptions>();
+  auto* demo_cmd = app.add_subcommand(
+      "demo", "Run the whole pipeline on an endless synthetic order stream (Ctrl-C stops)");
+  AddCommonOptions(demo_cmd, &global);
+  demo->source.generate = true;
+  demo->source.producer.rate = 500;
+  demo->source.producer.batch_size = 250;
+  demo_cmd->add_option("--rate", demo->source.producer.rate, "Order lines per second")
+      ->capture_default_str();
+  demo_cmd->add_option("--seed", demo->source.seed, "Seed of the generator")->capture_default_str();
+  demo_cmd->callback([&global, demo] { RunPipeline(global, *demo); });
+}
+
+}  // namespace pizzastream::cli

@@ -1,0 +1,86 @@
+#include "cli/stages.h"
+
+#include <fmt/format.h>
+
+#include <csignal>
+
+#include "bronze/bronze_stage.h"
+#include "gold/gold_stage.h"
+#include "silver/silver_stage.h"
+#include "warehouse/load_stage.h"
+
+namespace pizzastream::cli {
+
+Result<std::unique_ptr<orchestration::Stage>> OpenStage(const std::string& name,
+                                                        const GlobalOptions& global) {
+  ARROW_ASSIGN_OR_RAISE(auto lake, global.OpenLake());
+  if (name == "bronze") {
+    bronze::BronzeOptions options;
+    options.transport = global.transport;
+    ARROW_ASSIGN_OR_RAISE(auto s, bronze::BronzeStage::Open(lake, options));
+    return std::unique_ptr<orchestration::Stage>(std::move(s));
+  }
+  if (name == "silver") {
+    silver::SilverOptions options;
+    options.date_order = global.date_order();
+    ARROW_ASSIGN_OR_RAISE(auto s, silver::SilverStage::Open(lake, options));
+    return std::unique_ptr<orchestration::Stage>(std::move(s));
+  }
+  if (name == "gold") {
+    ARROW_ASSIGN_OR_RAISE(auto s, gold::GoldStage::Open(lake, {}));
+    return std::unique_ptr<orchestration::Stage>(std::move(s));
+  }
+  if (name == "load") {
+    ARROW_ASSIGN_OR_RAISE(auto wh, warehouse::OpenWarehouse(global.WarehouseTarget()));
+    ARROW_ASSIGN_OR_RAISE(auto s, warehouse::LoadStage::Open(lake, std::move(wh), {}));
+    return std::unique_ptr<orchestration::Stage>(std::move(s));
+  }
+  return Status::Invalid("unknown stage '", name, "'");
+}
+
+Result<orchestration::ProducerTask> OpenProducer(const SourceOptions& source,
+                                                 const GlobalOptions& global) {
+  orchestration::ProducerTask task;
+  ARROW_ASSIGN_OR_RAISE(task.source, source.Open());
+  const std::string id = source.producer_id.empty() ? task.source->id() : source.producer_id;
+  ARROW_ASSIGN_OR_RAISE(task.writer, transport::OpenTopicWriter(global.transport, id));
+  task.options = source.producer;
+  return task;
+}
+
+std::string StatusLine(const std::vector<orchestration::StageStats>& stats) {
+  std::string line;
+  for (const auto& s : stats) {
+    if (!line.empty()) line += " | ";
+    line += fmt::format("{} {} rows {:.0f}/s", s.name, s.rows_in, s.rows_per_second);
+    if (s.lag >= 0) line += fmt::format(" lag {}", s.lag);
+    if (s.rejected > 0) line += fmt::format(" rej {}", s.rejected);
+    if (s.duplicates > 0) line += fmt::format(" dup {}", s.duplicates);
+    if (s.errors > 0) line += fmt::format(" err {}", s.errors);
+  }
+  return line;
+}
+
+namespace {
+orchestration::Pipeline* g_pipeline = nullptr;
+void OnSignal(int) {
+  if (g_pipeline == nullptr) return;
+  static int count = 0;
+  if (++count > 1) std::_Exit(130);
+  g_pipeline->Stop();
+}
+}  // namespace
+
+StopOnSignal::StopOnSignal(orchestration::Pipeline* pipeline) {
+  g_pipeline = pipeline;
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+}
+
+StopOnSignal::~StopOnSignal() {
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  g_pipeline = nullptr;
+}
+
+}  // namespace pizzastream::cli

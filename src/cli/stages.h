@@ -1,0 +1,30 @@
+// Builds the pipeline's stages from the command-line options.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/source_options.h"
+#include "orchestration/pipeline.h"
+
+namespace pizzastream::cli {
+
+// "bronze", "silver", "gold" or "load".
+Result<std::unique_ptr<orchestration::Stage>> OpenStage(const std::string& name,
+                                                        const GlobalOptions& global);
+Result<orchestration::ProducerTask> OpenProducer(const SourceOptions& source,
+                                                 const GlobalOptions& global);
+
+// One status line: per-stage rows/s and lag.
+std::string StatusLine(const std::vector<orchestration::StageStats>& stats);
+
+// Stops `pipeline` on SIGINT/SIGTERM while it runs (the second signal exits at once).
+class StopOnSignal {
+ public:
+  explicit StopOnSignal(orchestration::Pipeline* pipeline);
+  ~StopOnSignal();
+};
+
+}  // namespace pizzastream::cli

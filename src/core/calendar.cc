@@ -1,0 +1,51 @@
+#include "core/calendar.h"
+
+namespace pizzastream {
+
+namespace {
+using std::chrono::day;
+using std::chrono::days;
+using std::chrono::month;
+using std::chrono::sys_days;
+using std::chrono::year;
+using std::chrono::year_month_day;
+}  // namespace
+
+bool IsRealDate(int y, int m, int d) {
+  if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) return false;
+  return year_month_day{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}}
+      .ok();
+}
+
+EpochDay ToEpochDay(CivilDate d) {
+  const sys_days sd = year_month_day{year{d.year}, month{static_cast<unsigned>(d.month)},
+                                     day{static_cast<unsigned>(d.day)}};
+  return static_cast<EpochDay>(sd.time_since_epoch().count());
+}
+
+CivilDate FromEpochDay(EpochDay epoch_day) {
+  const year_month_day ymd{sys_days{days{epoch_day}}};
+  return {static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
+          static_cast<int>(static_cast<unsigned>(ymd.day()))};
+}
+
+int IsoWeekday(EpochDay epoch_day) {
+  return static_cast<int>(std::chrono::weekday{sys_days{days{epoch_day}}}.iso_encoding());
+}
+
+int IsoWeekOfYear(EpochDay epoch_day) {
+  // The Thursday of this ISO week decides the ISO year; count weeks from that year's first one.
+  const EpochDay thursday = epoch_day - IsoWeekday(epoch_day) + 4;
+  const int iso_year = FromEpochDay(thursday).year;
+  const EpochDay jan1 = ToEpochDay({iso_year, 1, 1});
+  return (thursday - jan1) / 7 + 1;
+}
+
+std::string_view WeekdayName(int iso_weekday) {
+  static constexpr std::string_view kNames[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                                "Friday", "Saturday", "Sunday"};
+  if (iso_weekday < 1 || iso_weekday > 7) return "";
+  return kNames[iso_weekday - 1];
+}
+
+}  // namespace pizzastream

@@ -1,0 +1,43 @@
+// Gold: shapes silver_cleaned into the star schema: dim_date, dim_time, dim_pizza (a row per
+// key the first time it is seen) and fact_order_item (a row per accepted order line).
+// Dimensions are committed before the fact table, so a reader that sees a fact row also finds
+// its dimension rows; every table records the silver version it covers (exactly-once).
+#pragma once
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "lake/incremental_input.h"
+#include "orchestration/stage.h"
+
+namespace pizzastream::gold {
+
+struct GoldOptions {
+  int64_t max_records = 500000;  // silver rows per step at most (whole commits)
+};
+
+class GoldStage final : public orchestration::Stage {
+ public:
+  static Result<std::unique_ptr<GoldStage>> Open(std::shared_ptr<lake::Lakehouse> lake,
+                                                 GoldOptions options);
+  std::string name() const override { return "gold"; }
+  Result<orchestration::StepResult> Step() override;
+  Result<int64_t> Lag() override;
+
+ private:
+  GoldStage(std::shared_ptr<lake::Lakehouse> lake, GoldOptions options);
+  Status LoadKeys();
+  Result<orchestration::StepResult> DoStep();
+
+  std::shared_ptr<lake::Lakehouse> lake_;
+  GoldOptions options_;
+  std::unique_ptr<lake::DeltaLog> silver_, dim_date_, dim_time_, dim_pizza_, fact_;
+  std::set<int32_t> date_keys_, time_keys_;
+  std::set<int64_t> pizza_keys_;
+  bool keys_valid_ = false;
+};
+
+inline constexpr const char* kGoldAppId = "pizzastream.gold.silver_cleaned";
+
+}  // namespace pizzastream::gold

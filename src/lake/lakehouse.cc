@@ -1,0 +1,76 @@
+#include "lake/lakehouse.h"
+
+#include <arrow/filesystem/api.h>
+#include <arrow/io/api.h>
+#include <fmt/format.h>
+#include <parquet/arrow/reader.h>
+#include <parquet/arrow/writer.h>
+#include <parquet/properties.h>
+
+#include <atomic>
+#include <chrono>
+#include <random>
+
+namespace pizzastream::lake {
+
+namespace {
+
+std::string NewDataFileName() {
+  static std::atomic<uint64_t> counter{0};
+  static const uint64_t salt = std::random_device{}() * 0x9E3779B97F4A7C15ULL ^ std::random_device{}();
+  const auto now = std::chrono::system_clock::now().time_since_epoch().count();
+  return fmt::format("part-{:016x}-{:08x}-{:06d}.zstd.parquet", static_cast<uint64_t>(now),
+                     static_cast<uint32_t>(salt), counter++ % 1000000);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<Lakehouse>> Lakehouse::Open(const std::string& root_uri) {
+  std::string path;
+  ARROW_ASSIGN_OR_RAISE(auto fs, arrow::fs::FileSystemFromUriOrPath(root_uri, &path));
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  ARROW_RETURN_NOT_OK(fs->CreateDir(path, /*recursive=*/true));
+  return std::shared_ptr<Lakehouse>(new Lakehouse(std::move(fs), std::move(path)));
+}
+
+std::unique_ptr<DeltaLog> Lakehouse::Log(const std::string& table) const {
+  return std::make_unique<DeltaLog>(fs_, TablePath(table));
+}
+
+Result<AddFile> Lakehouse::WriteParquet(
+    const std::string& table, const std::shared_ptr<arrow::Schema>& schema,
+    const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches) const {
+  AddFile add;
+  add.path = NewDataFileName();
+  const std::string full = TablePath(table) + "/" + add.path;
+  ARROW_ASSIGN_OR_RAISE(auto out, fs_->OpenOutputStream(full));
+  auto props = parquet::WriterProperties::Builder()
+                   .compression(parquet::Compression::ZSTD)
+                   ->max_row_group_length(1 << 20)
+                   ->build();
+  auto arrow_props = parquet::ArrowWriterProperties::Builder().store_schema()->build();
+  ARROW_ASSIGN_OR_RAISE(auto writer, parquet::arrow::FileWriter::Open(
+                                         *schema, arrow::default_memory_pool(), out, props,
+                                         arrow_props));
+  for (const auto& batch : batches) {
+    if (batch->num_rows() == 0) continue;
+    ARROW_RETURN_NOT_OK(writer->WriteRecordBatch(*batch));
+    add.num_records += batch->num_rows();
+  }
+  ARROW_RETURN_NOT_OK(writer->Close());
+  ARROW_ASSIGN_OR_RAISE(add.size, out->Tell());
+  ARROW_RETURN_NOT_OK(out->Close());
+  add.modification_time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+  return add;
+}
+
+Result<std::shared_ptr<arrow::Table>> Lakehouse::ReadParquet(const std::string& table,
+                                                             const AddFile& file) const {
+  ARROW_ASSIGN_OR_RAISE(auto in, fs_->OpenInputFile(TablePath(table) + "/" + file.path));
+  ARROW_ASSIGN_OR_RAISE(auto reader, parquet::arrow::OpenFile(in, arrow::default_memory_pool()));
+  return reader->ReadTable();
+}
+
+}  // namespace pizzastream::lake

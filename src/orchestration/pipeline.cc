@@ -1,0 +1,155 @@
+#include "orchestration/pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace pizzastream::orchestration {
+
+namespace {
+int64_t WallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+Pipeline::Pipeline(std::optional<ProducerTask> producer, std::vector<std::unique_ptr<Stage>> stages,
+                   PipelineOptions options)
+    : producer_(std::move(producer)),
+      stages_(std::move(stages)),
+      options_(std::move(options)),
+      done_(stages_.size() + 1) {
+  if (producer_) stats_.emplace_back().name = "produce";
+  for (const auto& s : stages_) stats_.emplace_back().name = s->name();
+}
+
+Pipeline::~Pipeline() = default;
+
+std::vector<StageStats> Pipeline::Stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+void Pipeline::Record(size_t index, const std::function<void(StageStats&)>& update) {
+  std::lock_guard lock(mu_);
+  update(stats_[index]);
+}
+
+void Pipeline::RunProducer() {
+  sources::ProducerProgress progress;
+  int64_t last = 0;
+  Status st = sources::RunProducer(
+      *producer_->source, *producer_->writer, producer_->options, stop_,
+      [&](const sources::ProducerProgress& p) {
+        Record(0, [&](StageStats& s) {
+          s.rows_in += p.sent - last;
+          s.rows_out += p.sent - last;
+          s.last_commit_ms = WallMs();
+        });
+        last = p.sent;
+      },
+      &progress);
+  if (!st.ok()) {
+    spdlog::error("produce: {}", st.ToString());
+    std::lock_guard lock(mu_);
+    if (first_error_.ok()) first_error_ = st;
+    failed_.store(true);
+    stop_.store(true);
+  }
+  Record(0, [&](StageStats& s) { s.finished = true; });
+  done_[0].store(true);
+}
+
+void Pipeline::RunStage(size_t index) {
+  const size_t slot = index + (producer_ ? 1 : 0);
+  Stage& stage = *stages_[index];
+  int consecutive_errors = 0;
+  auto backoff = std::chrono::milliseconds(100);
+  while (!stop_.load()) {
+    // Upstream finished before this step began: an empty step means this stage is done too.
+    const bool upstream_done = slot == 0 || done_[slot - 1].load();
+    auto step = stage.Step();
+    if (!step.ok()) {
+      ++consecutive_errors;
+      spdlog::error("{}: {} (retrying in {} ms)", stage.name(), step.status().ToString(),
+                    backoff.count());
+      Record(slot, [&](StageStats& s) {
+        ++s.errors;
+        s.last_error = step.status().ToString();
+      });
+      if (options_.max_consecutive_errors > 0 &&
+          consecutive_errors >= options_.max_consecutive_errors) {
+        std::lock_guard lock(mu_);
+        if (first_error_.ok()) first_error_ = step.status();
+        failed_.store(true);
+        stop_.store(true);
+        break;
+      }
+      for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stop_.load();
+           waited += std::chrono::milliseconds(50)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+      continue;
+    }
+    consecutive_errors = 0;
+    backoff = std::chrono::milliseconds(100);
+    const StepResult r = *step;
+    if (r.rows_in > 0 || r.rows_out > 0) {
+      Record(slot, [&](StageStats& s) {
+        s.rows_in += r.rows_in;
+        s.rows_out += r.rows_out;
+        s.rejected += r.rejected;
+        s.duplicates += r.duplicates;
+        s.last_commit_ms = WallMs();
+      });
+      continue;
+    }
+    if (upstream_done && options_.exit_when_idle) break;
+    std::this_thread::sleep_for(options_.idle_wait);
+  }
+  Record(slot, [&](StageStats& s) { s.finished = true; });
+  done_[slot].store(true);
+}
+
+Status Pipeline::Run() {
+  std::vector<std::thread> threads;
+  // Slots: the producer (if any) first, then the stages; a stage's upstream is the slot before
+  // it. Without a producer, bronze has no upstream: the topic's current content is all there is.
+  if (producer_) threads.emplace_back([this] { RunProducer(); });
+  for (size_t i = 0; i < stages_.size(); ++i) threads.emplace_back([this, i] { RunStage(i); });
+
+  std::vector<int64_t> last_rows(stats_.size(), 0);
+  auto last_time = std::chrono::steady_clock::now();
+  const size_t last_slot = stats_.size() - 1;
+  while (true) {
+    for (auto waited = std::chrono::milliseconds(0);
+         waited < options_.status_interval && !done_[last_slot].load() && !stop_.load();
+         waited += std::chrono::milliseconds(20)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    const auto now = std::chrono::steady_clock::now();
+    const double seconds = std::chrono::duration<double>(now - last_time).count();
+    last_time = now;
+    for (size_t i = 0; i < stages_.size(); ++i) {
+      auto lag = stages_[i]->Lag();
+      Record(i + (producer_ ? 1 : 0), [&](StageStats& s) { s.lag = lag.ok() ? *lag : -1; });
+    }
+    {
+      std::lock_guard lock(mu_);
+      for (size_t i = 0; i < stats_.size(); ++i) {
+        stats_[i].rows_per_second = seconds > 0 ? (stats_[i].rows_in - last_rows[i]) / seconds : 0;
+        last_rows[i] = stats_[i].rows_in;
+      }
+    }
+    if (options_.on_status) options_.on_status(Stats());
+    if (done_[last_slot].load() || stop_.load()) break;
+  }
+  for (auto& t : threads) t.join();
+  if (options_.on_status) options_.on_status(Stats());
+  std::lock_guard lock(mu_);
+  return first_error_;
+}
+
+}  // namespace pizzastream::orchestration

@@ -1,0 +1,80 @@
+// Runs the stages continuously, each on its own thread: the producer (when the run has a
+// source), bronze, silver, gold and load. A stage that finds nothing new waits a little; a
+// stage whose step fails logs the error and retries with backoff (a broker or a database may
+// come back). Stop() (Ctrl-C) lets every stage finish its step and commit, so nothing is lost
+// and the next run resumes where this one stopped.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "orchestration/stage.h"
+#include "sources/producer.h"
+
+namespace pizzastream::orchestration {
+
+// Live figures of one stage, for the status line and the dashboard.
+struct StageStats {
+  std::string name;
+  int64_t rows_in = 0, rows_out = 0, rejected = 0, duplicates = 0;
+  double rows_per_second = 0;  // over the last status interval
+  int64_t lag = -1;
+  int64_t last_commit_ms = 0;  // wall clock of the last step that committed rows
+  int64_t errors = 0;
+  std::string last_error;
+  bool finished = false;
+};
+
+struct ProducerTask {
+  std::unique_ptr<sources::OrderSource> source;
+  std::unique_ptr<transport::TopicWriter> writer;
+  sources::ProducerOptions options;
+};
+
+struct PipelineOptions {
+  bool exit_when_idle = false;              // return once the producer ended and all is loaded
+  std::chrono::milliseconds idle_wait{100}; // a stage with nothing new waits this long
+  std::chrono::milliseconds status_interval{1000};
+  int max_consecutive_errors = 0;           // give up after this many failures in a row (0: never)
+  // Called every status_interval with every stage's figures (the status line, the dashboard).
+  std::function<void(const std::vector<StageStats>&)> on_status;
+};
+
+class Pipeline {
+ public:
+  Pipeline(std::optional<ProducerTask> producer, std::vector<std::unique_ptr<Stage>> stages,
+           PipelineOptions options);
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Runs until Stop() or, with exit_when_idle, until everything produced is loaded.
+  // Returns the first error a stage gave up on.
+  Status Run();
+  // Thread-safe; also safe from a signal-watching thread.
+  void Stop() { stop_.store(true); }
+  std::vector<StageStats> Stats() const;
+
+ private:
+  void RunStage(size_t index);
+  void RunProducer();
+  void Record(size_t index, const std::function<void(StageStats&)>& update);
+
+  std::optional<ProducerTask> producer_;
+  std::vector<std::unique_ptr<Stage>> stages_;
+  PipelineOptions options_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> failed_{false};
+  mutable std::mutex mu_;
+  std::vector<StageStats> stats_;  // producer first (if any), then stages
+  std::vector<std::atomic<bool>> done_;
+  Status first_error_;
+};
+
+}  // namespace pizzastream::orchestration

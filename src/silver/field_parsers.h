@@ -1,0 +1,26 @@
+// Parsers for the text fields of an order line. Each returns false on anything it cannot
+// read exactly; none allocates. Leading/trailing ASCII blanks are ignored.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "core/calendar.h"
+
+namespace pizzastream::silver {
+
+enum class DateOrder { kDayFirst, kMonthFirst };
+
+// A whole number, also written as "1.00" (zeros after the point only). No sign, no exponent.
+bool ParseWholeNumber(std::string_view text, int64_t* out);
+// A non-negative decimal with at most 2 decimals, in cents: "13.25" -> 1325, "9" -> 900.
+bool ParseCents(std::string_view text, int64_t* out);
+// d/M/yyyy, d-M-yyyy, d.M.yyyy (day first unless `order` says month first) or ISO yyyy-MM-dd.
+// Fails on dates that are not real calendar days (31/02/2015).
+bool ParseDate(std::string_view text, DateOrder order, EpochDay* out);
+// H:MM:SS or H:MM (24 h) -> seconds since midnight.
+bool ParseTimeOfDay(std::string_view text, int32_t* seconds_out);
+
+std::string_view TrimBlanks(std::string_view text);
+
+}  // namespace pizzastream::silver

@@ -1,0 +1,91 @@
+#include "silver/rules.h"
+
+#include <utility>
+
+namespace pizzastream::silver {
+
+namespace {
+
+enum Col { kPizzaId, kOrderIdCol, kPizzaNameIdCol, kQuantityCol, kDate, kTime, kUnit, kTotal,
+           kSize, kCategory, kIngredients, kName, kChannel };
+
+std::string_view Text(const RawFields& raw, int col) {
+  return raw[col] ? TrimBlanks(*raw[col]) : std::string_view();
+}
+
+bool PositiveWhole(const RawFields& raw, int col, int64_t* out) {
+  return raw[col] && ParseWholeNumber(*raw[col], out) && *out >= 1;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char c = a[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != b[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view RuleName(Rule rule) {
+  switch (rule) {
+    case Rule::kOk: return "ok";
+    case Rule::kOrderItemId: return "invalid_order_item_id";
+    case Rule::kOrderId: return "invalid_order_id";
+    case Rule::kPizzaNameId: return "missing_pizza_name_id";
+    case Rule::kQuantity: return "invalid_quantity";
+    case Rule::kUnitPrice: return "invalid_unit_price";
+    case Rule::kTotalPrice: return "invalid_total_price";
+    case Rule::kOrderDate: return "invalid_order_date";
+    case Rule::kOrderTime: return "invalid_order_time";
+    case Rule::kPizzaSize: return "invalid_pizza_size";
+    case Rule::kOrderChannel: return "invalid_order_channel";
+    case Rule::kTotalMismatch: return "total_price_mismatch";
+  }
+  return "unknown";
+}
+
+Rule Validate(const RawFields& raw, DateOrder date_order, CleanLine* out) {
+  if (!PositiveWhole(raw, kPizzaId, &out->order_item_id)) return Rule::kOrderItemId;
+  if (!PositiveWhole(raw, kOrderIdCol, &out->order_id)) return Rule::kOrderId;
+  out->pizza_name_id = Text(raw, kPizzaNameIdCol);
+  if (out->pizza_name_id.empty()) return Rule::kPizzaNameId;
+  int64_t quantity = 0;
+  if (!PositiveWhole(raw, kQuantityCol, &quantity) || quantity > 1000000) return Rule::kQuantity;
+  out->quantity = static_cast<int32_t>(quantity);
+  if (!raw[kUnit] || !ParseCents(*raw[kUnit], &out->unit_cents)) return Rule::kUnitPrice;
+  if (!raw[kTotal] || !ParseCents(*raw[kTotal], &out->total_cents)) return Rule::kTotalPrice;
+  if (!raw[kDate] || !ParseDate(*raw[kDate], date_order, &out->order_date)) return Rule::kOrderDate;
+  if (!raw[kTime] || !ParseTimeOfDay(*raw[kTime], &out->order_seconds)) return Rule::kOrderTime;
+
+  const std::string_view size = Text(raw, kSize);
+  static constexpr std::pair<std::string_view, std::string_view> kSizes[] = {
+      {"s", "S"}, {"m", "M"}, {"l", "L"}, {"xl", "XL"}, {"xxl", "XXL"}};
+  bool size_ok = false;
+  for (auto [lower, upper] : kSizes) {
+    if (EqualsIgnoreCase(size, lower)) {
+      out->pizza_size = upper;
+      size_ok = true;
+    }
+  }
+  if (!size_ok) return Rule::kPizzaSize;
+
+  const std::string_view channel = Text(raw, kChannel);
+  static constexpr std::string_view kChannels[] = {"in_store", "phone", "web", "app", "unknown"};
+  out->order_channel = {};
+  if (channel.empty()) out->order_channel = "unknown";
+  for (std::string_view c : kChannels) {
+    if (EqualsIgnoreCase(channel, c)) out->order_channel = c;
+  }
+  if (out->order_channel.empty()) return Rule::kOrderChannel;
+
+  if (out->unit_cents * out->quantity != out->total_cents) return Rule::kTotalMismatch;
+  out->pizza_category = Text(raw, kCategory);
+  out->pizza_ingredients = Text(raw, kIngredients);
+  out->pizza_name = Text(raw, kName);
+  return Rule::kOk;
+}
+
+}  // namespace pizzastream::silver

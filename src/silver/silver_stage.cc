@@ -1,0 +1,249 @@
+#include "silver/silver_stage.h"
+
+#include <arrow/builder.h>
+#include <arrow/table.h>
+#include <fmt/format.h>
+
+#include "bronze/bronze_schema.h"
+#include "silver/rules.h"
+#include "silver/silver_schema.h"
+#include "sources/order_source.h"
+
+namespace pizzastream::silver {
+
+namespace {
+
+constexpr size_t kRawFields = sources::kSourceColumns.size();
+
+// Output builders for one step.
+struct SilverBuilders {
+  arrow::Int64Builder order_item_id, order_id, source_offset;
+  arrow::Int32Builder quantity, source_partition, hour, minute;
+  arrow::Date32Builder order_date;
+  arrow::StringBuilder pizza_name_id, order_time, size, category, ingredients, name, channel;
+  arrow::Decimal128Builder unit{arrow::decimal128(8, 2)}, total{arrow::decimal128(10, 2)};
+  arrow::TimestampBuilder ingest{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"),
+                                 arrow::default_memory_pool()};
+  arrow::TimestampBuilder order_ts{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"),
+                                   arrow::default_memory_pool()};
+  // Catalog (new pizza_name_ids only).
+  arrow::StringBuilder cat_id, cat_name, cat_category, cat_size, cat_ingredients;
+  arrow::Decimal128Builder cat_price{arrow::decimal128(8, 2)};
+  // Rejected rows: quarantine and duplicates share a layout.
+  struct Rejected {
+    std::array<arrow::StringBuilder, kRawFields> raw;
+    arrow::StringBuilder rule;
+    arrow::Int32Builder partition;
+    arrow::Int64Builder offset;
+    Status Add(const RawFields& fields, std::string_view rule_name, int32_t p, int64_t o) {
+      for (size_t i = 0; i < kRawFields; ++i) {
+        ARROW_RETURN_NOT_OK(fields[i] ? raw[i].Append(*fields[i]) : raw[i].AppendNull());
+      }
+      ARROW_RETURN_NOT_OK(rule.Append(rule_name));
+      ARROW_RETURN_NOT_OK(partition.Append(p));
+      return offset.Append(o);
+    }
+    Result<std::shared_ptr<arrow::RecordBatch>> Finish() {
+      arrow::ArrayVector cols;
+      for (auto& b : raw) {
+        ARROW_ASSIGN_OR_RAISE(auto a, b.Finish());
+        cols.push_back(a);
+      }
+      for (arrow::ArrayBuilder* b : std::initializer_list<arrow::ArrayBuilder*>{&rule, &partition, &offset}) {
+        ARROW_ASSIGN_OR_RAISE(auto a, b->Finish());
+        cols.push_back(a);
+      }
+      return arrow::RecordBatch::Make(RejectedSchema(), cols[0]->length(), cols);
+    }
+  } quarantine, duplicates;
+};
+
+Result<std::shared_ptr<arrow::Array>> FinishOne(arrow::ArrayBuilder& b) { return b.Finish(); }
+
+}  // namespace
+
+SilverStage::SilverStage(std::shared_ptr<lake::Lakehouse> lake, SilverOptions options)
+    : lake_(std::move(lake)), options_(options) {
+  namespace t = lake::tables;
+  bronze_ = lake_->Log(t::kBronzeOrderLines);
+  cleaned_ = lake_->Log(t::kSilverCleaned);
+  order_items_ = lake_->Log(t::kSilverOrderItems);
+  catalog_ = lake_->Log(t::kSilverPizzaCatalog);
+  timestamp_ = lake_->Log(t::kSilverTimestamp);
+  quarantine_ = lake_->Log(t::kSilverQuarantine);
+  duplicates_ = lake_->Log(t::kSilverDuplicates);
+}
+
+Result<std::unique_ptr<SilverStage>> SilverStage::Open(std::shared_ptr<lake::Lakehouse> lake,
+                                                       SilverOptions options) {
+  std::unique_ptr<SilverStage> s(new SilverStage(std::move(lake), options));
+  ARROW_RETURN_NOT_OK(s->bronze_->CreateIfMissing(bronze::OrderLinesSchema()));
+  ARROW_RETURN_NOT_OK(s->cleaned_->CreateIfMissing(CleanedSchema()));
+  ARROW_RETURN_NOT_OK(s->order_items_->CreateIfMissing(OrderItemsSchema()));
+  ARROW_RETURN_NOT_OK(s->catalog_->CreateIfMissing(PizzaCatalogSchema()));
+  ARROW_RETURN_NOT_OK(s->timestamp_->CreateIfMissing(TimestampSchema()));
+  ARROW_RETURN_NOT_OK(s->quarantine_->CreateIfMissing(RejectedSchema()));
+  ARROW_RETURN_NOT_OK(s->duplicates_->CreateIfMissing(RejectedSchema()));
+  return s;
+}
+
+Status SilverStage::LoadState() {
+  accepted_ids_.Clear();
+  catalog_ids_.clear();
+  ARROW_ASSIGN_OR_RAISE(auto snapshot, cleaned_->Update());
+  for (const auto& f : snapshot->files) {
+    ARROW_ASSIGN_OR_RAISE(auto t, lake_->ReadParquet(lake::tables::kSilverCleaned, f));
+    for (const auto& chunk : t->column(kOrderItemId)->chunks()) {
+      const auto& ids = static_cast<const arrow::Int64Array&>(*chunk);
+      for (int64_t i = 0; i < ids.length(); ++i) accepted_ids_.Insert(ids.Value(i));
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto cat, catalog_->Update());
+  for (const auto& f : cat->files) {
+    ARROW_ASSIGN_OR_RAISE(auto t, lake_->ReadParquet(lake::tables::kSilverPizzaCatalog, f));
+    for (const auto& chunk : t->column(0)->chunks()) {
+      const auto& ids = static_cast<const arrow::StringArray&>(*chunk);
+      for (int64_t i = 0; i < ids.length(); ++i) catalog_ids_.emplace(ids.GetView(i));
+    }
+  }
+  state_valid_ = true;
+  return Status::OK();
+}
+
+Result<int64_t> SilverStage::Lag() {
+  ARROW_ASSIGN_OR_RAISE(int64_t done, lake::TxnVersion(*cleaned_, kSilverAppId));
+  return lake::RecordsAfter(*bronze_, done);
+}
+
+Result<orchestration::StepResult> SilverStage::Step() {
+  auto result = DoStep();
+  if (!result.ok()) state_valid_ = false;  // the sets may hold ids of an uncommitted step
+  return result;
+}
+
+Result<orchestration::StepResult> SilverStage::DoStep() {
+  orchestration::StepResult result;
+  if (!state_valid_) ARROW_RETURN_NOT_OK(LoadState());
+  ARROW_ASSIGN_OR_RAISE(int64_t done, lake::TxnVersion(*cleaned_, kSilverAppId));
+  ARROW_ASSIGN_OR_RAISE(
+      int64_t forced,
+      lake::MaxTxnVersion({order_items_.get(), catalog_.get(), timestamp_.get(), quarantine_.get(),
+                           duplicates_.get()},
+                          kSilverAppId));
+  ARROW_ASSIGN_OR_RAISE(auto range, lake::NextRange(*bronze_, done, options_.max_records, forced));
+  if (range.empty()) return result;
+  ARROW_ASSIGN_OR_RAISE(auto inputs, lake::ReadRange(*lake_, lake::tables::kBronzeOrderLines, range));
+
+  SilverBuilders b;
+  RawFields raw;
+  CleanLine line;
+  char time_text[9];
+  for (const auto& batch : inputs) {
+    const int64_t n = batch->num_rows();
+    result.rows_in += n;
+    std::array<const arrow::StringArray*, kRawFields> cols;
+    for (size_t c = 0; c < kRawFields; ++c) {
+      cols[c] = static_cast<const arrow::StringArray*>(batch->column(static_cast<int>(c)).get());
+    }
+    const auto& ingest = static_cast<const arrow::TimestampArray&>(*batch->column(kRawFields));
+    const auto& partition = static_cast<const arrow::Int32Array&>(*batch->column(kRawFields + 2));
+    const auto& offset = static_cast<const arrow::Int64Array&>(*batch->column(kRawFields + 3));
+    for (int64_t i = 0; i < n; ++i) {
+      for (size_t c = 0; c < kRawFields; ++c) {
+        raw[c] = cols[c]->IsNull(i) ? std::nullopt : std::optional(cols[c]->GetView(i));
+      }
+      const Rule rule = Validate(raw, options_.date_order, &line);
+      if (rule != Rule::kOk) {
+        ARROW_RETURN_NOT_OK(b.quarantine.Add(raw, RuleName(rule), partition.Value(i), offset.Value(i)));
+        continue;
+      }
+      if (!accepted_ids_.Insert(line.order_item_id)) {
+        ARROW_RETURN_NOT_OK(b.duplicates.Add(raw, "duplicate_order_item", partition.Value(i),
+                                             offset.Value(i)));
+        continue;
+      }
+      const int h = line.order_seconds / 3600, m = line.order_seconds / 60 % 60,
+                s = line.order_seconds % 60;
+      fmt::format_to_n(time_text, sizeof time_text, "{:02d}:{:02d}:{:02d}", h, m, s);
+      const std::string_view time_view(time_text, 8);
+      ARROW_RETURN_NOT_OK(b.order_item_id.Append(line.order_item_id));
+      ARROW_RETURN_NOT_OK(b.order_id.Append(line.order_id));
+      ARROW_RETURN_NOT_OK(b.pizza_name_id.Append(line.pizza_name_id));
+      ARROW_RETURN_NOT_OK(b.quantity.Append(line.quantity));
+      ARROW_RETURN_NOT_OK(b.order_date.Append(line.order_date));
+      ARROW_RETURN_NOT_OK(b.order_time.Append(time_view));
+      ARROW_RETURN_NOT_OK(b.unit.Append(arrow::Decimal128(line.unit_cents)));
+      ARROW_RETURN_NOT_OK(b.total.Append(arrow::Decimal128(line.total_cents)));
+      ARROW_RETURN_NOT_OK(b.size.Append(line.pizza_size));
+      ARROW_RETURN_NOT_OK(b.category.Append(line.pizza_category));
+      ARROW_RETURN_NOT_OK(b.ingredients.Append(line.pizza_ingredients));
+      ARROW_RETURN_NOT_OK(b.name.Append(line.pizza_name));
+      ARROW_RETURN_NOT_OK(b.channel.Append(line.order_channel));
+      ARROW_RETURN_NOT_OK(b.source_partition.Append(partition.Value(i)));
+      ARROW_RETURN_NOT_OK(b.source_offset.Append(offset.Value(i)));
+      ARROW_RETURN_NOT_OK(b.ingest.Append(ingest.Value(i)));
+      ARROW_RETURN_NOT_OK(b.order_ts.Append((int64_t{line.order_date} * 86400 + line.order_seconds) *
+                                            1000000));
+      ARROW_RETURN_NOT_OK(b.hour.Append(h));
+      ARROW_RETURN_NOT_OK(b.minute.Append(m));
+      if (catalog_ids_.find(line.pizza_name_id) == catalog_ids_.end()) {
+        catalog_ids_.emplace(line.pizza_name_id);
+        ARROW_RETURN_NOT_OK(b.cat_id.Append(line.pizza_name_id));
+        ARROW_RETURN_NOT_OK(b.cat_name.Append(line.pizza_name));
+        ARROW_RETURN_NOT_OK(b.cat_category.Append(line.pizza_category));
+        ARROW_RETURN_NOT_OK(b.cat_size.Append(line.pizza_size));
+        ARROW_RETURN_NOT_OK(b.cat_price.Append(arrow::Decimal128(line.unit_cents)));
+        ARROW_RETURN_NOT_OK(b.cat_ingredients.Append(line.pizza_ingredients));
+      }
+    }
+  }
+
+  arrow::ArrayVector cleaned_cols;
+  for (arrow::ArrayBuilder* builder : std::initializer_list<arrow::ArrayBuilder*>{
+           &b.order_item_id, &b.order_id, &b.pizza_name_id, &b.quantity, &b.order_date,
+           &b.order_time, &b.unit, &b.total, &b.size, &b.category, &b.ingredients, &b.name,
+           &b.channel, &b.source_partition, &b.source_offset, &b.ingest}) {
+    ARROW_ASSIGN_OR_RAISE(auto a, FinishOne(*builder));
+    cleaned_cols.push_back(a);
+  }
+  const int64_t accepted = cleaned_cols[0]->length();
+  auto cleaned = arrow::RecordBatch::Make(CleanedSchema(), accepted, cleaned_cols);
+  auto items = arrow::RecordBatch::Make(
+      OrderItemsSchema(), accepted,
+      {cleaned_cols[kOrderItemId], cleaned_cols[kOrderId], cleaned_cols[kPizzaNameId],
+       cleaned_cols[kQuantity], cleaned_cols[kUnitPrice], cleaned_cols[kTotalPrice],
+       cleaned_cols[kOrderChannel]});
+  ARROW_ASSIGN_OR_RAISE(auto ts, FinishOne(b.order_ts));
+  ARROW_ASSIGN_OR_RAISE(auto hour, FinishOne(b.hour));
+  ARROW_ASSIGN_OR_RAISE(auto minute, FinishOne(b.minute));
+  auto timestamps = arrow::RecordBatch::Make(
+      TimestampSchema(), accepted,
+      {cleaned_cols[kOrderItemId], cleaned_cols[kOrderId], cleaned_cols[kOrderDate],
+       cleaned_cols[kOrderTime], ts, hour, minute});
+  arrow::ArrayVector cat_cols;
+  for (arrow::ArrayBuilder* builder : std::initializer_list<arrow::ArrayBuilder*>{
+           &b.cat_id, &b.cat_name, &b.cat_category, &b.cat_size, &b.cat_price, &b.cat_ingredients}) {
+    ARROW_ASSIGN_OR_RAISE(auto a, FinishOne(*builder));
+    cat_cols.push_back(a);
+  }
+  auto catalog = arrow::RecordBatch::Make(PizzaCatalogSchema(), cat_cols[0]->length(), cat_cols);
+  ARROW_ASSIGN_OR_RAISE(auto quarantined, b.quarantine.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto duplicates, b.duplicates.Finish());
+
+  namespace t = lake::tables;
+  std::vector<lake::StepOutput> outputs = {
+      {t::kSilverQuarantine, quarantine_.get(), RejectedSchema(), {quarantined}},
+      {t::kSilverDuplicates, duplicates_.get(), RejectedSchema(), {duplicates}},
+      {t::kSilverOrderItems, order_items_.get(), OrderItemsSchema(), {items}},
+      {t::kSilverPizzaCatalog, catalog_.get(), PizzaCatalogSchema(), {catalog}},
+      {t::kSilverTimestamp, timestamp_.get(), TimestampSchema(), {timestamps}},
+      {t::kSilverCleaned, cleaned_.get(), CleanedSchema(), {cleaned}},  // primary: last
+  };
+  ARROW_RETURN_NOT_OK(lake::CommitStep(*lake_, kSilverAppId, range, outputs, "STREAMING UPDATE"));
+  result.rows_out = accepted;
+  result.rejected = quarantined->num_rows();
+  result.duplicates = duplicates->num_rows();
+  return result;
+}
+
+}  // namespace pizzastream::silver

@@ -1,0 +1,54 @@
+// Silver: turns bronze order lines into typed, validated, de-duplicated rows.
+// A record breaking a rule (silver/rules.h) goes to silver/quarantine with its raw fields and
+// the rule's name; a record whose order-line id was already accepted, in this or any earlier
+// run, goes to silver/duplicates (first wins). All outputs of a step are committed with the
+// bronze version they cover (lake/incremental_input.h), so re-runs and crashes are exactly-once.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <unordered_set>
+
+#include "core/int_set.h"
+#include "lake/incremental_input.h"
+#include "orchestration/stage.h"
+#include "silver/field_parsers.h"
+
+namespace pizzastream::silver {
+
+struct SilverOptions {
+  DateOrder date_order = DateOrder::kDayFirst;
+  int64_t max_records = 500000;  // bronze records per step at most (whole commits)
+};
+
+class SilverStage final : public orchestration::Stage {
+ public:
+  static Result<std::unique_ptr<SilverStage>> Open(std::shared_ptr<lake::Lakehouse> lake,
+                                                   SilverOptions options);
+  std::string name() const override { return "silver"; }
+  Result<orchestration::StepResult> Step() override;
+  Result<int64_t> Lag() override;
+
+ private:
+  SilverStage(std::shared_ptr<lake::Lakehouse> lake, SilverOptions options);
+  // Rebuilds the accepted-id and catalog sets from the committed silver tables.
+  Status LoadState();
+  Result<orchestration::StepResult> DoStep();
+
+  std::shared_ptr<lake::Lakehouse> lake_;
+  SilverOptions options_;
+  std::unique_ptr<lake::DeltaLog> bronze_, cleaned_, order_items_, catalog_, timestamp_,
+      quarantine_, duplicates_;
+  IntSet accepted_ids_;
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_set<std::string, TextHash, std::equal_to<>> catalog_ids_;
+  bool state_valid_ = false;
+};
+
+// The txn appId silver uses for its position in bronze/order_lines.
+inline constexpr const char* kSilverAppId = "pizzastream.silver.bronze_order_lines";
+
+}  // namespace pizzastream::silver

@@ -1,0 +1,113 @@
+#include "sources/producer.h"
+
+#include <arrow/array.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "transport/record_json.h"
+
+namespace pizzastream::sources {
+
+namespace {
+
+// Encodes one source batch into `arena` + `records`, ordered by sequence.
+class BatchEncoder {
+ public:
+  // Encodes records [from, end) of `batch` and, in sequence order between them, the malformed
+  // records from *next_malformed on (all that remain when `end` is the batch's end).
+  void Encode(const SourceBatch& batch, int64_t from, int64_t end, size_t* next_malformed) {
+    arena_.clear();
+    spans_.clear();
+    const auto& rb = *batch.records;
+    const auto& order_ids = static_cast<const arrow::StringArray&>(*rb.column(1));
+    auto add_malformed_before = [&](int64_t sequence) {
+      for (; *next_malformed < batch.malformed.size() &&
+             batch.malformed[*next_malformed].sequence < sequence;
+           ++*next_malformed) {
+        const auto& bad = batch.malformed[*next_malformed];
+        const size_t start = arena_.size();
+        transport::AppendMalformedJson(bad, &arena_);
+        spans_.push_back({{}, start, arena_.size() - start, bad.sequence});
+      }
+    };
+    for (int64_t i = from; i < end; ++i) {
+      const int64_t seq = batch.sequences.empty() ? batch.first_sequence + i : batch.sequences[i];
+      add_malformed_before(seq);
+      const size_t start = arena_.size();
+      transport::AppendRecordJson(rb, i, &arena_);
+      spans_.push_back({order_ids.IsNull(i) ? std::string_view() : order_ids.GetView(i), start,
+                        arena_.size() - start, seq});
+    }
+    if (end == rb.num_rows()) add_malformed_before(INT64_MAX);
+  }
+
+  std::vector<transport::OutgoingRecord>& Records() {
+    records_.clear();
+    for (const auto& s : spans_) {
+      records_.push_back({s.key, std::string_view(arena_).substr(s.offset, s.length), s.sequence});
+    }
+    return records_;
+  }
+
+ private:
+  struct Span {
+    std::string_view key;
+    size_t offset, length;
+    int64_t sequence;
+  };
+  std::string arena_;
+  std::vector<Span> spans_;
+  std::vector<transport::OutgoingRecord> records_;
+};
+
+}  // namespace
+
+Status RunProducer(OrderSource& source, transport::TopicWriter& writer,
+                   const ProducerOptions& options, const std::atomic<bool>& stop,
+                   const std::function<void(const ProducerProgress&)>& on_progress,
+                   ProducerProgress* progress) {
+  ARROW_ASSIGN_OR_RAISE(progress->resumed_from, writer.ResumeSequence());
+  ARROW_RETURN_NOT_OK(source.SkipTo(progress->resumed_from));
+  const auto started = std::chrono::steady_clock::now();
+  BatchEncoder encoder;
+  SourceBatch batch;
+  const int64_t chunk = std::max<int64_t>(1, options.batch_size);
+  while (!stop.load()) {
+    ARROW_ASSIGN_OR_RAISE(bool more, source.Next(&batch));
+    if (!more) break;
+    const int64_t rows = batch.records->num_rows();
+    size_t next_malformed = 0;
+    // Malformed-only batches still need one pass.
+    for (int64_t from = 0; from < rows || (from == 0 && rows == 0); from += chunk) {
+      int64_t count = std::min(chunk, rows - from);
+      if (options.max_records >= 0) count = std::min(count, options.max_records - progress->sent);
+      encoder.Encode(batch, from, from + count, &next_malformed);
+      auto& records = encoder.Records();
+      ARROW_RETURN_NOT_OK(writer.Append(records));
+      ARROW_RETURN_NOT_OK(writer.Flush());
+      progress->sent += static_cast<int64_t>(records.size());
+      if (on_progress) on_progress(*progress);
+      if (options.max_records >= 0 && progress->sent >= options.max_records) {
+        progress->finished = true;
+        return Status::OK();
+      }
+      if (options.rate > 0) {  // sleep until the ceiling allows what was sent so far
+        const auto due = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                       std::chrono::duration<double>(progress->sent / options.rate));
+        while (!stop.load() && std::chrono::steady_clock::now() < due) {
+          std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+              due - std::chrono::steady_clock::now(), std::chrono::milliseconds(50)));
+        }
+      }
+      if (options.interval.count() > 0) std::this_thread::sleep_for(options.interval);
+      if (stop.load() || rows == 0) break;
+    }
+  }
+  ARROW_RETURN_NOT_OK(writer.Flush());
+  progress->finished = !stop.load();
+  return Status::OK();
+}
+
+}  // namespace pizzastream::sources

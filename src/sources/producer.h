@@ -1,0 +1,36 @@
+// Sends an OrderSource to the topic: each record as one JSON object keyed by its order_id,
+// with the original producer's pacing (--batch-size N --interval T) or a --rate limit.
+// Exactly-once across restarts: it asks the writer where this source stopped and skips there.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+
+#include "sources/order_source.h"
+#include "transport/topic.h"
+
+namespace pizzastream::sources {
+
+struct ProducerOptions {
+  int64_t batch_size = 5000;              // records per send
+  std::chrono::milliseconds interval{0};  // pause after each send
+  double rate = 0;                        // records/s ceiling; 0 = as fast as possible
+  int64_t max_records = -1;               // stop after this many records; -1 = source end
+};
+
+struct ProducerProgress {
+  int64_t sent = 0;          // records handed to the topic by this run
+  int64_t resumed_from = 0;  // first sequence this run sent
+  bool finished = false;     // the source ended (or max_records reached) and all was flushed
+};
+
+// Runs until the source ends, `stop` becomes true, or an error. `on_progress` (optional) is
+// called after every flushed batch.
+Status RunProducer(OrderSource& source, transport::TopicWriter& writer,
+                   const ProducerOptions& options, const std::atomic<bool>& stop,
+                   const std::function<void(const ProducerProgress&)>& on_progress,
+                   ProducerProgress* progress);
+
+}  // namespace pizzastream::sources

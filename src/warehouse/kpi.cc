@@ -1,0 +1,42 @@
+#include "warehouse/kpi.h"
+
+#include <fmt/format.h>
+
+#include "transport/record_json.h"
+
+namespace pizzastream::warehouse {
+
+int64_t RatioHundredths(int64_t num, int64_t den) {
+  if (den == 0) return 0;
+  // round(num * 100 / den), half away from zero, in integers.
+  const __int128 scaled = static_cast<__int128>(num) * 100;
+  __int128 q = scaled / den, r = scaled % den;
+  if (r < 0) r = -r;
+  const __int128 d = den < 0 ? -static_cast<__int128>(den) : den;
+  if (2 * r >= d) q += ((scaled < 0) != (den < 0)) ? -1 : 1;
+  return static_cast<int64_t>(q);
+}
+
+std::string FormatHundredths(int64_t hundredths) {
+  const bool negative = hundredths < 0;
+  const uint64_t v = negative ? -static_cast<uint64_t>(hundredths) : hundredths;
+  return fmt::format("{}{}.{:02d}", negative ? "-" : "", v / 100, v % 100);
+}
+
+std::string KpiJson(const KpiFigures& k, const RowCounts& rows) {
+  std::string top;
+  transport::AppendJsonString(k.top_pizza, &top);
+  return fmt::format(
+      "{{\"total_revenue\":{},\"total_orders\":{},\"total_pizzas_sold\":{},"
+      "\"avg_order_value\":{},\"avg_pizzas_per_order\":{},\"avg_orders_per_day\":{},"
+      "\"top_pizza_by_revenue\":{},"
+      "\"rows\":{{\"received\":{},\"rejected\":{},\"duplicates\":{},\"silver\":{},\"fact\":{}}}}}",
+      FormatHundredths(k.revenue_cents), k.orders, k.pizzas,
+      FormatHundredths(RatioHundredths(k.revenue_cents, k.orders * 100)),
+      FormatHundredths(RatioHundredths(k.pizzas, k.orders)),
+      FormatHundredths(RatioHundredths(k.orders, k.order_days)),
+      k.top_pizza.empty() ? "null" : top, rows.received, rows.rejected, rows.duplicates,
+      rows.silver, rows.fact);
+}
+
+}  // namespace pizzastream::warehouse
