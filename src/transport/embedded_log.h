@@ -17,9 +17,11 @@
 // writer, in other processes too: a batch becomes visible once completely written.
 //
 // Durability: Append writes each batch to the file (readers see it at once); Flush fsyncs. After
-// a process crash nothing written is lost; after a power loss the records appended since the last
-// Flush may be lost, and the next writer truncates a torn tail. A producer replaying its source
-// from ResumeSequence() then refills the same offsets with the same records.
+// a process crash nothing written is lost. After a power loss the records appended since the last
+// Flush may be lost: the next writer checks every batch after the last recovery point (a producer
+// snapshot, saved at each segment roll and at close) and cuts the log at the first incomplete or
+// damaged one. A producer replaying its source from ResumeSequence() then refills the same offsets
+// with the same records.
 #pragma once
 
 #include <chrono>

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <sstream>
 #include <vector>
@@ -46,71 +47,76 @@ Result<std::optional<ProducerState>> LoadProducerSnapshot(const std::string& par
   return std::optional<ProducerState>();
 }
 
-// Cuts the last segment after its last complete, intact batch. Batches before offset `trusted`
-// were fsynced, so only their headers are read; later ones are checked against their crc.
-Status RepairTail(const std::string& path, int64_t base, int64_t trusted, RecoveredPartition* out) {
-  ARROW_ASSIGN_OR_RAISE(FileHandle file, OpenFile(path, O_RDWR));
-  SegmentScanner scanner(file.fd(), path, 0, base, size_t{1} << 20);
-  for (;;) {
-    const bool verify = scanner.next_offset() >= trusted;
-    ARROW_ASSIGN_OR_RAISE(SegmentScanner::Step step, scanner.Next(verify));
-    if (step == SegmentScanner::Step::kBatch) continue;
-    if (step == SegmentScanner::Step::kEnd) break;
-    if (!verify) {
-      if (step == SegmentScanner::Step::kInvalid) return scanner.InvalidError();
-      return Status::IOError("log segment ", path, " ends inside a batch at byte ", scanner.pos(),
-                             " although it was synced up to offset ", trusted);
-    }
-    ARROW_ASSIGN_OR_RAISE(int64_t size, FileSize(file.fd(), path));
-    spdlog::warn("embedded log: cutting {} bytes of an unfinished write from {} at byte {}",
-                 size - scanner.pos(), path, scanner.pos());
-    ARROW_RETURN_NOT_OK(Truncate(file.fd(), scanner.pos(), path));
-    ARROW_RETURN_NOT_OK(SyncData(file.fd(), path));
-    break;
+// Deletes the segments after the one the log now ends in: they follow a hole left by a crash.
+Status DeleteSegmentsAfter(const std::string& dir, const std::vector<int64_t>& segments,
+                           size_t last) {
+  for (size_t i = last + 1; i < segments.size(); ++i) {
+    const std::string path = SegmentPath(dir, segments[i]);
+    spdlog::warn("embedded log: deleting {}, written after the end of the intact log", path);
+    std::error_code error;
+    std::filesystem::remove(path, error);
+    if (error) return Status::IOError("cannot delete ", path, ": ", error.message());
   }
-  out->segment_base = base;
-  out->segment_bytes = scanner.pos();
-  out->end_offset = scanner.next_offset();
-  return Status::OK();
+  return SyncDir(dir);
 }
 
-// Applies the batches from offset `state->valid_to` up to `end_offset` to `state`. Returns false
-// if `valid_to` falls inside a batch (the snapshot does not belong to this log).
-Result<bool> ReplayProducers(const std::string& dir, const std::vector<int64_t>& segments,
-                             int64_t end_offset, ProducerState* state) {
-  auto first = std::upper_bound(segments.begin(), segments.end(), state->valid_to);
-  if (first != segments.begin()) --first;
-  int64_t expected = *first;
-  for (auto it = first; it != segments.end(); ++it) {
-    const std::string path = SegmentPath(dir, *it);
-    if (*it != expected) {
-      return Status::IOError("log segment ", path, " starts at offset ", *it,
-                             " but the segment before it ends at ", expected);
-    }
-    ARROW_ASSIGN_OR_RAISE(FileHandle file, OpenFile(path, O_RDONLY));
-    SegmentScanner scanner(file.fd(), path, 0, *it);
+// Walks the log from the segment holding `state->valid_to` (the recovery point) to its end:
+// trusts the batches before the recovery point, checks the crc of the later ones, cuts the log at
+// the first bad one and applies the later batches to `state`. Returns false if the recovery point
+// does not fit this log (not at a batch boundary, or past the intact end).
+Result<bool> Recover(const std::string& dir, const std::vector<int64_t>& segments,
+                     ProducerState* state, RecoveredPartition* out) {
+  const int64_t recovery_point = state->valid_to;
+  if (recovery_point < segments.front()) return false;
+  size_t i =
+      std::upper_bound(segments.begin(), segments.end(), recovery_point) - segments.begin() - 1;
+  int64_t end_offset = segments[i];
+  for (;; ++i) {
+    const std::string path = SegmentPath(dir, segments[i]);
+    ARROW_ASSIGN_OR_RAISE(FileHandle file, OpenFile(path, O_RDWR));
+    SegmentScanner scanner(file.fd(), path, 0, segments[i]);
+    bool cut = false;
     for (;;) {
-      ARROW_ASSIGN_OR_RAISE(SegmentScanner::Step step, scanner.Next(/*verify=*/false));
+      const bool verify = scanner.next_offset() >= recovery_point;
+      ARROW_ASSIGN_OR_RAISE(SegmentScanner::Step step, scanner.Next(verify));
       if (step == SegmentScanner::Step::kEnd) break;
-      if (step == SegmentScanner::Step::kInvalid) return scanner.InvalidError();
-      if (step == SegmentScanner::Step::kIncomplete) {
-        return Status::IOError("log segment ", path, " ends inside a batch at byte ",
-                               scanner.pos());
+      if (step == SegmentScanner::Step::kBatch) {
+        const BatchHeader& batch = scanner.header();
+        if (batch.base_offset >= recovery_point) {
+          state->Apply(batch);
+        } else if (batch.end_offset() > recovery_point) {
+          return false;
+        }
+        continue;
       }
-      const BatchHeader& batch = scanner.header();
-      if (batch.base_offset >= state->valid_to) {
-        state->Apply(batch);
-      } else if (batch.end_offset() > state->valid_to) {
-        return false;
+      if (!verify) {
+        if (step == SegmentScanner::Step::kInvalid) return scanner.InvalidError();
+        return Status::IOError("log segment ", path, " ends inside a batch at byte ", scanner.pos(),
+                               " although it was synced up to offset ", recovery_point);
       }
+      ARROW_ASSIGN_OR_RAISE(int64_t size, FileSize(file.fd(), path));
+      spdlog::warn("embedded log: cutting {} bytes of an unfinished write from {} at byte {}",
+                   size - scanner.pos(), path, scanner.pos());
+      ARROW_RETURN_NOT_OK(Truncate(file.fd(), scanner.pos(), path));
+      ARROW_RETURN_NOT_OK(SyncData(file.fd(), path));
+      cut = true;
+      break;
     }
-    expected = scanner.next_offset();
+    // What a crashed writer left in the page cache is made durable before appending after it.
+    if (scanner.next_offset() > recovery_point) ARROW_RETURN_NOT_OK(SyncData(file.fd(), path));
+    end_offset = scanner.next_offset();
+    // A next segment that does not start where this one ends follows lost writes too.
+    const bool last = i + 1 == segments.size();
+    if (last || cut || segments[i + 1] != end_offset) {
+      if (end_offset < recovery_point) return false;
+      if (!last) ARROW_RETURN_NOT_OK(DeleteSegmentsAfter(dir, segments, i));
+      out->segment_base = segments[i];
+      out->segment_bytes = scanner.pos();
+      out->end_offset = end_offset;
+      state->valid_to = end_offset;
+      return true;
+    }
   }
-  if (expected != end_offset) {
-    return Status::IOError("log partition ", dir, " changed while it was being recovered");
-  }
-  state->valid_to = end_offset;
-  return true;
 }
 
 }  // namespace
@@ -147,19 +153,16 @@ Result<RecoveredPartition> RecoverPartition(const std::string& partition_dir) {
     return out;
   }
   ARROW_ASSIGN_OR_RAISE(std::optional<ProducerState> snapshot, LoadProducerSnapshot(partition_dir));
-  const int64_t last = segments.back();
-  const int64_t trusted = snapshot ? std::max(snapshot->valid_to, last) : last;
-  ARROW_RETURN_NOT_OK(RepairTail(SegmentPath(partition_dir, last), last, trusted, &out));
-  if (snapshot && snapshot->valid_to <= out.end_offset) {
+  if (snapshot) {
     out.producers = std::move(*snapshot);
-    ARROW_ASSIGN_OR_RAISE(bool replayed,
-                          ReplayProducers(partition_dir, segments, out.end_offset, &out.producers));
-    if (replayed) return out;
+    ARROW_ASSIGN_OR_RAISE(bool recovered, Recover(partition_dir, segments, &out.producers, &out));
+    if (recovered) return out;
+    spdlog::warn("embedded log: ignoring the producer snapshot of {}", partition_dir);
   }
+  // Without a recovery point every batch is checked.
   out.producers = ProducerState{segments.front(), {}};
-  ARROW_ASSIGN_OR_RAISE(bool replayed,
-                        ReplayProducers(partition_dir, segments, out.end_offset, &out.producers));
-  if (!replayed) return Status::IOError("log partition ", partition_dir, " is inconsistent");
+  ARROW_ASSIGN_OR_RAISE(bool recovered, Recover(partition_dir, segments, &out.producers, &out));
+  if (!recovered) return Status::IOError("log partition ", partition_dir, " is inconsistent");
   return out;
 }
 

@@ -1,6 +1,8 @@
-// Getting a partition of the embedded log ready for a writer after any kind of stop: a torn tail
-// left by a crash is cut off, and every producer's highest sequence is found (for exactly-once
-// replay) from the producer snapshot plus the batches written after it.
+// Getting a partition of the embedded log ready for a writer after any kind of stop. The producer
+// snapshot is the recovery point: the log before its offset was fsynced and is trusted; every
+// batch after it is checked, and the log is cut at the first one that is incomplete or damaged (a
+// crash's torn tail). Every producer's highest sequence (for exactly-once replay) comes from the
+// snapshot plus the batches after it.
 #pragma once
 
 #include <cstdint>
@@ -21,8 +23,8 @@ struct ProducerState {
   int64_t LastSequence(uint64_t producer) const;  // -1 if it never wrote
 };
 
-// <partition dir>/producers.snapshot: a ProducerState saved when the log up to `valid_to` is
-// durable. A missing or damaged snapshot only costs a longer scan.
+// <partition dir>/producers.snapshot: a ProducerState whose `valid_to` is an offset up to which
+// the log is durable. A missing or damaged snapshot only costs a longer scan.
 Status SaveProducerSnapshot(const std::string& partition_dir, const ProducerState& state);
 
 struct RecoveredPartition {
@@ -33,8 +35,8 @@ struct RecoveredPartition {
 };
 
 // Opens the partition in `partition_dir` for appending: creates its first segment if it has
-// none, truncates an incomplete or damaged tail of its last segment (older segments were fsynced
-// when they were closed, so damage there is reported, not cut), and rebuilds the producer state.
+// none, cuts the log after its last intact batch (truncating that segment and deleting later
+// ones), and rebuilds the producer state. Damage before the recovery point is reported, not cut.
 // REQUIRES: the caller holds the topic's writer lock.
 Result<RecoveredPartition> RecoverPartition(const std::string& partition_dir);
 

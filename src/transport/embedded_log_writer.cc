@@ -40,9 +40,7 @@ class EmbeddedTopicWriter final : public TopicWriter {
   // without scanning.
   ~EmbeddedTopicWriter() override {
     if (!failed_.ok() || !Flush().ok()) return;
-    for (Partition& partition : partitions_) {
-      (void)SaveProducerSnapshot(partition.dir, Snapshot(partition));
-    }
+    for (Partition& partition : partitions_) (void)SaveSnapshot(partition);
   }
 
   Status Recover() {
@@ -55,6 +53,8 @@ class EmbeddedTopicWriter final : public TopicWriter {
       partition.next_offset = recovered.end_offset;
       partition.producers = std::move(recovered.producers);
       partition.last_sequence = partition.producers.LastSequence(producer_);
+      partition.durable_offset = partition.next_offset;  // recovery synced what it kept
+      partition.durable_last_sequence = partition.last_sequence;
     }
     return Status::OK();
   }
@@ -95,6 +95,11 @@ class EmbeddedTopicWriter final : public TopicWriter {
   Status Flush() override {
     ARROW_RETURN_NOT_OK(failed_);
     for (Partition& partition : partitions_) {
+      for (auto& [file, path] : partition.sealed_unsynced) {
+        ARROW_RETURN_NOT_OK(SyncData(file.fd(), path));
+        file.Close();
+      }
+      partition.sealed_unsynced.clear();
       if (partition.unsynced) {
         ARROW_RETURN_NOT_OK(SyncData(partition.segment.fd(), partition.segment_path));
         partition.unsynced = false;
@@ -103,6 +108,8 @@ class EmbeddedTopicWriter final : public TopicWriter {
         ARROW_RETURN_NOT_OK(SyncDir(partition.dir));
         partition.dir_unsynced = false;
       }
+      partition.durable_offset = partition.next_offset;
+      partition.durable_last_sequence = partition.last_sequence;
     }
     return Status::OK();
   }
@@ -127,8 +134,13 @@ class EmbeddedTopicWriter final : public TopicWriter {
     int64_t next_offset = 0;     // offset of the next record written
     int64_t last_sequence = -1;  // highest sequence of this producer written here
     ProducerState producers;     // every producer's, as recovered
+    // Up to where the log is known durable (the last Flush), and this producer's sequence there.
+    int64_t durable_offset = 0;
+    int64_t durable_last_sequence = -1;
+    int64_t snapshot_valid_to = -1;  // of the last producer snapshot this writer saved
     bool unsynced = false;
     bool dir_unsynced = false;
+    std::vector<std::pair<FileHandle, std::string>> sealed_unsynced;  // rolled before a Flush
     // Batches built by the current Append, written at its end.
     std::string pending;
     int64_t pending_records = 0;
@@ -195,11 +207,17 @@ class EmbeddedTopicWriter final : public TopicWriter {
     return written;
   }
 
-  ProducerState Snapshot(const Partition& partition) const {
+  // Saves the producer state as of the durable end of the log, the next recovery's start.
+  Status SaveSnapshot(Partition& partition) {
+    if (partition.durable_offset == partition.snapshot_valid_to) return Status::OK();
     ProducerState state = partition.producers;
-    state.valid_to = partition.next_offset;
-    if (partition.last_sequence >= 0) state.last_sequence[producer_] = partition.last_sequence;
-    return state;
+    state.valid_to = partition.durable_offset;
+    if (partition.durable_last_sequence >= 0) {
+      state.last_sequence[producer_] = partition.durable_last_sequence;
+    }
+    ARROW_RETURN_NOT_OK(SaveProducerSnapshot(partition.dir, state));
+    partition.snapshot_valid_to = partition.durable_offset;
+    return Status::OK();
   }
 
   Status OpenSegment(Partition& partition, int64_t base, bool create) {
@@ -212,14 +230,22 @@ class EmbeddedTopicWriter final : public TopicWriter {
     return Status::OK();
   }
 
-  // Closes the active segment durably and starts the next one at the next offset.
+  // Starts the next segment at the next offset. The old one is fsynced by the next Flush, not
+  // here, so a writer that rarely flushes never waits for the disk.
   Status Roll(Partition& partition) {
-    ARROW_RETURN_NOT_OK(SyncData(partition.segment.fd(), partition.segment_path));
+    FileHandle old_segment = std::move(partition.segment);
+    std::string old_path = partition.segment_path;
+    Status opened = OpenSegment(partition, partition.next_offset, /*create=*/true);
+    if (!opened.ok()) {
+      partition.segment = std::move(old_segment);
+      return opened;
+    }
+    if (partition.unsynced)
+      partition.sealed_unsynced.emplace_back(std::move(old_segment), old_path);
     partition.unsynced = false;
-    ARROW_RETURN_NOT_OK(OpenSegment(partition, partition.next_offset, /*create=*/true));
     partition.dir_unsynced = true;
-    // Everything before the new segment is durable: a snapshot here bounds recovery scans.
-    return SaveProducerSnapshot(partition.dir, Snapshot(partition));
+    // A snapshot per segment bounds how far back the next recovery must read.
+    return SaveSnapshot(partition);
   }
 
   TopicLayout layout_;

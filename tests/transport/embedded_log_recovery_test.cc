@@ -184,6 +184,35 @@ TEST_F(EmbeddedLogRecoveryTest, TornTailIsCutWhenTheNextWriterOpens) {
   for (size_t i = 0; i < rest.size(); ++i) EXPECT_EQ(rest[i].offset, 10 + int64_t(i));
 }
 
+TEST_F(EmbeddedLogRecoveryTest, LostWritesInAnOlderSegmentCutTheLogThereAndDropLaterSegments) {
+  // A power loss before any Flush can lose the end of a segment while later segments survive.
+  config_.partitions = 1;
+  EmbeddedLogOptions options;
+  options.segment_bytes = 2000;
+  OwnedRecords in = OwnedRecords::Make(0, 200);
+  ASSERT_EQ(AppendAndCrash(config_, "p", in.records, 10, options), 0);
+  std::vector<std::string> segments = Segments(0);
+  ASSERT_GT(segments.size(), 5u);
+  const std::string damaged = segments[2];
+  const auto size = fs::file_size(damaged);
+  fs::resize_file(damaged, size - 100);  // the last batch of segment 2 is cut short
+
+  auto writer = Writer("p", options);
+  EXPECT_EQ(Segments(0), std::vector<std::string>(segments.begin(), segments.begin() + 3));
+  EXPECT_LT(fs::file_size(damaged), size - 100);
+  const int64_t resume = *writer->ResumeSequence();
+  // One partition and one batch of 10 per Append: the cut batch held the 10 records before
+  // the first offset of segment 3.
+  EXPECT_EQ(resume, std::stoll(fs::path(segments[3]).stem().string()) - 10);
+  ASSERT_TRUE(writer->Append(in.records).ok());
+  EXPECT_EQ(writer->delivered(), 200 - resume);
+  writer.reset();
+  auto reader = Reader();
+  std::vector<Received> out = ReadAvailable(*reader);
+  EXPECT_EQ(Sequences(out), Range(0, 200));
+  for (size_t i = 0; i < out.size(); ++i) EXPECT_EQ(out[i].offset, static_cast<int64_t>(i));
+}
+
 TEST_F(EmbeddedLogRecoveryTest, GarbageAfterTheLastBatchIsReportedByReadersAndCutByWriters) {
   config_.partitions = 1;
   OwnedRecords in = OwnedRecords::Make(0, 20);
