@@ -1,5 +1,6 @@
 // `pizzastream generate`: writes the synthetic order stream to a CSV file (13 columns), and
 // optionally the exact figures the pipeline must end with, for tests and demos.
+#include <arrow/array.h>
 #include <fmt/format.h>
 
 #include <fstream>

@@ -1,6 +1,7 @@
 #include "warehouse/sqlite_warehouse.h"
 
 #include <arrow/array.h>
+#include <arrow/util/decimal.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
 
