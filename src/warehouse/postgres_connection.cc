@@ -1,28 +1,50 @@
 #include "warehouse/postgres_connection.h"
 
-#include <libpq-fe.h>
-
+#include <algorithm>
+#include <charconv>
 #include <pqxx/pqxx>
 
 namespace pizzastream::warehouse {
 
 namespace {
 
-// The connection options libpq parses from `url`, or the parse error.
-Result<std::string> PasswordOf(const std::string& url) {
-  char* error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
-  if (options == nullptr) {
-    std::string message = error != nullptr ? error : "out of memory";
-    PQfreemem(error);
-    return Status::Invalid("postgresql: invalid connection URL: ", OneLineRedacted(message, ""));
+std::string PercentDecoded(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned value = 0;
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16).ptr ==
+            text.data() + i + 3) {
+      out += static_cast<char>(value);
+      i += 2;
+      continue;
+    }
+    out += text[i];
   }
-  std::string password;
-  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
-    if (std::string_view(o->keyword) == "password" && o->val != nullptr) password = o->val;
+  return out;
+}
+
+// The password a postgresql:// URL carries, in its user info or as ?password=, or "".
+std::string PasswordOf(std::string_view url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return "";
+  std::string_view rest = url.substr(scheme + 3);
+  const size_t query = rest.find('?');
+  std::string_view authority = rest.substr(0, std::min(query, rest.find('/')));
+  const size_t at = authority.rfind('@');
+  if (at != std::string_view::npos) {
+    const std::string_view user_info = authority.substr(0, at);
+    const size_t colon = user_info.find(':');
+    if (colon != std::string_view::npos) return PercentDecoded(user_info.substr(colon + 1));
   }
-  PQconninfoFree(options);
-  return password;
+  if (query == std::string_view::npos) return "";
+  std::string_view params = rest.substr(query + 1);
+  while (!params.empty()) {
+    const std::string_view param = params.substr(0, params.find('&'));
+    if (param.starts_with("password=")) return PercentDecoded(param.substr(9));
+    params.remove_prefix(std::min(params.size(), param.size() + 1));
+  }
+  return "";
 }
 
 }  // namespace
@@ -56,10 +78,9 @@ std::string OneLineRedacted(std::string_view message, std::string_view secret) {
   return line;
 }
 
-Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Make(const std::string& url) {
-  ARROW_ASSIGN_OR_RAISE(std::string password, PasswordOf(url));
+std::unique_ptr<PostgresConnection> PostgresConnection::Make(const std::string& url) {
   return std::unique_ptr<PostgresConnection>(
-      new PostgresConnection(ConninfoWithDefaults(url), std::move(password)));
+      new PostgresConnection(ConninfoWithDefaults(url), PasswordOf(url)));
 }
 
 PostgresConnection::PostgresConnection(std::string conninfo, std::string password)

@@ -16,8 +16,9 @@ namespace pizzastream::warehouse {
 
 class PostgresConnection {
  public:
-  // Fails when `url` is not a valid libpq connection URI.
-  static Result<std::unique_ptr<PostgresConnection>> Make(const std::string& url);
+  // `url`: a libpq connection URI (postgresql://...). Does not connect: the first Run does,
+  // and reports a malformed URL too.
+  static std::unique_ptr<PostgresConnection> Make(const std::string& url);
   ~PostgresConnection();
   PostgresConnection(const PostgresConnection&) = delete;
   PostgresConnection& operator=(const PostgresConnection&) = delete;
