@@ -9,6 +9,7 @@
 #include <map>
 
 #include "core/calendar.h"
+#include "warehouse/aggregates.h"
 
 namespace pizzastream::warehouse {
 
@@ -98,7 +99,10 @@ class SqliteWarehouse final : public Warehouse {
 
   std::string dialect() const override { return "sqlite"; }
 
-  Status Init() override { return Exec(kSchemaSql); }
+  Status Init() override {
+    ARROW_RETURN_NOT_OK(Exec(kSchemaSql));
+    return SalesAggregates(dialect()).Create(ExecSqlHere());
+  }
 
   Result<LoadPositions> Positions() override {
     LoadPositions positions;
@@ -241,7 +245,19 @@ class SqliteWarehouse final : public Warehouse {
     return Status::OK();
   }
 
+  // Runs a statement on this connection, in whatever transaction is open.
+  ExecSql ExecSqlHere() {
+    return [this](const std::string& sql, const std::vector<SqlParam>& params) {
+      return Query(sql, params).status();
+    };
+  }
+
   Status LoadInTransaction(const GoldChunk& chunk) {
+    // The sales aggregates (warehouse/aggregates.h) are kept by order: take out what the
+    // orders this chunk touches contribute now, insert, put their new contribution back.
+    const SalesAggregates aggregates(dialect());
+    ARROW_ASSIGN_OR_RAISE(const SqlParam orders, aggregates.ChunkOrders(chunk));
+    ARROW_RETURN_NOT_OK(aggregates.Retract(orders, ExecSqlHere()));
     static const std::map<std::string, const char*> kInsert = {
         {"dim_date", "INSERT OR IGNORE INTO pizza_sales.dim_date VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"},
         {"dim_time", "INSERT OR IGNORE INTO pizza_sales.dim_time VALUES (?1,?2,?3,?4)"},
@@ -253,6 +269,7 @@ class SqliteWarehouse final : public Warehouse {
       auto it = chunk.batches.find(table);
       if (it != chunk.batches.end()) ARROW_RETURN_NOT_OK(InsertAll(kInsert.at(table), it->second));
     }
+    ARROW_RETURN_NOT_OK(aggregates.Apply(orders, ExecSqlHere()));
     Statement pos;
     const char* sql =
         "INSERT INTO pizza_sales.load_position(table_name, delta_version) VALUES (?1, ?2) "
