@@ -512,7 +512,11 @@ Result<bool> OrderGenerator::Next(SourceBatch* out) {
   const int64_t first = s.next_sequence;
   Record record;
   for (int64_t i = 0; i < n; ++i) {
-    ARROW_RETURN_NOT_OK(s.Step(&record));
+    Status status = s.Step(&record);
+    if (!status.ok()) {
+      for (auto& builder : s.builders) builder.Reset();  // no half batch in the next one
+      return status;
+    }
     s.Render(record);
   }
   arrow::ArrayVector columns(kColumns);
