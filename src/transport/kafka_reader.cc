@@ -44,10 +44,12 @@ Status ErrorObjectStatus(rd_kafka_error_t* error, std::string_view context) {
 KafkaTopicReader::KafkaTopicReader(const TransportConfig& config, StartOffsetFn start_offset)
     : brokers_(config.kafka_brokers),
       topic_(config.topic),
+      group_(config.group),
       start_offset_(std::move(start_offset)) {}
 
 KafkaTopicReader::~KafkaTopicReader() {
   ReleaseBatch();
+  for (rd_kafka_message_t* message : pending_) rd_kafka_message_destroy(message);
   if (rk_) rd_kafka_consumer_close(rk_.get());
 }
 
@@ -68,7 +70,28 @@ Result<std::unique_ptr<KafkaTopicReader>> KafkaTopicReader::Open(const Transport
   rd_kafka_topic_partition_list_add(topics.get(), config.topic.c_str(), RD_KAFKA_PARTITION_UA);
   ARROW_RETURN_NOT_OK(
       kafka::ErrorStatus(rd_kafka_subscribe(rk, topics.get()), "subscribing to " + config.topic));
+  ARROW_RETURN_NOT_OK(reader->WaitForAssignment());
   return reader;
+}
+
+Status KafkaTopicReader::WaitForAssignment() {
+  const auto deadline = Clock::now() + kJoinTimeout;
+  while (!assigned_once_) {
+    rd_kafka_message_t* message = rd_kafka_consumer_poll(rk_.get(), 100);
+    ARROW_RETURN_NOT_OK(failure_);
+    if (message != nullptr && message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      Status status = HandleEvent(*message);
+      rd_kafka_message_destroy(message);
+      ARROW_RETURN_NOT_OK(status);
+    } else if (message != nullptr) {
+      pending_.push_back(message);
+    }
+    if (!assigned_once_ && Clock::now() > deadline) {
+      return Status::IOError("consumer group ", group_, " of topic ", topic_, " at ", brokers_,
+                             " assigned this worker nothing within ", kJoinTimeout.count(), " s");
+    }
+  }
+  return Status::OK();
 }
 
 void KafkaTopicReader::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
@@ -87,6 +110,7 @@ void KafkaTopicReader::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
 }
 
 Status KafkaTopicReader::Assign(rd_kafka_topic_partition_list_t* partitions) {
+  assigned_once_ = true;
   Status status;
   for (int i = 0; i < partitions->cnt; ++i) {
     rd_kafka_topic_partition_t& partition = partitions->elems[i];
@@ -147,11 +171,35 @@ Status KafkaTopicReader::HandleEvent(const rd_kafka_message_t& message) {
   }
 }
 
+void KafkaTopicReader::Deliver(rd_kafka_message_t* message, std::vector<Message>* out) {
+  auto position = positions_.find(message->partition);
+  if (position == positions_.end()) {  // from a partition revoked meanwhile
+    rd_kafka_message_destroy(message);
+    return;
+  }
+  position->second = message->offset + 1;
+  batch_.push_back(message);
+  rd_kafka_timestamp_type_t type;
+  out->push_back(Message{
+      .key = message->key
+                 ? std::string_view(static_cast<const char*>(message->key), message->key_len)
+                 : std::string_view(),
+      .value = message->payload
+                   ? std::string_view(static_cast<const char*>(message->payload), message->len)
+                   : std::string_view(),
+      .partition = message->partition,
+      .offset = message->offset,
+      .timestamp_ms = rd_kafka_message_timestamp(message, &type),
+  });
+}
+
 Status KafkaTopicReader::Poll(size_t max_messages, std::chrono::milliseconds timeout,
                               std::vector<Message>* out) {
   ReleaseBatch();
   out->clear();
   ARROW_RETURN_NOT_OK(failure_);
+  for (rd_kafka_message_t* message : pending_) Deliver(message, out);
+  pending_.clear();
   const auto deadline = Clock::now() + timeout;
   while (out->size() < max_messages) {
     int wait_ms = 0;
@@ -179,25 +227,7 @@ Status KafkaTopicReader::Poll(size_t max_messages, std::chrono::milliseconds tim
       }
       continue;
     }
-    auto position = positions_.find(message->partition);
-    if (position == positions_.end()) {  // from a partition revoked meanwhile
-      rd_kafka_message_destroy(message);
-      continue;
-    }
-    position->second = message->offset + 1;
-    batch_.push_back(message);
-    rd_kafka_timestamp_type_t type;
-    out->push_back(Message{
-        .key = message->key
-                   ? std::string_view(static_cast<const char*>(message->key), message->key_len)
-                   : std::string_view(),
-        .value = message->payload
-                     ? std::string_view(static_cast<const char*>(message->payload), message->len)
-                     : std::string_view(),
-        .partition = message->partition,
-        .offset = message->offset,
-        .timestamp_ms = rd_kafka_message_timestamp(message, &type),
-    });
+    Deliver(message, out);
   }
   return Status::OK();
 }

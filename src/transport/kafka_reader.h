@@ -27,8 +27,11 @@ namespace pizzastream::transport {
 class KafkaTopicReader final : public TopicReader {
  public:
   static constexpr std::chrono::seconds kSessionTimeout{10};
+  // Open waits this long at most for the group to hand out partitions.
+  static constexpr std::chrono::seconds kJoinTimeout{60};
 
-  // Creates the topic when missing and joins the group (assignment arrives with Poll).
+  // Creates the topic when missing, joins the group and waits for the first assignment, so an
+  // empty Poll means "nothing new" rather than "not a member yet".
   static Result<std::unique_ptr<KafkaTopicReader>> Open(const TransportConfig& config,
                                                         StartOffsetFn start_offset);
   // Leaves the group, so peers take the partitions over at once.
@@ -50,17 +53,25 @@ class KafkaTopicReader final : public TopicReader {
   Status Assign(rd_kafka_topic_partition_list_t* partitions);
   void Revoke(rd_kafka_topic_partition_list_t* partitions);
   void ReleaseBatch();
+  Status WaitForAssignment();
+  // Hands `message` to the caller (appending a view to `out`) unless its partition is no
+  // longer assigned here; takes ownership.
+  void Deliver(rd_kafka_message_t* message, std::vector<Message>* out);
   // Turns an error event from the consumer into a Status for fatal ones; logs the rest.
   Status HandleEvent(const rd_kafka_message_t& message);
 
   std::string brokers_;
   std::string topic_;
+  std::string group_;
   StartOffsetFn start_offset_;
   kafka::Handle rk_;
   // Assigned partition -> the next offset to hand out (start, Seek, or last returned + 1).
   std::map<int32_t, int64_t> positions_;
   // The messages the last Poll's views point into.
   std::vector<rd_kafka_message_t*> batch_;
+  // Messages that arrived while Open waited for the assignment, for the first Poll.
+  std::vector<rd_kafka_message_t*> pending_;
+  bool assigned_once_ = false;
   Status failure_;  // sticky: e.g. StartOffsetFn failed during a rebalance
 };
 

@@ -180,18 +180,13 @@ TEST_F(KafkaTopicTest, ReaderStartsEachPartitionWhereStartOffsetFnSays) {
   EXPECT_EQ(received.values.front(), input.values[60]);
 }
 
-TEST_F(KafkaTopicTest, StartOffsetFnFailureFailsPoll) {
+TEST_F(KafkaTopicTest, StartOffsetFnFailureFailsTheReaderWithItsReason) {
   const TransportConfig config = Config("start_fails", 1);
-  auto reader =
-      Reader(config, [](int32_t) -> Result<int64_t> { return Status::IOError("lake unreadable"); });
-  ASSERT_NE(reader, nullptr);
-  std::vector<Message> batch;
-  Status status;
-  for (int i = 0; i < kIdlePollsBeforeGivingUp && status.ok(); ++i) {
-    status = reader->Poll(100, std::chrono::seconds(1), &batch);
-  }
-  EXPECT_TRUE(status.IsIOError()) << status.ToString();
-  EXPECT_NE(status.message().find("lake unreadable"), std::string::npos);
+  auto reader = OpenKafkaReader(
+      config, [](int32_t) -> Result<int64_t> { return Status::IOError("lake unreadable"); });
+  ASSERT_FALSE(reader.ok());
+  EXPECT_TRUE(reader.status().IsIOError()) << reader.status().ToString();
+  EXPECT_NE(reader.status().message().find("lake unreadable"), std::string::npos);
 }
 
 TEST_F(KafkaTopicTest, SeekRereadsAPartitionAndRefusesOnesNotAssigned) {
