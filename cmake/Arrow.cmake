@@ -46,5 +46,5 @@ _pizzastream_wheel_lib(pizzastream::arrow_s3 arrow_s3)
 target_link_libraries(pizzastream::parquet INTERFACE pizzastream::arrow)
 target_link_libraries(pizzastream::arrow_s3 INTERFACE pizzastream::arrow)
 # The binaries find the wheel's libraries at run time without LD_LIBRARY_PATH.
-set(CMAKE_BUILD_RPATH "${PYARROW_LIB_DIR}" PARENT_SCOPE)
-set(CMAKE_INSTALL_RPATH "${PYARROW_LIB_DIR}" PARENT_SCOPE)
+set(CMAKE_BUILD_RPATH "${PYARROW_LIB_DIR}")
+set(CMAKE_INSTALL_RPATH "${PYARROW_LIB_DIR}")

@@ -3,6 +3,8 @@
 // far (de-duplication) where a node-based set would allocate per record.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

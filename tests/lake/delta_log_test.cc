@@ -1,0 +1,110 @@
+#include "lake/delta_log.h"
+
+#include <arrow/api.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "lake/lakehouse.h"
+#include "support/process.h"
+
+namespace pizzastream::lake {
+namespace {
+
+using testing::TempDir;
+
+std::shared_ptr<arrow::Schema> TestSchema() {
+  return arrow::schema({arrow::field("id", arrow::int64(), false),
+                        arrow::field("price", arrow::decimal128(8, 2)),
+                        arrow::field("day", arrow::date32()), arrow::field("name", arrow::utf8())});
+}
+
+std::shared_ptr<arrow::RecordBatch> Rows(int64_t from, int64_t n) {
+  arrow::Int64Builder id;
+  arrow::Decimal128Builder price(arrow::decimal128(8, 2));
+  arrow::Date32Builder day;
+  arrow::StringBuilder name;
+  for (int64_t i = from; i < from + n; ++i) {
+    EXPECT_TRUE(id.Append(i).ok());
+    EXPECT_TRUE(price.Append(arrow::Decimal128(i * 25)).ok());
+    EXPECT_TRUE(day.Append(16436).ok());
+    EXPECT_TRUE(name.Append("pizza " + std::to_string(i)).ok());
+  }
+  return arrow::RecordBatch::Make(TestSchema(), n,
+                                  {id.Finish().ValueOrDie(), price.Finish().ValueOrDie(),
+                                   day.Finish().ValueOrDie(), name.Finish().ValueOrDie()});
+}
+
+TEST(DeltaLog, SchemaRoundTripsThroughDeltaJson) {
+  auto json = DeltaSchemaJson(*TestSchema()).ValueOrDie();
+  EXPECT_NE(json.find("\"decimal(8,2)\""), std::string::npos);
+  EXPECT_NE(json.find("\"date\""), std::string::npos);
+  auto back = SchemaFromDeltaJson(json).ValueOrDie();
+  EXPECT_TRUE(back->Equals(*TestSchema()));
+}
+
+TEST(DeltaLog, FirstCommitHasProtocolAndMetadata) {
+  TempDir dir;
+  auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
+  auto log = lake->Log("t");
+  ASSERT_TRUE(log->CreateIfMissing(TestSchema()).ok());
+  ASSERT_TRUE(log->CreateIfMissing(TestSchema()).ok());  // idempotent
+  std::ifstream in(dir / "t/_delta_log/00000000000000000000.json");
+  std::string line;
+  std::vector<nlohmann::json> actions;
+  while (std::getline(in, line)) actions.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(actions.size(), 3u);
+  EXPECT_EQ(actions[0]["protocol"]["minReaderVersion"], 1);
+  EXPECT_EQ(actions[0]["protocol"]["minWriterVersion"], 2);
+  EXPECT_EQ(actions[1]["metaData"]["format"]["provider"], "parquet");
+  EXPECT_TRUE(actions[2].contains("commitInfo"));
+  EXPECT_EQ(log->Update().ValueOrDie()->version, 0);
+}
+
+TEST(DeltaLog, CommitsAddFilesAndTxnsThatAnotherReaderSees) {
+  TempDir dir;
+  auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
+  auto writer = lake->Log("t");
+  ASSERT_TRUE(writer->CreateIfMissing(TestSchema()).ok());
+  Commit c;
+  c.adds.push_back(lake->WriteParquet("t", TestSchema(), {Rows(0, 10)}).ValueOrDie());
+  c.txns["app"] = 10;
+  ASSERT_EQ(writer->CommitAppend(c, {}).ValueOrDie(), 1);
+
+  auto reader = lake->Log("t");
+  const Snapshot* s = reader->Update().ValueOrDie();
+  EXPECT_EQ(s->version, 1);
+  EXPECT_EQ(s->num_records, 10);
+  EXPECT_EQ(s->txns.at("app"), 10);
+  ASSERT_EQ(s->files.size(), 1u);
+  auto table = lake->ReadParquet("t", s->files[0]).ValueOrDie();
+  EXPECT_EQ(table->num_rows(), 10);
+  EXPECT_TRUE(table->schema()->field(1)->type()->Equals(arrow::decimal128(8, 2)));
+  EXPECT_EQ(reader->FilesAddedAfter(0).ValueOrDie().size(), 1u);
+  EXPECT_EQ(reader->FilesAddedAfter(1).ValueOrDie().size(), 0u);
+}
+
+TEST(DeltaLog, ConcurrentWriterThatMovedOurAppIdIsAConflict) {
+  TempDir dir;
+  auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
+  auto a = lake->Log("t");
+  auto b = lake->Log("t");
+  ASSERT_TRUE(a->CreateIfMissing(TestSchema()).ok());
+  ASSERT_TRUE(b->Update().ok());
+  Commit ca;
+  ca.txns["partition-0"] = 5;
+  ASSERT_TRUE(a->CommitAppend(ca, {}).ok());
+  // b started from "never seen" (-1) too, but a got there first.
+  Commit cb;
+  cb.txns["partition-0"] = 5;
+  auto st = b->CommitAppend(cb, {{"partition-0", -1}});
+  EXPECT_TRUE(st.status().IsCancelled()) << st.status().ToString();
+  // A commit for another appId does not conflict and lands on the next version.
+  Commit other;
+  other.txns["partition-1"] = 3;
+  EXPECT_EQ(b->CommitAppend(other, {}).ValueOrDie(), 2);
+}
+
+}  // namespace
+}  // namespace pizzastream::lake

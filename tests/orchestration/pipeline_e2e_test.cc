@@ -1,0 +1,161 @@
+// End to end through the pizzastream binary on the embedded default: generated data with known
+// totals (dirty and duplicated records included) -> run -> kpi must be exact, conserve every
+// record, survive SIGKILL and re-runs, and agree with the stage-by-stage commands.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "support/process.h"
+
+namespace pizzastream::testing {
+namespace {
+
+using json = nlohmann::json;
+
+json ReadJsonFile(const std::string& path) {
+  std::ifstream in(path);
+  return json::parse(in);
+}
+
+// Generates `count` records into dir/orders.csv and returns the generator's exact totals.
+json Generate(const TempDir& dir, int64_t count, double dirty, double dup, int seed = 7) {
+  auto r = RunPizzastream({"generate", "--output", dir / "orders.csv", "--count",
+                           std::to_string(count), "--seed", std::to_string(seed), "--dirty-rate",
+                           std::to_string(dirty), "--duplicate-rate", std::to_string(dup),
+                           "--orders-per-day", "400", "--totals", dir / "totals.json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return ReadJsonFile(dir / "totals.json");
+}
+
+json Kpi(const std::string& data_dir) {
+  auto r = RunPizzastream({"kpi", "--data-dir", data_dir, "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return json::parse(r.out);
+}
+
+std::string Money(int64_t cents) {
+  return std::to_string(cents / 100) + "." + (cents % 100 < 10 ? "0" : "") + std::to_string(cents % 100);
+}
+
+// The figures the pipeline must report for what the generator says it emitted.
+void ExpectExact(const json& kpi, const json& totals) {
+  EXPECT_EQ(kpi["total_revenue"].dump(), Money(totals["revenue_cents"].get<int64_t>()));
+  EXPECT_EQ(kpi["total_orders"], totals["orders"]);
+  EXPECT_EQ(kpi["total_pizzas_sold"], totals["pizzas"]);
+  EXPECT_EQ(kpi["top_pizza_by_revenue"], totals["top_pizza"]);
+  const auto& rows = kpi["rows"];
+  EXPECT_EQ(rows["received"], totals["records"]);
+  EXPECT_EQ(rows["rejected"], totals["dirty"]);
+  EXPECT_EQ(rows["duplicates"], totals["duplicates"]);
+  EXPECT_EQ(rows["silver"], totals["clean_lines"]);
+  EXPECT_EQ(rows["fact"], totals["clean_lines"]);
+  // Conservation: every record that entered is accounted for exactly once.
+  EXPECT_EQ(rows["received"].get<int64_t>(), rows["rejected"].get<int64_t>() +
+                                                 rows["duplicates"].get<int64_t>() +
+                                                 rows["silver"].get<int64_t>());
+}
+
+CommandResult RunPipeline(const TempDir& dir, const std::string& data_dir) {
+  return RunPizzastream({"run", "--input", dir / "orders.csv", "--data-dir", data_dir,
+                         "--exit-when-idle", "--quiet"});
+}
+
+TEST(PipelineE2E, GeneratedStreamWithDirtyAndDuplicateRecordsGivesExactKpi) {
+  TempDir dir;
+  const json totals = Generate(dir, 20000, 0.03, 0.02);
+  ASSERT_GT(totals["dirty"].get<int64_t>(), 0);
+  ASSERT_GT(totals["duplicates"].get<int64_t>(), 0);
+  auto r = RunPipeline(dir, dir / "data");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json kpi = Kpi(dir / "data");
+  ExpectExact(kpi, totals);
+  // Ratios: exact integer rounding of the same figures.
+  const int64_t orders = totals["orders"], cents = totals["revenue_cents"];
+  const int64_t aov = (cents + orders / 2) / orders;  // cents per order, half up
+  EXPECT_EQ(kpi["avg_order_value"].dump(), Money(aov));
+}
+
+TEST(PipelineE2E, RunningTheSameInputTwiceChangesNothing) {
+  TempDir dir;
+  Generate(dir, 5000, 0.02, 0.02);
+  ASSERT_EQ(RunPipeline(dir, dir / "data").exit_code, 0);
+  const json first = Kpi(dir / "data");
+  ASSERT_EQ(RunPipeline(dir, dir / "data").exit_code, 0);
+  EXPECT_EQ(Kpi(dir / "data"), first);
+}
+
+TEST(PipelineE2E, StagesRunOneAtATimeMatchTheContinuousRun) {
+  TempDir dir;
+  const json totals = Generate(dir, 6000, 0.02, 0.02);
+  const std::string data = dir / "staged";
+  auto p = RunPizzastream({"produce", "--input", dir / "orders.csv", "--data-dir", data});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  for (const char* stage : {"bronze", "silver", "gold", "load"}) {
+    auto r = RunPizzastream({stage, "--data-dir", data});
+    ASSERT_EQ(r.exit_code, 0) << stage << ": " << r.err;
+    // Idempotent: a second run of the same stage finds nothing new.
+    auto again = RunPizzastream({stage, "--data-dir", data});
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.err.find(" 0 rows in"), std::string::npos) << again.err;
+  }
+  ExpectExact(Kpi(data), totals);
+  // Producing the same file again sends nothing new (exactly-once replay).
+  p = RunPizzastream({"produce", "--input", dir / "orders.csv", "--data-dir", data});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_NE(p.err.find("0 records sent"), std::string::npos) << p.err;
+}
+
+TEST(PipelineE2E, SigkillMidRunThenRestartKeepsTotalsExact) {
+  TempDir dir;
+  const json totals = Generate(dir, 200000, 0.01, 0.01);
+  const std::string data = dir / "data";
+  for (int round = 0; round < 3; ++round) {
+    const pid_t pid = StartBackground({PizzastreamBinary(), "run", "--input", dir / "orders.csv",
+                                       "--data-dir", data, "--exit-when-idle", "--quiet"},
+                                      dir / "run.log");
+    std::this_thread::sleep_for(std::chrono::milliseconds(700 + 400 * round));
+    kill(pid, SIGKILL);
+    WaitFor(pid);
+  }
+  auto r = RunPipeline(dir, data);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ExpectExact(Kpi(data), totals);
+}
+
+TEST(PipelineE2E, MalformedCsvLinesAreQuarantinedWithTheirRawText) {
+  TempDir dir;
+  WriteFile(dir / "orders.csv",
+            "pizza_id,order_id,pizza_name_id,quantity,order_date,order_time,unit_price,total_price,"
+            "pizza_size,pizza_category,pizza_ingredients,pizza_name\n"
+            "1,1,hawaiian_m,1,1/1/2015,11:38:36,13.25,13.25,M,Classic,\"Sliced Ham, Pineapple\",The Hawaiian Pizza\n"
+            "2,1,too,few,fields\n"
+            "3,2,thai_ckn_l,2.00,13-01-2015,12:00:00,20.75,41.50,L,Chicken,\"Chicken, Pineapple\",The Thai Chicken Pizza\n"
+            "4,2,thai_ckn_l,1,31/02/2015,12:00:00,20.75,20.75,L,Chicken,x,The Thai Chicken Pizza\n"
+            "3,2,thai_ckn_l,2.00,13-01-2015,12:00:00,20.75,41.50,L,Chicken,\"Chicken, Pineapple\",The Thai Chicken Pizza\n");
+  auto r = RunPipeline(dir, dir / "data");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json kpi = Kpi(dir / "data");
+  EXPECT_EQ(kpi["total_revenue"].dump(), "54.75");
+  EXPECT_EQ(kpi["total_orders"], 2);
+  EXPECT_EQ(kpi["total_pizzas_sold"], 3);
+  EXPECT_EQ(kpi["rows"]["received"], 5);
+  EXPECT_EQ(kpi["rows"]["rejected"], 2);  // the short line (bronze) and 31/02 (silver)
+  EXPECT_EQ(kpi["rows"]["duplicates"], 1);
+  EXPECT_EQ(kpi["rows"]["silver"], 2);
+}
+
+TEST(PipelineE2E, CliErrorsAreOneLineAndNonZero) {
+  auto r = RunPizzastream({"run", "--input", "/nonexistent/orders.csv", "--exit-when-idle"});
+  EXPECT_NE(r.exit_code, 0);
+  r = RunPizzastream({"produce", "--data-dir", "/tmp"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("pizzastream: produce needs --input"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace pizzastream::testing
