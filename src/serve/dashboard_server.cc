@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -181,6 +182,11 @@ Status DashboardServer::Start() {
   }
 
   s.server.set_default_headers(SecurityHeaders());
+  // SO_REUSEADDR only: httplib's default SO_REUSEPORT would let a second server share the port.
+  s.server.set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   const int threads = std::max(s.options.threads, 1);
   s.server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   s.server.set_keep_alive_timeout(5);

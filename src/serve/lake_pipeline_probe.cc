@@ -9,6 +9,21 @@ namespace {
 
 constexpr int64_t kRateWindowMs = 10000;
 
+// Unix ms of the warehouse's last load, from the load_position table both warehouses keep;
+// 0 when unknown.
+int64_t LastLoadMillis(warehouse::Warehouse& wh) {
+  const char* sql =
+      wh.dialect() == "postgresql"
+          ? "SELECT CAST(EXTRACT(EPOCH FROM MAX(loaded_at)) * 1000 AS BIGINT) "
+            "FROM pizza_sales.load_position"
+          : "SELECT CAST((julianday(MAX(loaded_at)) - 2440587.5) * 86400000.0 AS INTEGER) "
+            "FROM pizza_sales.load_position";
+  auto r = wh.Query(sql, {});
+  if (!r.ok() || r->rows.size() != 1) return 0;
+  const auto* ms = std::get_if<int64_t>(&r->rows[0][0]);
+  return ms != nullptr ? *ms : 0;
+}
+
 }  // namespace
 
 LakePipelineProbe::LakePipelineProbe(std::shared_ptr<lake::Lakehouse> lake,
@@ -38,12 +53,14 @@ double LakePipelineProbe::RowsPerSecond(const std::string& stage, int64_t rows, 
 Status LakePipelineProbe::PollOnce() {
   const int64_t now = UnixMillisNow();
   int64_t fact_rows = 0;
+  int64_t last_load_ms = 0;
   {
     ARROW_ASSIGN_OR_RAISE(auto wh, warehouses_->Acquire());
     auto totals = QuerySalesTotals(*wh, SalesFilter{});
     if (!totals.ok()) wh.Discard();
     ARROW_RETURN_NOT_OK(totals.status());
     fact_rows = totals->figures.lines;
+    last_load_ms = LastLoadMillis(*wh);
   }
   if (fact_rows != warehouse_rows_) {
     if (warehouse_rows_ >= 0) warehouse_changed_ms_ = now;
@@ -84,7 +101,7 @@ Status LakePipelineProbe::PollOnce() {
     gold_rows = gold.rows;
   }
   add("load", gold_rows, fact_rows, gold_rows < 0 ? -1 : gold_rows - fact_rows,
-      warehouse_changed_ms_);
+      last_load_ms > 0 ? last_load_ms : warehouse_changed_ms_);
   status_->Publish(stages);
   return Status::OK();
 }
