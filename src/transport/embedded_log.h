@@ -47,6 +47,7 @@ struct EmbeddedLogOptions {
 
 // The partition of a record: zlib crc32 of the key modulo `partitions` (librdkafka's
 // "consistent" partitioner computes the same), so an order's lines stay in one partition.
+// 0 when `partitions` <= 1.
 int32_t PartitionForKey(std::string_view key, int32_t partitions);
 
 // Opens the topic for writing as `producer_id`, creating it with `config.partitions` partitions

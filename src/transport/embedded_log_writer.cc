@@ -16,6 +16,7 @@
 namespace pizzastream::transport {
 
 int32_t PartitionForKey(std::string_view key, int32_t partitions) {
+  if (partitions <= 1) return 0;
   const uLong crc = crc32_z(0, reinterpret_cast<const Bytef*>(key.data()), key.size());
   return static_cast<int32_t>(crc % static_cast<uint32_t>(partitions));
 }
