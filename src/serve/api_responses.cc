@@ -36,14 +36,6 @@ json IsoTime(int64_t unix_ms) {
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", t);
 }
 
-// Changes whenever a load changes the warehouse: the page refreshes its charts when it does.
-Result<std::string> DataVersion(warehouse::Warehouse& wh, const SalesTotals& totals) {
-  ARROW_ASSIGN_OR_RAISE(auto positions, wh.Positions());
-  int64_t sum = 0;
-  for (const auto& [table, version] : positions) sum += version + 1;
-  return fmt::format("{}.{}.{}", sum, totals.figures.lines, totals.figures.revenue_cents);
-}
-
 json FiguresJson(const SalesFigures& f) {
   return {{"revenue", Money(f.revenue_cents)},
           {"orders", f.orders},
@@ -55,9 +47,11 @@ json FiguresJson(const SalesFigures& f) {
 
 std::string ErrorBody(std::string_view message) { return Dump(json{{"error", message}}); }
 
-Result<std::string> KpiBody(warehouse::Warehouse& wh, const SalesFilter& filter) {
-  ARROW_ASSIGN_OR_RAISE(SalesTotals totals, QuerySalesTotals(wh, filter));
-  ARROW_ASSIGN_OR_RAISE(auto pizzas, QuerySalesByGroup(wh, SalesGroup::kPizza, filter));
+Result<std::string> KpiBody(warehouse::Warehouse& wh, SalesCache& cache,
+                            const SalesFilter& filter) {
+  ARROW_ASSIGN_OR_RAISE(std::string version, cache.Version(wh));
+  ARROW_ASSIGN_OR_RAISE(SalesTotals totals, cache.Totals(wh, version, filter));
+  ARROW_ASSIGN_OR_RAISE(auto pizzas, cache.ByGroup(wh, version, SalesGroup::kPizza, filter));
   warehouse::KpiFigures k;
   k.revenue_cents = totals.figures.revenue_cents;
   k.orders = totals.figures.orders;
@@ -68,23 +62,18 @@ Result<std::string> KpiBody(warehouse::Warehouse& wh, const SalesFilter& filter)
   // The figures exactly as `kpi --json` renders them; its pipeline row counts are
   // /api/pipeline's business.
   json body = json::parse(warehouse::KpiJson(k, warehouse::RowCounts{}), nullptr, false);
-  if (body.is_discarded()) return Status::Invalid("KpiJson rendered invalid JSON");
+  if (body.is_discarded()) return Status::UnknownError("KpiJson rendered invalid JSON");
   body.erase("rows");
   body["fact_rows"] = k.fact_rows;
   body["filter"] = FilterJson(filter);
-  if (filter.category || filter.size || filter.channel || filter.from_date_id ||
-      filter.to_date_id) {
-    ARROW_ASSIGN_OR_RAISE(SalesTotals all, QuerySalesTotals(wh, SalesFilter{}));
-    ARROW_ASSIGN_OR_RAISE(body["data_version"], DataVersion(wh, all));
-  } else {
-    ARROW_ASSIGN_OR_RAISE(body["data_version"], DataVersion(wh, totals));
-  }
+  body["data_version"] = version;
   return Dump(body);
 }
 
-Result<std::string> SalesBody(warehouse::Warehouse& wh, SalesGroup group,
+Result<std::string> SalesBody(warehouse::Warehouse& wh, SalesCache& cache, SalesGroup group,
                               const SalesFilter& filter) {
-  ARROW_ASSIGN_OR_RAISE(auto rows, QuerySalesByGroup(wh, group, filter));
+  ARROW_ASSIGN_OR_RAISE(std::string version, cache.Version(wh));
+  ARROW_ASSIGN_OR_RAISE(auto rows, cache.ByGroup(wh, version, group, filter));
   json out_rows = json::array();
   for (const auto& row : rows) {
     json r = FiguresJson(row.figures);
@@ -93,11 +82,14 @@ Result<std::string> SalesBody(warehouse::Warehouse& wh, SalesGroup group,
   }
   return Dump(json{{"group", SalesGroupName(group)},
                    {"filter", FilterJson(filter)},
-                   {"rows", std::move(out_rows)}});
+                   {"rows", std::move(out_rows)},
+                   {"data_version", version}});
 }
 
-Result<std::string> PipelineBody(warehouse::Warehouse& wh, const PipelineStatus::View& pipeline) {
-  ARROW_ASSIGN_OR_RAISE(SalesTotals totals, QuerySalesTotals(wh, SalesFilter{}));
+Result<std::string> PipelineBody(warehouse::Warehouse& wh, SalesCache& cache,
+                                 const PipelineStatus::View& pipeline) {
+  ARROW_ASSIGN_OR_RAISE(std::string version, cache.Version(wh));
+  ARROW_ASSIGN_OR_RAISE(SalesTotals totals, cache.Totals(wh, version, SalesFilter{}));
   ARROW_ASSIGN_OR_RAISE(auto positions, wh.Positions());
   json stages = json::array();
   for (const auto& s : pipeline.stages) {
@@ -113,19 +105,19 @@ Result<std::string> PipelineBody(warehouse::Warehouse& wh, const PipelineStatus:
                       {"last_error", s.last_error},
                       {"finished", s.finished}});
   }
-  json body = {
+  return Dump(json{
       {"source", pipeline.source},
       {"updated", IsoTime(pipeline.published_ms)},
       {"stages", std::move(stages)},
       {"warehouse",
-       {{"dialect", wh.dialect()}, {"fact_rows", totals.figures.lines}, {"positions", positions}}}};
-  ARROW_ASSIGN_OR_RAISE(body["data_version"], DataVersion(wh, totals));
-  return Dump(body);
+       {{"dialect", wh.dialect()}, {"fact_rows", totals.figures.lines}, {"positions", positions}}},
+      {"data_version", version}});
 }
 
-Result<std::string> MetricsBody(warehouse::Warehouse& wh, const PipelineStatus::View& pipeline,
-                                const HttpMetrics& http) {
-  ARROW_ASSIGN_OR_RAISE(SalesTotals totals, QuerySalesTotals(wh, SalesFilter{}));
+Result<std::string> MetricsBody(warehouse::Warehouse& wh, SalesCache& cache,
+                                const PipelineStatus::View& pipeline, const HttpMetrics& http) {
+  ARROW_ASSIGN_OR_RAISE(std::string version, cache.Version(wh));
+  ARROW_ASSIGN_OR_RAISE(SalesTotals totals, cache.Totals(wh, version, SalesFilter{}));
   PrometheusText out;
   http.Render(out);
   const auto gauge = [&](const char* name, const char* help, double value) {
