@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/source_options.h"
 #include "cli/stages.h"
+#include "warehouse/kpi.h"
 
 namespace pizzastream::cli {
 
@@ -31,14 +32,27 @@ void RunPipeline(GlobalOptions& global, RunOptions& run) {
   options.exit_when_idle = run.exit_when_idle;
   options.max_consecutive_errors = run.exit_when_idle ? 8 : 0;
   const bool tty = isatty(STDERR_FILENO);
+  // The key figures, from a connection of the status line's own, every few seconds.
+  std::unique_ptr<warehouse::Warehouse> figures_source;
+  if (!run.quiet) figures_source = ValueOrExit(warehouse::OpenWarehouse(global.WarehouseTarget()));
+  std::string figures;
+  auto figures_at = std::chrono::steady_clock::time_point{};
   options.on_status = [&](const std::vector<orchestration::StageStats>& stats) {
     if (run.quiet) return;
-    std::cerr << (tty ? "\r\33[2K" : "") << StatusLine(stats) << (tty ? "" : "\n") << std::flush;
+    if (std::chrono::steady_clock::now() - figures_at > std::chrono::seconds(5)) {
+      figures_at = std::chrono::steady_clock::now();
+      if (auto k = figures_source->Kpi(); k.ok()) figures = KpiLine(*k);
+    }
+    std::cerr << (tty ? "\r\33[2K" : "") << StatusLine(stats) << " || " << figures
+              << (tty ? "" : "\n") << std::flush;
   };
   orchestration::Pipeline pipeline(std::move(producer), std::move(stages), options);
   StopOnSignal signals(&pipeline);
   const Status st = pipeline.Run();
   if (tty && !run.quiet) std::cerr << "\n";
+  if (!run.quiet && st.ok()) {
+    std::cerr << "stopped; every stage committed its position (the next run resumes there)\n";
+  }
   ExitIfError(st);
 }
 

@@ -61,13 +61,26 @@ std::string StatusLine(const std::vector<orchestration::StageStats>& stats) {
   return line;
 }
 
+std::string KpiLine(const warehouse::KpiFigures& k) {
+  using warehouse::FormatHundredths;
+  using warehouse::RatioHundredths;
+  return fmt::format("revenue {} orders {} pizzas {} AOV {} top {}",
+                     FormatHundredths(k.revenue_cents), k.orders, k.pizzas,
+                     FormatHundredths(RatioHundredths(k.revenue_cents, k.orders * 100)),
+                     k.top_pizza.empty() ? "-" : k.top_pizza);
+}
+
 namespace {
 orchestration::Pipeline* g_pipeline = nullptr;
 void OnSignal(int) {
   if (g_pipeline == nullptr) return;
+  // First signal: finish what is in flight and stop; second: stop after the current step;
+  // third: leave at once (every stage resumes from its last commit next time).
   static int count = 0;
-  if (++count > 1) std::_Exit(130);
-  g_pipeline->Stop();
+  ++count;
+  if (count == 1) g_pipeline->Stop();
+  if (count == 2) g_pipeline->StopNow();
+  if (count > 2) std::_Exit(130);
 }
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/source_options.h"
 #include "orchestration/pipeline.h"
+#include "warehouse/kpi.h"
 
 namespace pizzastream::cli {
 
@@ -19,6 +20,9 @@ Result<orchestration::ProducerTask> OpenProducer(const SourceOptions& source,
 
 // One status line: per-stage rows/s and lag.
 std::string StatusLine(const std::vector<orchestration::StageStats>& stats);
+
+// The key figures in one short line: "revenue 817860.05 | orders 21350 | ...".
+std::string KpiLine(const warehouse::KpiFigures& k);
 
 // Stops `pipeline` on SIGINT/SIGTERM while it runs (the second signal exits at once).
 class StopOnSignal {

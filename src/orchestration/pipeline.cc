@@ -40,7 +40,7 @@ void Pipeline::RunProducer() {
   sources::ProducerProgress progress;
   int64_t last = 0;
   Status st = sources::RunProducer(
-      *producer_->source, *producer_->writer, producer_->options, stop_,
+      *producer_->source, *producer_->writer, producer_->options, producer_stop_,
       [&](const sources::ProducerProgress& p) {
         Record(0, [&](StageStats& s) {
           s.rows_in += p.sent - last;
@@ -56,6 +56,7 @@ void Pipeline::RunProducer() {
     if (first_error_.ok()) first_error_ = st;
     failed_.store(true);
     stop_.store(true);
+    producer_stop_.store(true);
   }
   Record(0, [&](StageStats& s) { s.finished = true; });
   done_[0].store(true);
@@ -84,6 +85,7 @@ void Pipeline::RunStage(size_t index) {
         if (first_error_.ok()) first_error_ = step.status();
         failed_.store(true);
         stop_.store(true);
+        producer_stop_.store(true);
         break;
       }
       for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stop_.load();
@@ -106,7 +108,7 @@ void Pipeline::RunStage(size_t index) {
       });
       continue;
     }
-    if (upstream_done && options_.exit_when_idle) break;
+    if (upstream_done && (options_.exit_when_idle || draining_.load())) break;
     std::this_thread::sleep_for(options_.idle_wait);
   }
   Record(slot, [&](StageStats& s) { s.finished = true; });

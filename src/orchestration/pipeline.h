@@ -57,8 +57,15 @@ class Pipeline {
   // Runs until Stop() or, with exit_when_idle, until everything produced is loaded.
   // Returns the first error a stage gave up on.
   Status Run();
-  // Thread-safe; also safe from a signal-watching thread.
-  void Stop() { stop_.store(true); }
+  // Graceful stop (Ctrl-C): the producer stops sending, and every stage finishes what is
+  // already upstream of it, then returns. Async-signal-safe (atomic stores only).
+  void Stop() {
+    producer_stop_.store(true);
+    draining_.store(true);
+  }
+  // Stops after the current steps, leaving the rest for the next run (nothing is lost: every
+  // stage resumes from its committed position).
+  void StopNow() { stop_.store(true); }
   std::vector<StageStats> Stats() const;
 
  private:
@@ -69,7 +76,9 @@ class Pipeline {
   std::optional<ProducerTask> producer_;
   std::vector<std::unique_ptr<Stage>> stages_;
   PipelineOptions options_;
-  std::atomic<bool> stop_{false};
+  std::atomic<bool> stop_{false};           // hard stop: leave after the current step
+  std::atomic<bool> producer_stop_{false};  // the producer stops sending
+  std::atomic<bool> draining_{false};       // stages finish what is upstream, then return
   std::atomic<bool> failed_{false};
   mutable std::mutex mu_;
   std::vector<StageStats> stats_;  // producer first (if any), then stages
