@@ -1,0 +1,103 @@
+// The sales aggregates stay equal to a recomputation from all fact rows however the rows
+// arrive: orders split across loads, loads replayed, overlapping chunks.
+#include "warehouse/aggregates.h"
+
+#include <gtest/gtest.h>
+
+#include "support/gold_batches.h"
+#include "support/process.h"
+
+namespace pizzastream::warehouse {
+namespace {
+
+using testing::ChunkOf;
+using testing::SampleMenu;
+using testing::SyntheticLines;
+
+std::vector<std::vector<SqlParam>> Rows(Warehouse& wh, const std::string& table) {
+  auto r = wh.Query(
+      "SELECT * FROM pizza_sales." + table + " WHERE lines <> 0 ORDER BY 1, 2, 3, 4, 5, 6", {});
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? r->rows : std::vector<std::vector<SqlParam>>{};
+}
+
+ExecSql ExecOn(Warehouse& wh) {
+  return [&wh](const std::string& sql, const std::vector<SqlParam>& params) {
+    return wh.Query(sql, params).status();
+  };
+}
+
+TEST(SalesAggregatesTest, IncrementalLoadsEqualARebuildFromAllFacts) {
+  testing::TempDir dir;
+  auto wh = OpenWarehouse(dir / "warehouse.db").ValueOrDie();
+  ASSERT_TRUE(wh->Init().ok());
+  const auto menu = SampleMenu();
+  // Chunk boundaries cut through orders; the second chunk overlaps the first; the first is
+  // replayed at the end.
+  for (const auto& [first, count] : std::vector<std::pair<int64_t, int64_t>>{
+           {1, 101}, {90, 57}, {147, 300}, {1, 101}, {447, 1}, {448, 252}}) {
+    ASSERT_TRUE(wh->Load(ChunkOf(SyntheticLines(first, count, menu.size()), menu)).ok());
+  }
+  const auto daily = Rows(*wh, "agg_sales_daily");
+  const auto hourly = Rows(*wh, "agg_sales_hourly");
+  ASSERT_FALSE(daily.empty());
+  ASSERT_TRUE(SalesAggregates("sqlite").Rebuild(ExecOn(*wh)).ok());
+  EXPECT_EQ(Rows(*wh, "agg_sales_daily"), daily);
+  EXPECT_EQ(Rows(*wh, "agg_sales_hourly"), hourly);
+
+  // Level 0 holds every line once; its orders add up to the distinct orders.
+  auto totals = wh->Query(
+      "SELECT SUM(lines), SUM(orders) FROM pizza_sales.agg_sales_daily WHERE level = 0", {});
+  ASSERT_TRUE(totals.ok());
+  const auto k = wh->Kpi().ValueOrDie();
+  EXPECT_EQ(std::get<int64_t>(totals->rows[0][0]), 699);
+  EXPECT_EQ(std::get<int64_t>(totals->rows[0][0]), k.fact_rows);
+  EXPECT_EQ(std::get<int64_t>(totals->rows[0][1]), k.orders);
+}
+
+TEST(SalesAggregatesTest, CreateFillsNewAggregatesFromExistingFactsOnce) {
+  testing::TempDir dir;
+  auto wh = OpenWarehouse(dir / "warehouse.db").ValueOrDie();
+  ASSERT_TRUE(wh->Init().ok());
+  const auto menu = SampleMenu();
+  ASSERT_TRUE(wh->Load(ChunkOf(SyntheticLines(1, 200, menu.size()), menu)).ok());
+  const auto daily = Rows(*wh, "agg_sales_daily");
+  // As if the warehouse predated the aggregates: drop them, then Init again.
+  ASSERT_TRUE(wh->Query("DROP TABLE pizza_sales.agg_sales_daily", {}).ok());
+  ASSERT_TRUE(wh->Query("DROP TABLE pizza_sales.agg_sales_hourly", {}).ok());
+  ASSERT_TRUE(wh->Init().ok());
+  EXPECT_EQ(Rows(*wh, "agg_sales_daily"), daily);
+  ASSERT_TRUE(wh->Init().ok());  // a second Init adds nothing
+  EXPECT_EQ(Rows(*wh, "agg_sales_daily"), daily);
+}
+
+TEST(SalesAggregatesTest, ChunkOrdersAreTheDistinctOrderIdsInTheDialectsListSyntax) {
+  const auto menu = SampleMenu();
+  const GoldChunk chunk = ChunkOf(SyntheticLines(1, 7, menu.size()), menu);  // orders 1 1 2 2 3 3 4
+  EXPECT_EQ(std::get<std::string>(SalesAggregates("sqlite").ChunkOrders(chunk).ValueOrDie()),
+            "[1,2,3,4]");
+  EXPECT_EQ(std::get<std::string>(SalesAggregates("postgresql").ChunkOrders(chunk).ValueOrDie()),
+            "{1,2,3,4}");
+  EXPECT_EQ(std::get<std::string>(SalesAggregates("sqlite").ChunkOrders(GoldChunk{}).ValueOrDie()),
+            "[]");
+}
+
+TEST(SalesAggregatesTest, StatementsBindTheOrderListAndNeverSpliceIt) {
+  for (const std::string dialect : {"sqlite", "postgresql"}) {
+    const SalesAggregates agg(dialect);
+    for (const auto& sql : agg.RetractStatements()) {
+      EXPECT_NE(sql.find("$1"), std::string::npos) << sql;
+      EXPECT_NE(sql.find(dialect == "sqlite" ? "json_each($1)" : "ANY (CAST($1 AS BIGINT[]))"),
+                std::string::npos);
+    }
+    EXPECT_EQ(agg.ApplyStatements().size(), 2u);
+    for (const auto& sql : agg.CreateStatements()) {
+      EXPECT_EQ(sql.find("WITHOUT ROWID") != std::string::npos,
+                dialect == "sqlite" && sql.starts_with("CREATE TABLE"))
+          << sql;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pizzastream::warehouse
