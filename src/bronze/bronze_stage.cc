@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <cctype>
+#include <cstring>
 #include <chrono>
 
 #include "bronze/bronze_schema.h"
@@ -142,7 +144,15 @@ void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch,
     return fail("invalid_json", err);
   }
   simdjson::ondemand::object object;
-  if (auto err = doc.get_object().get(object)) return fail("not_a_json_object", err);
+  if (auto err = doc.get_object().get(object)) {
+    // On-Demand reads lazily: tell a JSON value that is not an object from text that is no JSON.
+    std::string_view text = value;
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    const bool json_value = text == "true" || text == "false" || text == "null" ||
+                            (!text.empty() && std::strchr("[\"-0123456789", text.front()) != nullptr);
+    return fail(json_value ? "not_a_json_object" : "invalid_json", err);
+  }
   std::string_view malformed, malformed_reason;
   for (auto field : object) {
     std::string_view key;

@@ -1,0 +1,90 @@
+#include "bronze/bronze_stage.h"
+
+#include <arrow/api.h>
+#include <gtest/gtest.h>
+
+#include "lake/lakehouse.h"
+#include "support/process.h"
+#include "transport/open_topic.h"
+
+namespace pizzastream::bronze {
+namespace {
+
+using testing::TempDir;
+
+struct Landed {
+  std::vector<std::string> reasons;
+  int64_t lines = 0;
+};
+
+Landed ReadBronze(const lake::Lakehouse& lake) {
+  Landed out;
+  for (const char* table : {lake::tables::kBronzeOrderLines, lake::tables::kBronzeQuarantine}) {
+    auto log = lake.Log(table);
+    for (const auto& f : log->Update().ValueOrDie()->files) {
+      auto t = lake.ReadParquet(table, f).ValueOrDie();
+      if (table == std::string(lake::tables::kBronzeOrderLines)) {
+        out.lines += t->num_rows();
+        continue;
+      }
+      auto reasons = t->GetColumnByName("reason");
+      for (const auto& chunk : reasons->chunks()) {
+        const auto& a = static_cast<const arrow::StringArray&>(*chunk);
+        for (int64_t i = 0; i < a.length(); ++i) out.reasons.emplace_back(a.GetView(i));
+      }
+    }
+  }
+  return out;
+}
+
+TEST(BronzeStage, LandsObjectsAndQuarantinesWhatIsNotAnOrderLine) {
+  TempDir dir;
+  transport::TransportConfig config;
+  config.log_dir = dir / "log";
+  {
+    auto writer = transport::OpenTopicWriter(config, "test").ValueOrDie();
+    const std::vector<std::string> values = {
+        R"({"pizza_id":"1","order_id":"1","quantity":"1"})",
+        "not json at all",
+        "",
+        "[1,2,3]",
+        R"({"_malformed":"1,2,3","_reason":"csv_field_count: expected 12 fields, got 3"})",
+        R"({"pizza_id":2,"order_id":"1","quantity":true})",
+        R"({"pizza_id":{"nested":1}})",
+    };
+    std::vector<transport::OutgoingRecord> records;
+    for (size_t i = 0; i < values.size(); ++i) {
+      records.push_back({"1", values[i], static_cast<int64_t>(i)});
+    }
+    ASSERT_TRUE(writer->Append(records).ok());
+    ASSERT_TRUE(writer->Flush().ok());
+  }
+  auto lake = lake::Lakehouse::Open(dir / "lake").ValueOrDie();
+  {
+    BronzeOptions options;
+    options.transport = config;
+    auto stage = BronzeStage::Open(lake, options).ValueOrDie();
+    auto r = stage->Step().ValueOrDie();
+    EXPECT_EQ(r.rows_in, 7);
+    EXPECT_EQ(r.rows_out, 2);
+    EXPECT_EQ(r.rejected, 5);
+  }
+  Landed landed = ReadBronze(*lake);
+  EXPECT_EQ(landed.lines, 2);
+  ASSERT_EQ(landed.reasons.size(), 5u);
+  EXPECT_EQ(landed.reasons[0].rfind("invalid_json", 0), 0u) << landed.reasons[0];
+  EXPECT_EQ(landed.reasons[1], "empty_message");
+  EXPECT_EQ(landed.reasons[2].rfind("not_a_json_object", 0), 0u) << landed.reasons[2];
+  EXPECT_EQ(landed.reasons[3], "csv_field_count: expected 12 fields, got 3");
+  EXPECT_EQ(landed.reasons[4].rfind("nested_value", 0), 0u) << landed.reasons[4];
+
+  // A restarted worker resumes from the positions in the lake: nothing lands twice.
+  BronzeOptions options;
+  options.transport = config;
+  auto again = BronzeStage::Open(lake, options).ValueOrDie();
+  EXPECT_EQ(again->Step().ValueOrDie().rows_in, 0);
+  EXPECT_EQ(ReadBronze(*lake).lines, 2);
+}
+
+}  // namespace
+}  // namespace pizzastream::bronze
