@@ -4,6 +4,8 @@
 // instead, the script's watchdog does the same.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +38,18 @@ class KafkaBroker {
 
   TempDir state_;
   std::string address_;
+};
+
+// A test fixture with a fresh broker per test in `broker_`.
+class KafkaBrokerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto broker = KafkaBroker::Start();
+    ASSERT_TRUE(broker.ok()) << broker.status().ToString();
+    broker_ = std::move(*broker);
+  }
+
+  std::unique_ptr<KafkaBroker> broker_;
 };
 
 }  // namespace pizzastream::testing

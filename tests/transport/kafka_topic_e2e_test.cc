@@ -16,19 +16,11 @@
 namespace pizzastream::transport {
 namespace {
 
-using testing::KafkaBroker;
-
 // Stop condition for reading loops: this many empty polls of 1 s in a row mean "no more".
 constexpr int kIdlePollsBeforeGivingUp = 30;
 
-class KafkaTopicTest : public ::testing::Test {
+class KafkaTopicTest : public testing::KafkaBrokerTest {
  protected:
-  void SetUp() override {
-    auto broker = KafkaBroker::Start();
-    ASSERT_TRUE(broker.ok()) << broker.status().ToString();
-    broker_ = std::move(*broker);
-  }
-
   TransportConfig Config(const std::string& topic, int partitions) const {
     TransportConfig config;
     config.topic = topic;
@@ -58,8 +50,6 @@ class KafkaTopicTest : public ::testing::Test {
     if (status.ok()) status = writer->Flush();
     ASSERT_TRUE(status.ok()) << status.ToString();
   }
-
-  std::unique_ptr<KafkaBroker> broker_;
 };
 
 // Records "key-<i>" -> "value-<i>" with sequence i, for i in [first, last).
