@@ -16,12 +16,13 @@
 // enforced with flock; a second one gets an error), any number of groups. Readers run beside the
 // writer, in other processes too: a batch becomes visible once completely written.
 //
-// Durability: Append writes each batch to the file (readers see it at once); Flush fsyncs. After
-// a process crash nothing written is lost. After a power loss the records appended since the last
-// Flush may be lost: the next writer checks every batch after the last recovery point (a producer
-// snapshot, saved at each segment roll and at close) and cuts the log at the first incomplete or
-// damaged one. A producer replaying its source from ResumeSequence() then refills the same offsets
-// with the same records.
+// Durability: Append writes each batch to the file (readers see it at once, and delivered()
+// counts it); Flush fsyncs, every partition in parallel. After a process crash nothing written is
+// lost. After a power loss the records appended since the last Flush may be lost: the next writer
+// checks every batch after the last recovery point (a producer snapshot, saved at each segment
+// roll and at close) and cuts the log at the first incomplete or damaged one. A producer
+// replaying its source from ResumeSequence() then refills the same offsets with the same records.
+// A reader meeting a damaged batch returns an IOError naming the file and byte; it never skips it.
 #pragma once
 
 #include <chrono>

@@ -66,14 +66,17 @@ class EmbeddedTopicWriter final : public TopicWriter {
     const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
-    for (const OutgoingRecord& record : records) {
-      Partition& partition = partitions_[PartitionForKey(record.key, layout_.partitions)];
-      if (record.sequence <= partition.pending_last_sequence()) continue;  // already written
+    for (const OutgoingRecord& record : records) {  // refuse before building anything
       const size_t bytes = kRecordHeaderBytes + record.key.size() + record.value.size();
       if (bytes > kMaxPayloadBytes) {
         return Status::Invalid("a record of ", bytes, " bytes is larger than the embedded log's ",
                                kMaxPayloadBytes, "-byte batch limit");
       }
+    }
+    for (const OutgoingRecord& record : records) {
+      Partition& partition = partitions_[PartitionForKey(record.key, layout_.partitions)];
+      if (record.sequence <= partition.pending_last_sequence()) continue;  // already written
+      const size_t bytes = kRecordHeaderBytes + record.key.size() + record.value.size();
       if (partition.batch_open &&
           partition.batch.payload_bytes + bytes > options_.max_batch_bytes) {
         SealOpenBatch(partition);
