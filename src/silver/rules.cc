@@ -6,8 +6,7 @@ namespace pizzastream::silver {
 
 namespace {
 
-enum Col { kPizzaId, kOrderIdCol, kPizzaNameIdCol, kQuantityCol, kDate, kTime, kUnit, kTotal,
-           kSize, kCategory, kIngredients, kName, kChannel };
+namespace f = sources::field;
 
 std::string_view Text(const RawFields& raw, int col) {
   return raw[col] ? TrimBlanks(*raw[col]) : std::string_view();
@@ -48,19 +47,19 @@ std::string_view RuleName(Rule rule) {
 }
 
 Rule Validate(const RawFields& raw, DateOrder date_order, CleanLine* out) {
-  if (!PositiveWhole(raw, kPizzaId, &out->order_item_id)) return Rule::kOrderItemId;
-  if (!PositiveWhole(raw, kOrderIdCol, &out->order_id)) return Rule::kOrderId;
-  out->pizza_name_id = Text(raw, kPizzaNameIdCol);
+  if (!PositiveWhole(raw, f::kPizzaId, &out->order_item_id)) return Rule::kOrderItemId;
+  if (!PositiveWhole(raw, f::kOrderId, &out->order_id)) return Rule::kOrderId;
+  out->pizza_name_id = Text(raw, f::kPizzaNameId);
   if (out->pizza_name_id.empty()) return Rule::kPizzaNameId;
   int64_t quantity = 0;
-  if (!PositiveWhole(raw, kQuantityCol, &quantity) || quantity > 1000000) return Rule::kQuantity;
+  if (!PositiveWhole(raw, f::kQuantity, &quantity) || quantity > 1000000) return Rule::kQuantity;
   out->quantity = static_cast<int32_t>(quantity);
-  if (!raw[kUnit] || !ParseCents(*raw[kUnit], &out->unit_cents)) return Rule::kUnitPrice;
-  if (!raw[kTotal] || !ParseCents(*raw[kTotal], &out->total_cents)) return Rule::kTotalPrice;
-  if (!raw[kDate] || !ParseDate(*raw[kDate], date_order, &out->order_date)) return Rule::kOrderDate;
-  if (!raw[kTime] || !ParseTimeOfDay(*raw[kTime], &out->order_seconds)) return Rule::kOrderTime;
+  if (!raw[f::kUnitPrice] || !ParseCents(*raw[f::kUnitPrice], &out->unit_cents)) return Rule::kUnitPrice;
+  if (!raw[f::kTotalPrice] || !ParseCents(*raw[f::kTotalPrice], &out->total_cents)) return Rule::kTotalPrice;
+  if (!raw[f::kOrderDate] || !ParseDate(*raw[f::kOrderDate], date_order, &out->order_date)) return Rule::kOrderDate;
+  if (!raw[f::kOrderTime] || !ParseTimeOfDay(*raw[f::kOrderTime], &out->order_seconds)) return Rule::kOrderTime;
 
-  const std::string_view size = Text(raw, kSize);
+  const std::string_view size = Text(raw, f::kPizzaSize);
   static constexpr std::pair<std::string_view, std::string_view> kSizes[] = {
       {"s", "S"}, {"m", "M"}, {"l", "L"}, {"xl", "XL"}, {"xxl", "XXL"}};
   bool size_ok = false;
@@ -72,7 +71,7 @@ Rule Validate(const RawFields& raw, DateOrder date_order, CleanLine* out) {
   }
   if (!size_ok) return Rule::kPizzaSize;
 
-  const std::string_view channel = Text(raw, kChannel);
+  const std::string_view channel = Text(raw, f::kOrderChannel);
   static constexpr std::string_view kChannels[] = {"in_store", "phone", "web", "app", "unknown"};
   out->order_channel = {};
   if (channel.empty()) out->order_channel = "unknown";
@@ -82,9 +81,9 @@ Rule Validate(const RawFields& raw, DateOrder date_order, CleanLine* out) {
   if (out->order_channel.empty()) return Rule::kOrderChannel;
 
   if (out->unit_cents * out->quantity != out->total_cents) return Rule::kTotalMismatch;
-  out->pizza_category = Text(raw, kCategory);
-  out->pizza_ingredients = Text(raw, kIngredients);
-  out->pizza_name = Text(raw, kName);
+  out->pizza_category = Text(raw, f::kPizzaCategory);
+  out->pizza_ingredients = Text(raw, f::kPizzaIngredients);
+  out->pizza_name = Text(raw, f::kPizzaName);
   return Rule::kOk;
 }
 

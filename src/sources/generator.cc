@@ -21,24 +21,10 @@ using std::chrono::sys_days;
 using std::chrono::year_month_day;
 
 constexpr int kColumns = static_cast<int>(kSourceColumns.size());
-enum Column {
-  kPizzaId,
-  kOrderId,
-  kNameId,
-  kQuantity,
-  kDate,
-  kTime,
-  kUnit,
-  kTotal,
-  kSize,
-  kCategory,
-  kIngredients,
-  kName,
-  kChannel
-};
+namespace f = field;
 
-static_assert(std::string_view(kSourceColumns[kTotal]) == "total_price" &&
-              std::string_view(kSourceColumns[kChannel]) == "order_channel");
+static_assert(std::string_view(kSourceColumns[f::kTotalPrice]) == "total_price" &&
+              std::string_view(kSourceColumns[f::kOrderChannel]) == "order_channel");
 
 constexpr std::array<std::string_view, 4> kChannelNames = {"in_store", "web", "phone", "app"};
 // Clean lines kept for re-sending as duplicates: the most recent ones.
@@ -176,11 +162,11 @@ struct OrderGenerator::State {
 
     for (int col = 0; col < kColumns; ++col) max_bytes[col] = 24;
     for (const MenuItem& item : MenuItems()) {
-      max_bytes[kNameId] = std::max<int64_t>(max_bytes[kNameId], item.pizza_name_id.size());
+      max_bytes[f::kPizzaNameId] = std::max<int64_t>(max_bytes[f::kPizzaNameId], item.pizza_name_id.size());
     }
     for (const PizzaType& type : PizzaTypes()) {
-      max_bytes[kIngredients] = std::max<int64_t>(max_bytes[kIngredients], type.ingredients.size());
-      max_bytes[kName] = std::max<int64_t>(max_bytes[kName], type.name.size());
+      max_bytes[f::kPizzaIngredients] = std::max<int64_t>(max_bytes[f::kPizzaIngredients], type.ingredients.size());
+      max_bytes[f::kPizzaName] = std::max<int64_t>(max_bytes[f::kPizzaName], type.name.size());
     }
     recent.reserve(kRecentLines);
     Rewind();
@@ -352,9 +338,9 @@ struct OrderGenerator::State {
       switch (record.kind) {
         case DirtyKind::kBadOrderId:
         case DirtyKind::kBadLineId: {
-          const int col = record.kind == DirtyKind::kBadOrderId ? kOrderId : kPizzaId;
-          const int64_t id = col == kOrderId ? line.order_id : line.pizza_id;
-          char* buf = col == kOrderId ? order_id_text : pizza_id;
+          const int col = record.kind == DirtyKind::kBadOrderId ? f::kOrderId : f::kPizzaId;
+          const int64_t id = col == f::kOrderId ? line.order_id : line.pizza_id;
+          char* buf = col == f::kOrderId ? order_id_text : pizza_id;
           switch (v % 4) {
             case 0:
               null[col] = true;
@@ -373,24 +359,24 @@ struct OrderGenerator::State {
         case DirtyKind::kBadQuantity:
           switch (v % 4) {
             case 0:  // zero pizzas at zero total: only the quantity is wrong
-              f[kQuantity] = "0";
-              f[kTotal] = "0.00";
+              f[f::kQuantity] = "0";
+              f[f::kTotalPrice] = "0.00";
               break;
             case 1:
-              f[kQuantity] = "abc";
+              f[f::kQuantity] = "abc";
               break;
             case 2:
-              f[kQuantity] = "";
+              f[f::kQuantity] = "";
               break;
             default:
-              null[kQuantity] = true;
+              null[f::kQuantity] = true;
           }
           break;
         case DirtyKind::kBadUnitPrice:
         case DirtyKind::kBadTotalPrice: {
           // The other price stays clean; with one price unreadable the total is not checked.
           const bool is_unit = record.kind == DirtyKind::kBadUnitPrice;
-          const int col = is_unit ? kUnit : kTotal;
+          const int col = is_unit ? f::kUnitPrice : f::kTotalPrice;
           const int64_t cents = is_unit ? item.unit_price_cents : total_cents;
           char* buf = is_unit ? unit : total;
           switch (v % 3) {
@@ -406,34 +392,34 @@ struct OrderGenerator::State {
           break;
         }
         case DirtyKind::kBadDate:
-          f[kDate] = WriteBadDate(date, static_cast<int>(cached_ymd.year()), v);
+          f[f::kOrderDate] = WriteBadDate(date, static_cast<int>(cached_ymd.year()), v);
           break;
         case DirtyKind::kBadTime:
           switch (v % 3) {
             case 0:
-              f[kTime] = WriteTime(time, 25, minute, second);
+              f[f::kOrderTime] = WriteTime(time, 25, minute, second);
               break;
             case 1:
-              f[kTime] = WriteTime(time, hour, 75, second);
+              f[f::kOrderTime] = WriteTime(time, hour, 75, second);
               break;
             default:
-              f[kTime] = "noon";
+              f[f::kOrderTime] = "noon";
           }
           break;
         case DirtyKind::kBlankPizzaNameId:
-          f[kNameId] = "";
+          f[f::kPizzaNameId] = "";
           break;
         case DirtyKind::kUnknownSize: {
           constexpr std::string_view kBadSizes[] = {"XXXL", "XS", "Q"};
-          f[kSize] = kBadSizes[v % 3];
+          f[f::kPizzaSize] = kBadSizes[v % 3];
           break;
         }
         case DirtyKind::kUnknownChannel:
-          f[kChannel] = v % 2 == 0 ? "fax" : "kiosk";
+          f[f::kOrderChannel] = v % 2 == 0 ? "fax" : "kiosk";
           break;
         case DirtyKind::kTotalMismatch: {
           const int64_t wrong[] = {total_cents + 100, total_cents - 1, total_cents * 10};
-          f[kTotal] = WriteFixed(total, wrong[v % 3], 2);
+          f[f::kTotalPrice] = WriteFixed(total, wrong[v % 3], 2);
           break;
         }
       }

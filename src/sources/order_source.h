@@ -17,10 +17,18 @@ namespace pizzastream::sources {
 
 // The source columns, in file order. order_channel is optional in files.
 inline constexpr std::array<const char*, 13> kSourceColumns = {
-    "pizza_id",     "order_id",       "pizza_name_id",     "quantity",   "order_date",
-    "order_time",   "unit_price",     "total_price",       "pizza_size", "pizza_category",
+    "pizza_id",          "order_id",   "pizza_name_id", "quantity",   "order_date",
+    "order_time",        "unit_price", "total_price",   "pizza_size", "pizza_category",
     "pizza_ingredients", "pizza_name", "order_channel"};
 inline constexpr int kRequiredColumns = 12;
+
+// Positions in kSourceColumns (and in SourceSchema()).
+namespace field {
+enum SourceField : int {
+  kPizzaId, kOrderId, kPizzaNameId, kQuantity, kOrderDate, kOrderTime, kUnitPrice, kTotalPrice,
+  kPizzaSize, kPizzaCategory, kPizzaIngredients, kPizzaName, kOrderChannel
+};
+}  // namespace field
 
 // A record the source could not split into fields (e.g. a CSV line with the wrong number of
 // fields). It still travels to bronze, which quarantines it with `reason`.
