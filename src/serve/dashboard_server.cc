@@ -40,7 +40,8 @@ struct DashboardServer::Impl {
   explicit Impl(DashboardOptions o)
       : options(std::move(o)),
         warehouses(options.warehouse_target, static_cast<size_t>(std::max(options.threads, 1)) + 1),
-        guard(options.bind_address, options.auth_token) {}
+        guard(options.bind_address, options.auth_token),
+        cache(options.cached_results) {}
 
   DashboardOptions options;
   WarehousePool warehouses;

@@ -29,6 +29,7 @@ struct DashboardOptions {
   std::shared_ptr<PipelineStatus> pipeline;  // the in-process pipeline's figures, or null
   int threads = 4;  // request threads (each borrows its own warehouse connection)
   std::chrono::milliseconds lake_poll_interval{2000};
+  size_t cached_results = 512;  // query results kept per data version (0: no cache)
 };
 
 class DashboardServer {

@@ -24,6 +24,7 @@ std::shared_ptr<const SalesCache::Value> SalesCache::Find(const std::string& key
 
 void SalesCache::Store(const std::string& key, const std::string& version,
                        std::shared_ptr<const Value> value) {
+  if (capacity_ == 0) return;
   std::lock_guard lock(mu_);
   if (entries_.size() >= capacity_) {
     std::erase_if(entries_, [&](const auto& e) { return e.second.first != version; });

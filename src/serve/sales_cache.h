@@ -1,7 +1,8 @@
 // Query results of the current data version. The page asks for the same figures from more
 // than one call (the KPI's top pizza and the pizza ranking), and every open page asks again
 // after each load; between loads nothing changes, so each figure is computed once per
-// version. Thread-safe; holds at most `capacity` results, dropping other versions first.
+// version. Thread-safe; holds at most `capacity` results (0: none), dropping other versions
+// first.
 #pragma once
 
 #include <map>

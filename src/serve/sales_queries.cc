@@ -21,18 +21,49 @@ constexpr const char* kMeasures =
     "CAST(SUM(revenue_cents) AS BIGINT), CAST(SUM(orders) AS BIGINT), "
     "CAST(SUM(quantity) AS BIGINT), CAST(SUM(lines) AS BIGINT)";
 
-// The aggregate rows one request reads: a table, a level and the WHERE clause with its
+// A date range as the aggregate tables key it: date_id (yyyymmdd) or month_id (yyyymm).
+struct PeriodRange {
+  const char* column;
+  int32_t lo;
+  int32_t hi;
+};
+
+int32_t NextMonth(int32_t ym) { return ym % 100 == 12 ? (ym / 100 + 1) * 100 + 1 : ym + 1; }
+int32_t PreviousMonth(int32_t ym) { return ym % 100 == 1 ? (ym / 100 - 1) * 100 + 12 : ym - 1; }
+
+int32_t LastDayOfMonth(int32_t ym) {
+  const std::chrono::year_month_day_last last{
+      std::chrono::year(ym / 100), std::chrono::month_day_last(std::chrono::month(ym % 100))};
+  return ym * 100 + static_cast<int32_t>(static_cast<unsigned>(last.day()));
+}
+
+// [from, to] as whole months (read from a monthly table) plus the days of the partial months
+// at either end (read from the by-day table); an unbounded end counts as whole.
+std::vector<PeriodRange> SplitByMonth(const SalesFilter& f) {
+  const int32_t lo = f.from_date_id.value_or(0);
+  const int32_t hi = f.to_date_id.value_or(99991231);
+  const int32_t first_month = (lo == 0 || lo % 100 == 1) ? lo / 100 : NextMonth(lo / 100);
+  const int32_t last_month = hi == LastDayOfMonth(hi / 100) ? hi / 100 : PreviousMonth(hi / 100);
+  if (first_month > last_month) return {{"date_id", lo, hi}};  // within two months: few days
+  std::vector<PeriodRange> out = {{"month_id", first_month, last_month}};
+  if (lo / 100 < first_month) out.push_back({"date_id", lo, LastDayOfMonth(lo / 100)});
+  if (hi / 100 > last_month) out.push_back({"date_id", hi / 100 * 100 + 1, hi});
+  return out;
+}
+
+// The aggregate rows one query reads: a table, a level and the WHERE clause with its
 // parameters.
 struct AggSelection {
-  const char* table = "agg_sales_daily";
+  std::string table;
   std::string where;
   std::vector<SqlParam> params;
 };
 
-AggSelection Select(const SalesFilter& f, bool hourly, bool by_category, bool by_size,
-                    bool by_pizza) {
+// `grain`: "daily", "hourly", "monthly_pizza" or "monthly_hourly" (agg_sales_<grain>).
+AggSelection Select(const SalesFilter& f, std::string_view grain, const PeriodRange& period,
+                    bool by_category, bool by_size, bool by_pizza) {
   AggSelection s;
-  if (hourly) s.table = "agg_sales_hourly";
+  s.table = fmt::format("agg_sales_{}", grain);
   const bool category = f.category.has_value() || by_category || by_pizza;
   const bool size = f.size.has_value() || by_size;
   const int level = (category ? warehouse::kAggCategory : 0) | (size ? warehouse::kAggSize : 0) |
@@ -54,9 +85,9 @@ AggSelection Select(const SalesFilter& f, bool hourly, bool by_category, bool by
   } else if (!size) {
     s.where += " AND size = ''";
   }
-  if (!hourly && !by_pizza) s.where += " AND pizza_name = ''";
-  s.where += " AND date_id >= " + bind(int64_t{f.from_date_id.value_or(0)});
-  s.where += " AND date_id <= " + bind(int64_t{f.to_date_id.value_or(99991231)});
+  if (grain == "daily" && !by_pizza) s.where += " AND pizza_name = ''";
+  s.where += fmt::format(" AND {} >= ", period.column) + bind(int64_t{period.lo});
+  s.where += fmt::format(" AND {} <= ", period.column) + bind(int64_t{period.hi});
   if (f.channel) s.where += " AND channel = " + bind(*f.channel);
   return s;
 }
@@ -109,7 +140,10 @@ constexpr std::array<const char*, 8> kWeekdays = {"",         "Monday", "Tuesday
 }  // namespace
 
 Result<SalesTotals> QuerySalesTotals(Warehouse& wh, const SalesFilter& filter) {
-  AggSelection s = Select(filter, false, false, false, false);
+  const AggSelection s =
+      Select(filter, "daily",
+             {"date_id", filter.from_date_id.value_or(0), filter.to_date_id.value_or(99991231)},
+             false, false, false);
   ARROW_ASSIGN_OR_RAISE(
       QueryResult r,
       wh.Query(fmt::format("SELECT {}, COUNT(DISTINCT CASE WHEN lines > 0 THEN date_id END) "
@@ -150,22 +184,41 @@ Result<std::vector<SalesGroupRow>> QuerySalesByGroup(Warehouse& wh, SalesGroup g
       key = "channel";
       break;
   }
-  AggSelection s = Select(filter, group == SalesGroup::kHour, group == SalesGroup::kCategory,
-                          group == SalesGroup::kSize, group == SalesGroup::kPizza);
-  ARROW_ASSIGN_OR_RAISE(
-      QueryResult r,
-      wh.Query(fmt::format("SELECT {0}, {1} FROM pizza_sales.{2} WHERE {3} GROUP BY {0} "
-                           "HAVING SUM(lines) > 0 ORDER BY {0}",
-                           key, kMeasures, s.table, s.where),
-               s.params));
+  // Pizzas and hours have many rows per day: whole months come from the monthly tables.
+  const bool by_month = group == SalesGroup::kPizza || group == SalesGroup::kHour;
+  const std::vector<PeriodRange> periods =
+      by_month ? SplitByMonth(filter)
+               : std::vector<PeriodRange>{{"date_id", filter.from_date_id.value_or(0),
+                                           filter.to_date_id.value_or(99991231)}};
+  // Rows by the key's text, or by its number for hours; parts over disjoint dates add up.
+  std::map<std::pair<int64_t, std::string>, SalesFigures> merged;
+  for (const PeriodRange& period : periods) {
+    const bool monthly = std::string_view(period.column) == "month_id";
+    const char* grain = group == SalesGroup::kHour ? (monthly ? "monthly_hourly" : "hourly")
+                        : monthly                  ? "monthly_pizza"
+                                                   : "daily";
+    const AggSelection s = Select(filter, grain, period, group == SalesGroup::kCategory,
+                                  group == SalesGroup::kSize, group == SalesGroup::kPizza);
+    ARROW_ASSIGN_OR_RAISE(
+        QueryResult r,
+        wh.Query(fmt::format("SELECT {0}, {1} FROM pizza_sales.{2} WHERE {3} GROUP BY {0}", key,
+                             kMeasures, s.table, s.where),
+                 s.params));
+    for (const auto& row : r.rows) {
+      const bool numeric = std::holds_alternative<int64_t>(row[0]);
+      Add(merged[{numeric ? AsInt(row[0]) : 0, numeric ? "" : AsText(row[0])}], FiguresAt(row, 1));
+    }
+  }
+  std::erase_if(merged, [](const auto& e) { return e.second.lines <= 0; });
+
   std::vector<SalesGroupRow> rows;
-  rows.reserve(r.rows.size());
+  rows.reserve(merged.size());
   if (group == SalesGroup::kWeekday) {
     std::array<SalesFigures, 8> by_weekday{};
     std::array<bool, 8> seen{};
-    for (const auto& row : r.rows) {
-      const int wd = IsoWeekdayOf(AsInt(row[0]));
-      Add(by_weekday[wd], FiguresAt(row, 1));
+    for (const auto& [k, figures] : merged) {
+      const int wd = IsoWeekdayOf(k.first);
+      Add(by_weekday[wd], figures);
       seen[wd] = true;
     }
     for (int wd = 1; wd <= 7; ++wd) {
@@ -173,17 +226,18 @@ Result<std::vector<SalesGroupRow>> QuerySalesByGroup(Warehouse& wh, SalesGroup g
     }
     return rows;
   }
-  for (const auto& row : r.rows) {
-    std::string k;
+  for (const auto& [k, figures] : merged) {
+    std::string text;
     if (group == SalesGroup::kDay) {
-      k = FormatDateId(static_cast<int32_t>(AsInt(row[0])));
+      text = FormatDateId(static_cast<int32_t>(k.first));
     } else if (group == SalesGroup::kMonth) {
-      const int64_t ym = AsInt(row[0]);
-      k = fmt::format("{:04d}-{:02d}", ym / 100, ym % 100);
+      text = fmt::format("{:04d}-{:02d}", k.first / 100, k.first % 100);
+    } else if (group == SalesGroup::kHour) {
+      text = std::to_string(k.first);
     } else {
-      k = AsText(row[0]);
+      text = k.second;
     }
-    rows.push_back({std::move(k), FiguresAt(row, 1)});
+    rows.push_back({std::move(text), figures});
   }
   if (group == SalesGroup::kSize) {
     std::stable_sort(rows.begin(), rows.end(), [](const SalesGroupRow& a, const SalesGroupRow& b) {

@@ -9,42 +9,86 @@
 namespace pizzastream::warehouse {
 namespace {
 
+constexpr const char* kMeasures = "revenue_cents, quantity, lines, orders";
+
 struct AggTable {
   const char* name;
   bool hourly;              // keyed by hour as well (and never by pizza)
+  const char* period;       // "date_id" or "month_id"
   std::vector<int> levels;  // attribute combinations kept
 };
 
-const std::array<AggTable, 2>& AggTables() {
-  static const std::array<AggTable, 2> tables = {{
-      {"agg_sales_daily",
-       false,
-       {0, kAggCategory, kAggSize, kAggCategory | kAggSize, kAggCategory | kAggPizza,
-        kAggCategory | kAggSize | kAggPizza}},
-      {"agg_sales_hourly", true, {0, kAggCategory, kAggSize, kAggCategory | kAggSize}},
+// The tables computed from fact lines, and what each rolls up into by month.
+struct AggFamily {
+  AggTable by_day;
+  AggTable by_month;
+  const char* delta;  // temp table holding one load's change by day
+};
+
+const std::array<AggFamily, 2>& AggFamilies() {
+  static const std::array<AggFamily, 2> families = {{
+      {{"agg_sales_daily",
+        false,
+        "date_id",
+        {0, kAggCategory, kAggSize, kAggCategory | kAggSize, kAggCategory | kAggPizza,
+         kAggCategory | kAggSize | kAggPizza}},
+       {"agg_sales_monthly_pizza",
+        false,
+        "month_id",
+        {kAggCategory | kAggPizza, kAggCategory | kAggSize | kAggPizza}},
+       "agg_delta_daily"},
+      {{"agg_sales_hourly", true, "date_id", {0, kAggCategory, kAggSize, kAggCategory | kAggSize}},
+       {"agg_sales_monthly_hourly",
+        true,
+        "month_id",
+        {0, kAggCategory, kAggSize, kAggCategory | kAggSize}},
+       "agg_delta_hourly"},
   }};
-  return tables;
+  return families;
 }
 
 std::string KeyColumns(const AggTable& t) {
-  return t.hourly ? "level, category, size, date_id, channel, hour"
-                  : "level, category, size, pizza_name, date_id, channel";
+  return t.hourly ? fmt::format("level, category, size, {}, channel, hour", t.period)
+                  : fmt::format("level, category, size, pizza_name, {}, channel", t.period);
 }
 
 std::string CreateTableSql(const AggTable& t, bool postgres) {
   const char* big = postgres ? "BIGINT" : "INTEGER";
   return fmt::format(
       "CREATE TABLE IF NOT EXISTS pizza_sales.{0} (level INTEGER NOT NULL, category TEXT NOT NULL, "
-      "size TEXT NOT NULL, {1}date_id INTEGER NOT NULL, channel TEXT NOT NULL, {2}"
-      "revenue_cents {3} NOT NULL, quantity {3} NOT NULL, lines {3} NOT NULL, orders {3} NOT NULL, "
-      "PRIMARY KEY ({4})){5}",
-      t.name, t.hourly ? "" : "pizza_name TEXT NOT NULL, ",
+      "size TEXT NOT NULL, {1}{2} INTEGER NOT NULL, channel TEXT NOT NULL, {3}"
+      "revenue_cents {4} NOT NULL, quantity {4} NOT NULL, lines {4} NOT NULL, orders {4} NOT NULL, "
+      "PRIMARY KEY ({5})){6}",
+      t.name, t.hourly ? "" : "pizza_name TEXT NOT NULL, ", t.period,
       t.hourly ? "hour INTEGER NOT NULL, " : "", big, KeyColumns(t),
       postgres ? "" : " WITHOUT ROWID");
 }
 
-// One upsert adding `sign` x the contribution of the fact rows matching `where`.
-std::string UpsertSql(const AggTable& t, const std::string& where, int sign) {
+// Upserts the rows of `select` (key columns then the four measures) into `target`, adding
+// to what is there.
+std::string UpsertSql(const AggTable& target, const std::string& select) {
+  return fmt::format(
+      "INSERT INTO pizza_sales.{0} AS a ({1}, {2}) SELECT * FROM ({3}) AS u WHERE true "
+      "ON CONFLICT ({1}) DO UPDATE SET revenue_cents = a.revenue_cents + excluded.revenue_cents, "
+      "quantity = a.quantity + excluded.quantity, lines = a.lines + excluded.lines, "
+      "orders = a.orders + excluded.orders",
+      target.name, KeyColumns(target), kMeasures, select);
+}
+
+// The fact lines matching `where` with the attributes the aggregates break down by.
+std::string LinesCte(const std::string& where) {
+  return fmt::format(
+      "WITH l AS (SELECT f.order_id, f.date_id, f.order_channel AS channel, f.time_id / 100 AS "
+      "hour, "
+      "COALESCE(p.pizza_category, '') AS c, COALESCE(p.pizza_size, '') AS s, "
+      "COALESCE(p.pizza_name, '') AS n, CAST(ROUND(f.total_price * 100) AS BIGINT) AS cents, "
+      "f.quantity AS qty FROM pizza_sales.fact_order_item f "
+      "LEFT JOIN pizza_sales.dim_pizza p ON p.pizza_sk = f.pizza_sk WHERE {}) ",
+      where);
+}
+
+// `sign` x the figures of the lines in `l` for every level of `t` (a by-day table).
+std::string LevelsSelect(const AggTable& t, int sign) {
   const char* neg = sign < 0 ? "-" : "";
   std::string selects;
   for (int level : t.levels) {
@@ -71,24 +115,30 @@ std::string UpsertSql(const AggTable& t, const std::string& where, int sign) {
         "{1}COUNT(DISTINCT order_id) AS orders FROM l GROUP BY {2}",
         keys, neg, group);
   }
+  return selects;
+}
+
+// The rows of by-day `source` (restricted by `where`) summed by month, keyed as `monthly`.
+std::string MonthsSelect(const AggTable& monthly, const std::string& source,
+                         const std::string& where) {
+  std::string levels;
+  for (int level : monthly.levels) levels += (levels.empty() ? "" : ", ") + std::to_string(level);
+  const std::string keys = monthly.hourly
+                               ? "level, category, size, date_id / 100, channel, hour"
+                               : "level, category, size, pizza_name, date_id / 100, channel";
   return fmt::format(
-      "WITH l AS (SELECT f.order_id, f.date_id, f.order_channel AS channel, f.time_id / 100 AS "
-      "hour, "
-      "COALESCE(p.pizza_category, '') AS c, COALESCE(p.pizza_size, '') AS s, "
-      "COALESCE(p.pizza_name, '') AS n, CAST(ROUND(f.total_price * 100) AS BIGINT) AS cents, "
-      "f.quantity AS qty FROM pizza_sales.fact_order_item f "
-      "LEFT JOIN pizza_sales.dim_pizza p ON p.pizza_sk = f.pizza_sk WHERE {0}) "
-      "INSERT INTO pizza_sales.{1} AS a ({2}, revenue_cents, quantity, lines, orders) "
-      "SELECT * FROM ({3}) AS u WHERE true ON CONFLICT ({2}) DO UPDATE SET "
-      "revenue_cents = a.revenue_cents + excluded.revenue_cents, "
-      "quantity = a.quantity + excluded.quantity, lines = a.lines + excluded.lines, "
-      "orders = a.orders + excluded.orders",
-      where, t.name, KeyColumns(t), selects);
+      "SELECT {0}, SUM(revenue_cents), SUM(quantity), SUM(lines), SUM(orders) FROM {1} "
+      "WHERE level IN ({2}) AND {3} GROUP BY {0}",
+      keys, source, levels, where);
 }
 
 Status RunAll(const std::vector<std::string>& statements, const std::vector<SqlParam>& params,
               const ExecSql& exec) {
-  for (const auto& sql : statements) ARROW_RETURN_NOT_OK(exec(sql, params));
+  // Only statements that take the parameter get it (PostgreSQL refuses unused ones).
+  for (const auto& sql : statements) {
+    ARROW_RETURN_NOT_OK(
+        exec(sql, sql.find("$1") != std::string::npos ? params : std::vector<SqlParam>{}));
+  }
   return Status::OK();
 }
 
@@ -103,34 +153,51 @@ SalesAggregates::SalesAggregates(std::string dialect) : postgres_(dialect == "po
 
 std::vector<std::string> SalesAggregates::CreateStatements() const {
   std::vector<std::string> out;
-  for (const auto& t : AggTables()) out.push_back(CreateTableSql(t, postgres_));
+  for (const auto& f : AggFamilies()) {
+    out.push_back(CreateTableSql(f.by_day, postgres_));
+    out.push_back(CreateTableSql(f.by_month, postgres_));
+  }
   out.push_back(postgres_ ? "CREATE INDEX IF NOT EXISTS fact_order_item_by_order "
                             "ON pizza_sales.fact_order_item (order_id)"
                           : "CREATE INDEX IF NOT EXISTS pizza_sales.fact_order_item_by_order "
                             "ON fact_order_item (order_id)");
-  // Fill new (empty) aggregates from existing facts; a no-op once they hold anything.
-  for (const auto& t : AggTables()) {
+  // Fill new (empty) aggregates from what exists; each is a no-op once its table holds rows.
+  for (const auto& f : AggFamilies()) {
     out.push_back(
-        UpsertSql(t, fmt::format("NOT EXISTS (SELECT 1 FROM pizza_sales.{})", t.name), +1));
+        LinesCte(fmt::format("NOT EXISTS (SELECT 1 FROM pizza_sales.{})", f.by_day.name)) +
+        UpsertSql(f.by_day, LevelsSelect(f.by_day, +1)));
+    out.push_back(UpsertSql(
+        f.by_month,
+        MonthsSelect(f.by_month, fmt::format("pizza_sales.{}", f.by_day.name),
+                     fmt::format("NOT EXISTS (SELECT 1 FROM pizza_sales.{})", f.by_month.name))));
   }
   return out;
 }
 
-std::vector<std::string> SalesAggregates::RetractStatements() const {
-  std::vector<std::string> out;
+// One load's change goes to a temp table first, then into the by-day table and, summed by
+// month, into the monthly one: the lines are grouped once per level.
+std::vector<std::string> SalesAggregates::ChangeStatements(int sign) const {
   const std::string where = postgres_ ? "f.order_id = ANY (CAST($1 AS BIGINT[]))"
                                       : "f.order_id IN (SELECT value FROM json_each($1))";
-  for (const auto& t : AggTables()) out.push_back(UpsertSql(t, where, -1));
+  std::vector<std::string> out;
+  for (const auto& f : AggFamilies()) {
+    const std::string delta = fmt::format("{}.{}", postgres_ ? "pg_temp" : "temp", f.delta);
+    out.push_back(
+        fmt::format("CREATE TEMP TABLE IF NOT EXISTS {} AS SELECT * FROM pizza_sales.{} "
+                    "WHERE 1 = 0",
+                    f.delta, f.by_day.name));
+    out.push_back("DELETE FROM " + delta);
+    out.push_back(fmt::format("{}INSERT INTO {} ({}, {}) {}", LinesCte(where), delta,
+                              KeyColumns(f.by_day), kMeasures, LevelsSelect(f.by_day, sign)));
+    out.push_back(UpsertSql(f.by_day, fmt::format("SELECT * FROM {}", delta)));
+    out.push_back(UpsertSql(f.by_month, MonthsSelect(f.by_month, delta, "true")));
+  }
   return out;
 }
 
-std::vector<std::string> SalesAggregates::ApplyStatements() const {
-  std::vector<std::string> out;
-  const std::string where = postgres_ ? "f.order_id = ANY (CAST($1 AS BIGINT[]))"
-                                      : "f.order_id IN (SELECT value FROM json_each($1))";
-  for (const auto& t : AggTables()) out.push_back(UpsertSql(t, where, +1));
-  return out;
-}
+std::vector<std::string> SalesAggregates::RetractStatements() const { return ChangeStatements(-1); }
+
+std::vector<std::string> SalesAggregates::ApplyStatements() const { return ChangeStatements(+1); }
 
 Status SalesAggregates::Create(const ExecSql& exec) const {
   return RunAll(CreateStatements(), {}, exec);
@@ -168,9 +235,15 @@ Status SalesAggregates::Apply(const SqlParam& orders, const ExecSql& exec) const
 }
 
 Status SalesAggregates::Rebuild(const ExecSql& exec) const {
-  for (const auto& t : AggTables()) {
-    ARROW_RETURN_NOT_OK(exec(fmt::format("DELETE FROM pizza_sales.{}", t.name), {}));
-    ARROW_RETURN_NOT_OK(exec(UpsertSql(t, "true", +1), {}));
+  for (const auto& f : AggFamilies()) {
+    ARROW_RETURN_NOT_OK(exec(fmt::format("DELETE FROM pizza_sales.{}", f.by_day.name), {}));
+    ARROW_RETURN_NOT_OK(exec(fmt::format("DELETE FROM pizza_sales.{}", f.by_month.name), {}));
+    ARROW_RETURN_NOT_OK(
+        exec(LinesCte("true") + UpsertSql(f.by_day, LevelsSelect(f.by_day, +1)), {}));
+    ARROW_RETURN_NOT_OK(exec(
+        UpsertSql(f.by_month,
+                  MonthsSelect(f.by_month, fmt::format("pizza_sales.{}", f.by_day.name), "true")),
+        {}));
   }
   return Status::OK();
 }

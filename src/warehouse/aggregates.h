@@ -2,14 +2,20 @@
 // instead of scanning fact_order_item. The warehouses keep them exact inside each Load
 // transaction.
 //
-//   agg_sales_daily (level, category, size, pizza_name, date_id, channel)   levels 0,1,2,3,5,7
-//   agg_sales_hourly(level, category, size, date_id, channel, hour)         levels 0,1,2,3
-//   measures: revenue_cents, quantity, lines, orders
+//   agg_sales_daily         (level, category, size, pizza_name, date_id, channel)  levels
+//   0,1,2,3,5,7 agg_sales_hourly        (level, category, size, date_id, channel, hour) levels
+//   0,1,2,3 agg_sales_monthly_pizza (level, category, size, pizza_name, month_id, channel) levels
+//   5,7 agg_sales_monthly_hourly(level, category, size, month_id, channel, hour)       levels
+//   0,1,2,3 measures: revenue_cents, quantity, lines, orders; month_id = yyyymm
+//
+// The monthly tables are the by-day ones summed by month: a query over a long date range
+// reads them for its whole months (30x fewer rows) and the by-day tables for the partial
+// months at its ends.
 //
 // `level` says which attributes a row is broken down by (bit 1 category, 2 size, 4 pizza_name;
 // the others hold ''). `orders` counts the distinct orders with at least one line in the row,
 // so it can be summed across rows only where an order cannot fall into two of them: across
-// dates, hours and channels (an order happens at one moment through one channel), never
+// dates, months, hours and channels (an order happens at one moment through one channel), never
 // across categories, sizes or pizzas. That is why every category/size combination a filter
 // can ask for is kept as its own level.
 //
@@ -69,6 +75,7 @@ class SalesAggregates {
   std::vector<std::string> ApplyStatements() const;    // each takes $1 = ChunkOrders()
 
  private:
+  std::vector<std::string> ChangeStatements(int sign) const;
   bool postgres_;
 };
 

@@ -27,6 +27,8 @@ using testing::SampleMenu;
 using testing::SyntheticLines;
 using warehouse::SqlParam;
 
+constexpr int64_t kLines = 2699;  // order lines the fixture loads
+
 // Per group value: revenue in cents, orders, pizzas, lines.
 using Figures = std::map<std::string, std::array<int64_t, 4>>;
 
@@ -44,8 +46,10 @@ class DashboardApiTest : public ::testing::Test {
     ASSERT_TRUE(wh.ok()) << wh.status().ToString();
     ASSERT_TRUE((*wh)->Init().ok());
     const auto menu = SampleMenu();
-    // Three overlapping chunks: orders straddle chunk boundaries and rows arrive twice.
-    const std::vector<std::pair<int64_t, int64_t>> ranges = {{1, 700}, {650, 800}, {1450, 1050}};
+    // Overlapping chunks: orders straddle chunk boundaries and rows arrive twice; the last two
+    // land in August 2015 and December 2016, so date ranges cover whole and partial months.
+    const std::vector<std::pair<int64_t, int64_t>> ranges = {
+        {1, 700}, {650, 800}, {1450, 1050}, {30000, 100}, {100000, 100}};
     int64_t version = 0;
     for (const auto& [first, count] : ranges) {
       const auto lines = SyntheticLines(first, count, menu.size());
@@ -136,6 +140,15 @@ class DashboardApiTest : public ::testing::Test {
         {"from=2015-01-05&to=2015-01-12",
          "f.date_id BETWEEN $1 AND $2",
          {int64_t{20150105}, int64_t{20150112}}},
+        {"from=2015-01-10&to=2016-12-28",
+         "f.date_id BETWEEN $1 AND $2",
+         {int64_t{20150110}, int64_t{20161228}}},
+        {"to=2015-08-06&size=L",
+         "f.date_id <= $1 AND p.pizza_size = $2",
+         {int64_t{20150806}, std::string("L")}},
+        {"from=2015-01-16&category=Chicken",
+         "f.date_id >= $1 AND p.pizza_category = $2",
+         {int64_t{20150116}, std::string("Chicken")}},
         {"from=2015-01-03&to=2015-01-20&category=Veggie&size=L&channel=app",
          "f.date_id BETWEEN $1 AND $2 AND p.pizza_category = $3 AND p.pizza_size = $4 AND "
          "f.order_channel = $5",
@@ -162,12 +175,15 @@ TEST_F(DashboardApiTest, KpiEqualsTheKpiCommandAndTheIndependentFigures) {
   const json cli = json::parse(kpi.out);
   for (const char* field : kKpiFields) EXPECT_EQ(api[field], cli[field]) << field;
 
-  // The lines loaded are items 1..2499 (the chunks overlap): compute the figures without SQL.
-  const auto lines = SyntheticLines(1, 2499, SampleMenu().size());
+  // The lines loaded (the chunks overlap): compute the figures without SQL.
+  auto lines = SyntheticLines(1, 2499, SampleMenu().size());
+  for (int64_t first : {30000, 100000}) {
+    for (const auto& line : SyntheticLines(first, 100, SampleMenu().size())) lines.push_back(line);
+  }
   const json expected =
       json::parse(warehouse::KpiJson(testing::ExpectedKpi(lines, SampleMenu()), {}));
   for (const char* field : kKpiFields) EXPECT_EQ(api[field], expected[field]) << field;
-  EXPECT_EQ(api["fact_rows"], 2499);
+  EXPECT_EQ(api["fact_rows"], kLines);
   EXPECT_EQ(api["filter"], json::object());
 }
 
@@ -295,7 +311,7 @@ TEST_F(DashboardApiTest, MalformedAndHostileParametersGet400AndChangeNothing) {
   auto wh = Open();
   auto k = wh->Kpi();
   ASSERT_TRUE(k.ok());
-  EXPECT_EQ(k->fact_rows, 2499);
+  EXPECT_EQ(k->fact_rows, kLines);
 }
 
 TEST_F(DashboardApiTest, EveryResponseCarriesTheSecurityHeaders) {
@@ -350,7 +366,9 @@ TEST_F(DashboardApiTest, MetricsAndHealthz) {
   EXPECT_NE(
       m.find("pizzastream_http_request_duration_seconds_bucket{route=\"/api/kpi\",le=\"+Inf\"}"),
       std::string::npos);
-  EXPECT_NE(m.find("\npizzastream_warehouse_fact_rows 2499\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("\npizzastream_warehouse_fact_rows " + std::to_string(kLines) + "\n"),
+            std::string::npos)
+      << m;
   EXPECT_EQ(GetJson("/healthz")["status"], "ok");
 }
 
@@ -358,14 +376,14 @@ TEST_F(DashboardApiTest, PipelineReportsTheWarehouseWhenNoPipelinePublishes) {
   const json p = GetJson("/api/pipeline");
   EXPECT_EQ(p["source"], "lake");
   EXPECT_EQ(p["warehouse"]["dialect"], "sqlite");
-  EXPECT_EQ(p["warehouse"]["fact_rows"], 2499);
+  EXPECT_EQ(p["warehouse"]["fact_rows"], kLines);
   EXPECT_EQ(p["data_version"], GetJson("/api/kpi")["data_version"]);
   // The probe publishes right after start; the load stage is always there.
   bool found = false;
   for (const auto& s : p["stages"]) {
     if (s["stage"] == "load") {
       found = true;
-      EXPECT_EQ(s["rows_out"], 2499);
+      EXPECT_EQ(s["rows_out"], kLines);
       EXPECT_TRUE(s["last_commit"].is_string()) << s.dump();  // from load_position
     }
   }
