@@ -17,7 +17,7 @@ Status CollectKeys(const lake::Lakehouse& lake, lake::DeltaLog& log, const std::
                    Set* keys) {
   ARROW_ASSIGN_OR_RAISE(auto snapshot, log.Update());
   for (const auto& f : snapshot->files) {
-    ARROW_ASSIGN_OR_RAISE(auto t, lake.ReadParquet(table, f));
+    ARROW_ASSIGN_OR_RAISE(auto t, lake.ReadParquet(table, f, {0}));
     for (const auto& chunk : t->column(0)->chunks()) {
       for (int64_t i = 0; i < chunk->length(); ++i) {
         ARROW_ASSIGN_OR_RAISE(auto scalar, chunk->GetScalar(i));

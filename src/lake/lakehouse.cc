@@ -67,9 +67,11 @@ Result<AddFile> Lakehouse::WriteParquet(
 }
 
 Result<std::shared_ptr<arrow::Table>> Lakehouse::ReadParquet(const std::string& table,
-                                                             const AddFile& file) const {
+                                                             const AddFile& file,
+                                                             const std::vector<int>& columns) const {
   ARROW_ASSIGN_OR_RAISE(auto in, fs_->OpenInputFile(TablePath(table) + "/" + file.path));
   ARROW_ASSIGN_OR_RAISE(auto reader, parquet::arrow::OpenFile(in, arrow::default_memory_pool()));
+  if (!columns.empty()) return reader->ReadTable(columns);
   return reader->ReadTable();
 }
 

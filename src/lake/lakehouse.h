@@ -46,9 +46,9 @@ class Lakehouse {
   // Writes `batches` (all of `schema`) as one Parquet file under the table; returns the add.
   Result<AddFile> WriteParquet(const std::string& table, const std::shared_ptr<arrow::Schema>& schema,
                                const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches) const;
-  // Reads one data file of `table`.
-  Result<std::shared_ptr<arrow::Table>> ReadParquet(const std::string& table,
-                                                    const AddFile& file) const;
+  // Reads one data file of `table`: every column, or only those at `columns`.
+  Result<std::shared_ptr<arrow::Table>> ReadParquet(const std::string& table, const AddFile& file,
+                                                    const std::vector<int>& columns = {}) const;
 
  private:
   Lakehouse(std::shared_ptr<arrow::fs::FileSystem> fs, std::string root)

@@ -92,15 +92,15 @@ Status SilverStage::LoadState() {
   catalog_ids_.clear();
   ARROW_ASSIGN_OR_RAISE(auto snapshot, cleaned_->Update());
   for (const auto& f : snapshot->files) {
-    ARROW_ASSIGN_OR_RAISE(auto t, lake_->ReadParquet(lake::tables::kSilverCleaned, f));
-    for (const auto& chunk : t->column(kOrderItemId)->chunks()) {
+    ARROW_ASSIGN_OR_RAISE(auto t, lake_->ReadParquet(lake::tables::kSilverCleaned, f, {kOrderItemId}));
+    for (const auto& chunk : t->column(0)->chunks()) {
       const auto& ids = static_cast<const arrow::Int64Array&>(*chunk);
       for (int64_t i = 0; i < ids.length(); ++i) accepted_ids_.Insert(ids.Value(i));
     }
   }
   ARROW_ASSIGN_OR_RAISE(auto cat, catalog_->Update());
   for (const auto& f : cat->files) {
-    ARROW_ASSIGN_OR_RAISE(auto t, lake_->ReadParquet(lake::tables::kSilverPizzaCatalog, f));
+    ARROW_ASSIGN_OR_RAISE(auto t, lake_->ReadParquet(lake::tables::kSilverPizzaCatalog, f, {0}));
     for (const auto& chunk : t->column(0)->chunks()) {
       const auto& ids = static_cast<const arrow::StringArray&>(*chunk);
       for (int64_t i = 0; i < ids.length(); ++i) catalog_ids_.emplace(ids.GetView(i));
