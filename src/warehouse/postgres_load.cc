@@ -40,10 +40,12 @@ std::string Join(const std::vector<std::string>& items, const std::string& prefi
 
 // INSERT ... SELECT from the staging table into the target. Every gold table's primary key is
 // its first column.
-std::string UpsertSql(const std::string& table, const std::vector<std::string>& columns) {
+// `update`: dimensions update changed rows (else keep what is there).
+std::string UpsertSql(const std::string& table, const std::vector<std::string>& columns,
+                      bool update) {
   const std::string& key = columns.front();
   const std::string list = Join(columns, "", ", ");
-  if (!IsDimension(table)) {
+  if (!IsDimension(table) || !update) {
     return "INSERT INTO pizza_sales." + table + " (" + list + ") SELECT " + list + " FROM stage_" +
            table + " ON CONFLICT (" + key + ") DO NOTHING";
   }
@@ -161,7 +163,7 @@ LoadPositions ReadLoadPositions(pqxx::connection& conn) {
   return positions;
 }
 
-Status LoadGoldChunk(pqxx::connection& conn, const GoldChunk& chunk) {
+Status LoadGoldChunk(pqxx::connection& conn, const GoldChunk& chunk, bool maintain_aggregates) {
   pqxx::work tx(conn, "pizzastream_load");
   tx.exec(kLoadLock);
   LoadPositions recorded;
@@ -170,29 +172,32 @@ Status LoadGoldChunk(pqxx::connection& conn, const GoldChunk& chunk) {
     recorded[row[0].as<std::string>()] = row[1].as<int64_t>();
   }
   std::vector<std::string> staged;
+  std::vector<std::string> upserts;
   for (const char* name : kGoldTables) {
     const std::string table = name;
     const auto batches = chunk.batches.find(table);
     if (batches == chunk.batches.end() || batches->second.empty()) continue;
     const auto position = chunk.positions.find(table);
     const auto loaded = recorded.find(table);
-    if (position != chunk.positions.end() && loaded != recorded.end() &&
-        position->second <= loaded->second) {
-      continue;  // a loader got here first: these rows are in
-    }
+    const bool newer = position == chunk.positions.end() || loaded == recorded.end() ||
+                       position->second > loaded->second;
     tx.exec("CREATE TEMP TABLE stage_" + table + " (LIKE pizza_sales." + table +
             (IsDimension(table) ? ", stage_seq bigint GENERATED ALWAYS AS IDENTITY" : "") +
             ") ON COMMIT DROP");
     ARROW_RETURN_NOT_OK(CopyIntoStaging(tx, table, ColumnsOf(table), batches->second));
     staged.push_back(table);
+    upserts.push_back(UpsertSql(table, ColumnsOf(table), newer));
   }
   // The sales aggregates are kept by order: take out what the orders this load touches
   // contribute now, upsert, put their new contribution back.
   const SalesAggregates aggregates("postgresql");
-  const SqlParam orders = tx.exec1(TouchedOrdersSql(staged))[0].as<std::string>();
-  ARROW_RETURN_NOT_OK(aggregates.Retract(orders, ExecOn(tx)));
-  for (const auto& table : staged) tx.exec(UpsertSql(table, ColumnsOf(table)));
-  ARROW_RETURN_NOT_OK(aggregates.Apply(orders, ExecOn(tx)));
+  SqlParam orders;
+  if (maintain_aggregates) {
+    orders = tx.exec1(TouchedOrdersSql(staged))[0].as<std::string>();
+    ARROW_RETURN_NOT_OK(aggregates.Retract(orders, ExecOn(tx)));
+  }
+  for (const auto& sql : upserts) tx.exec(sql);
+  if (maintain_aggregates) ARROW_RETURN_NOT_OK(aggregates.Apply(orders, ExecOn(tx)));
   for (const auto& [table, position] : chunk.positions) {
     tx.exec_params0(
         "INSERT INTO pizza_sales.load_position (table_name, delta_version) VALUES ($1, $2) "

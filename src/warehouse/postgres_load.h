@@ -1,16 +1,19 @@
 // The PostgreSQL warehouse's exactly-once load of one gold chunk, in one transaction:
 //   1. pg_advisory_xact_lock: loaders take turns, so two racing loaders cannot deadlock on
-//      each other's keys and the position check below is race-free;
-//   2. tables whose chunk position is at or below the recorded one are skipped (already in);
-//   3. per table, COPY (pqxx::stream_to) the rows into a temporary staging table, then
+//      each other's keys and the position comparison below is race-free;
+//   2. per table, COPY (pqxx::stream_to) the rows into a temporary staging table, then
 //      INSERT ... SELECT ... ON CONFLICT on the primary key into pizza_sales.<table>:
-//      - dimensions DO UPDATE (type-1: the lake's latest attributes win, e.g. a corrected price
-//        or name; unchanged rows are not rewritten), the last row of the chunk winning;
 //      - facts DO NOTHING: an order line is immutable, so a re-sent line changes nothing and
 //        a reload does not rewrite millions of rows;
-//   4. the sales aggregates (warehouse/aggregates.h) retracted before and applied after the
+//      - dimensions DO UPDATE (type 1: the lake's latest attributes win, e.g. a corrected price
+//        or name; unchanged rows are not rewritten; the chunk's last row for a key wins), but
+//        only from a chunk whose position is beyond the recorded one: a late loader's older
+//        rows add what is missing and overwrite nothing;
+//   3. the sales aggregates (warehouse/aggregates.h) retracted before and applied after the
 //      upserts for every order the load touches (see TouchedOrdersSql);
-//   5. positions recorded as GREATEST(old, new); commit.
+//   4. positions recorded as GREATEST(old, new); commit.
+// Rows are never skipped on the strength of positions alone, so chunks that overlap in any
+// way, in any order, still add up.
 // A failure anywhere (including the server going away) rolls everything back: the recorded
 // positions still say where to resume.
 #pragma once
@@ -27,7 +30,10 @@ namespace pizzastream::warehouse {
 Status CheckGoldChunk(const GoldChunk& chunk);
 
 // Loads `chunk` (checked by CheckGoldChunk) as described above. Throws libpqxx exceptions.
-Status LoadGoldChunk(pqxx::connection& conn, const GoldChunk& chunk);
+// `maintain_aggregates` false skips step 3 (only for measuring its cost: the aggregates are
+// then wrong).
+Status LoadGoldChunk(pqxx::connection& conn, const GoldChunk& chunk,
+                     bool maintain_aggregates = true);
 
 // The recorded positions: every gold table, -1 when never loaded. Throws libpqxx exceptions.
 LoadPositions ReadLoadPositions(pqxx::connection& conn);

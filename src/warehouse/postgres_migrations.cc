@@ -82,7 +82,7 @@ WITH totals AS (
   SELECT p.pizza_name
   FROM pizza_sales.fact_order_item f JOIN pizza_sales.dim_pizza p USING (pizza_sk)
   GROUP BY p.pizza_name
-  ORDER BY sum(f.total_price) DESC, p.pizza_name ASC
+  ORDER BY sum(f.total_price) DESC, p.pizza_name ASC NULLS FIRST
   LIMIT 1
 )
 SELECT t.total_revenue,
