@@ -71,6 +71,7 @@ Result<std::unique_ptr<KafkaTopicReader>> KafkaTopicReader::Open(const Transport
   ARROW_RETURN_NOT_OK(
       kafka::ErrorStatus(rd_kafka_subscribe(rk, topics.get()), "subscribing to " + config.topic));
   ARROW_RETURN_NOT_OK(reader->WaitForAssignment());
+  reader->PublishPositions();
   return reader;
 }
 
@@ -229,6 +230,7 @@ Status KafkaTopicReader::Poll(size_t max_messages, std::chrono::milliseconds tim
     }
     Deliver(message, out);
   }
+  PublishPositions();
   return Status::OK();
 }
 
@@ -250,11 +252,22 @@ Status KafkaTopicReader::CommitOffsets(std::span<const PartitionOffset> offsets)
   return Status::OK();
 }
 
+void KafkaTopicReader::PublishPositions() {
+  std::lock_guard lock(published_mutex_);
+  published_.assign(positions_.begin(), positions_.end());
+}
+
 Result<int64_t> KafkaTopicReader::Lag() {
+  std::vector<std::pair<int32_t, int64_t>> positions;
+  {
+    std::lock_guard lock(published_mutex_);
+    positions = published_;
+  }
   int64_t lag = 0;
-  for (const auto& [partition, position] : positions_) {
+  for (const auto& [partition, position] : positions) {
     int64_t low = 0;
     int64_t high = 0;
+    // librdkafka calls are thread-safe: this may run beside a Poll on the owner's thread.
     ARROW_RETURN_NOT_OK(kafka::ErrorStatus(
         rd_kafka_query_watermark_offsets(rk_.get(), topic_.c_str(), partition, &low, &high, 5000),
         "reading the end of " + topic_));
@@ -282,6 +295,7 @@ Status KafkaTopicReader::Seek(int32_t partition, int64_t next_offset) {
                                         "seeking in " + topic_));
   ARROW_RETURN_NOT_OK(kafka::ErrorStatus(list->elems[0].err, "seeking in " + topic_));
   position->second = std::max<int64_t>(next_offset, 0);
+  PublishPositions();
   return Status::OK();
 }
 

@@ -6,6 +6,9 @@
 // offset; on revocation the partition is simply dropped (its records already returned will
 // fail the lake's per-partition commit check if the new owner commits first).
 //
+// Thread-safety: one thread uses the reader, except Lag(), which a status thread may call at
+// any time (it reads a copy of the positions published at the end of every Poll and Seek).
+//
 // Offsets are committed to Kafka only by CommitOffsets (enable.auto.commit=false), after
 // the lake commit, for lag tools. A member that dies is replaced after kSessionTimeout.
 #pragma once
@@ -15,7 +18,9 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "transport/kafka_client.h"
@@ -59,6 +64,8 @@ class KafkaTopicReader final : public TopicReader {
   void Deliver(rd_kafka_message_t* message, std::vector<Message>* out);
   // Turns an error event from the consumer into a Status for fatal ones; logs the rest.
   Status HandleEvent(const rd_kafka_message_t& message);
+  // Copies positions_ to where Lag() reads them.
+  void PublishPositions();
 
   std::string brokers_;
   std::string topic_;
@@ -67,6 +74,8 @@ class KafkaTopicReader final : public TopicReader {
   kafka::Handle rk_;
   // Assigned partition -> the next offset to hand out (start, Seek, or last returned + 1).
   std::map<int32_t, int64_t> positions_;
+  std::mutex published_mutex_;
+  std::vector<std::pair<int32_t, int64_t>> published_;  // guarded by published_mutex_
   // The messages the last Poll's views point into.
   std::vector<rd_kafka_message_t*> batch_;
   // Messages that arrived while Open waited for the assignment, for the first Poll.
