@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/serve_command.h"
 #include "cli/source_options.h"
 #include "cli/stages.h"
 #include "warehouse/kpi.h"
@@ -18,6 +19,8 @@ struct RunOptions {
   SourceOptions source;
   bool exit_when_idle = false;
   bool quiet = false;
+  bool serve = false;  // the dashboard in the same process
+  DashboardFlags dashboard;
 };
 
 void RunPipeline(GlobalOptions& global, RunOptions& run) {
@@ -27,6 +30,12 @@ void RunPipeline(GlobalOptions& global, RunOptions& run) {
   std::vector<std::unique_ptr<orchestration::Stage>> stages;
   for (const char* name : {"bronze", "silver", "gold", "load"}) {
     stages.push_back(ValueOrExit(OpenStage(name, global)));
+  }
+  std::shared_ptr<serve::PipelineStatus> status;
+  std::unique_ptr<serve::DashboardServer> dashboard;
+  if (run.serve) {
+    status = std::make_shared<serve::PipelineStatus>();
+    dashboard = StartDashboard(global, run.dashboard, status);
   }
   orchestration::PipelineOptions options;
   options.exit_when_idle = run.exit_when_idle;
@@ -38,6 +47,7 @@ void RunPipeline(GlobalOptions& global, RunOptions& run) {
   std::string figures;
   auto figures_at = std::chrono::steady_clock::time_point{};
   options.on_status = [&](const std::vector<orchestration::StageStats>& stats) {
+    if (status) status->Publish(stats);
     if (run.quiet) return;
     if (std::chrono::steady_clock::now() - figures_at > std::chrono::seconds(5)) {
       figures_at = std::chrono::steady_clock::now();
@@ -69,13 +79,19 @@ void AddRunCommands(CLI::App& app, GlobalOptions& global) {
   cmd->add_flag("--exit-when-idle", run->exit_when_idle,
                 "Exit 0 once the source is exhausted and every record has reached the warehouse");
   cmd->add_flag("--quiet", run->quiet, "No status line");
+  cmd->add_flag("--serve", run->serve, "Also serve the dashboard while the pipeline runs");
+  AddDashboardFlags(cmd, &run->dashboard);
   cmd->callback([&global, run] { RunPipeline(global, *run); });
 
   auto demo = std::make_shared<RunOptions>();
   auto* demo_cmd = app.add_subcommand(
-      "demo", "Run the whole pipeline on an endless synthetic order stream (Ctrl-C stops)");
+      "demo",
+      "Run the whole pipeline on an endless synthetic order stream and serve the live dashboard "
+      "on http://127.0.0.1:8080 (Ctrl-C stops)");
   AddCommonOptions(demo_cmd, &global);
   demo->source.generate = true;
+  demo->serve = true;
+  AddDashboardFlags(demo_cmd, &demo->dashboard);
   demo->source.producer.rate = 500;
   demo->source.producer.batch_size = 250;
   demo_cmd->add_option("--rate", demo->source.producer.rate, "Order lines per second")
