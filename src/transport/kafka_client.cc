@@ -4,6 +4,7 @@
 
 #include <array>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -20,19 +21,17 @@ constexpr int kMetadataTimeoutMs = 5000;
 // one line per kind of error every 30 s says the same without flooding the terminal.
 void LogBrokerError(rd_kafka_t* rk, int err, const char* reason, void*) {
   static std::mutex mutex;
-  static int last_code = 0;
-  static Clock::time_point last_at;
+  static std::map<int, Clock::time_point> last_logged;  // error code -> when
   {
     std::lock_guard lock(mutex);
     const auto now = Clock::now();
-    if (err == last_code && now - last_at < std::chrono::seconds(30)) return;
-    last_code = err;
-    last_at = now;
+    auto [it, first] = last_logged.try_emplace(err, now);
+    if (!first && now - it->second < std::chrono::seconds(30)) return;
+    it->second = now;
   }
   const auto code = static_cast<rd_kafka_resp_err_t>(err);
   if (code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
-    spdlog::warn("Kafka ({}): {}; retrying with backoff, records are kept", rd_kafka_name(rk),
-                 reason);
+    spdlog::warn("Kafka ({}): {}; retrying with backoff", rd_kafka_name(rk), reason);
   } else if (code == RD_KAFKA_RESP_ERR__FATAL) {
     spdlog::error("Kafka ({}): {}", rd_kafka_name(rk), reason);
   } else {
@@ -211,9 +210,12 @@ Result<int32_t> EnsureTopic(rd_kafka_t* rk, const std::string& topic, int partit
     if (!state.error.ok()) last_error = state.error;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  return Status::IOError("Kafka topic ", topic, " not ready after ",
+  std::array<char, 512> brokers{};
+  size_t size = brokers.size();
+  rd_kafka_conf_get(rd_kafka_conf(rk), "bootstrap.servers", brokers.data(), &size);
+  return Status::IOError("Kafka at ", brokers.data(), ": topic ", topic, " not ready after ",
                          std::chrono::seconds(kTopicReadyDeadline).count(),
-                         " s: ", last_error.message());
+                         " s of retries: ", last_error.message());
 }
 
 }  // namespace pizzastream::transport::kafka
