@@ -1,10 +1,13 @@
-// The dashboard's HTTP API against a real SQLite warehouse loaded through Warehouse::Load:
-// every figure equals `pizzastream kpi` and a direct SQL recomputation over fact_order_item,
-// filters narrow, hostile parameters get 400 and change nothing, and the security rules hold.
+// The dashboard's HTTP API against real warehouses (SQLite, and PostgreSQL on a throwaway
+// loopback server) loaded through Warehouse::Load: every figure equals `pizzastream kpi` and a
+// direct SQL recomputation over fact_order_item, filters narrow, hostile parameters get 400
+// and change nothing, and the security rules hold.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <cmath>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -12,7 +15,9 @@
 #include <vector>
 
 #include "serve/dashboard_server.h"
+#include "serve/sales_filter.h"
 #include "support/gold_batches.h"
+#include "support/postgres_server.h"
 #include "support/process.h"
 #include "warehouse/kpi.h"
 #include "warehouse/warehouse.h"
@@ -38,11 +43,30 @@ struct Slice {
   std::vector<SqlParam> params;
 };
 
+// Where the fixture's warehouse lives.
+struct SqliteBackend {
+  static Result<std::string> Start(const testing::TempDir& dir,
+                                   std::unique_ptr<testing::PostgresServer>*) {
+    return dir / "warehouse.db";
+  }
+};
+struct PostgresBackend {
+  static Result<std::string> Start(const testing::TempDir&,
+                                   std::unique_ptr<testing::PostgresServer>* server) {
+    ARROW_ASSIGN_OR_RAISE(*server, testing::PostgresServer::Start());
+    return (*server)->url();
+  }
+};
+
+template <typename Backend>
 class DashboardApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
-    auto wh = warehouse::OpenWarehouse(WarehousePath());
+    auto target = Backend::Start(*dir_, &postgres_);
+    ASSERT_TRUE(target.ok()) << target.status().ToString();
+    target_ = *target;
+    auto wh = warehouse::OpenWarehouse(target_);
     ASSERT_TRUE(wh.ok()) << wh.status().ToString();
     ASSERT_TRUE((*wh)->Init().ok());
     const auto menu = SampleMenu();
@@ -53,7 +77,8 @@ class DashboardApiTest : public ::testing::Test {
     int64_t version = 0;
     for (const auto& [first, count] : ranges) {
       const auto lines = SyntheticLines(first, count, menu.size());
-      ASSERT_TRUE((*wh)->Load(ChunkOf(lines, menu, {{"fact_order_item", version++}})).ok());
+      const Status st = (*wh)->Load(ChunkOf(lines, menu, {{"fact_order_item", version++}}));
+      ASSERT_TRUE(st.ok()) << st.ToString();
     }
     // The first chunk once more, as a replay after a crash would.
     ASSERT_TRUE(
@@ -62,7 +87,7 @@ class DashboardApiTest : public ::testing::Test {
             .ok());
     DashboardOptions options;
     options.port = 0;
-    options.warehouse_target = WarehousePath();
+    options.warehouse_target = target_;
     server_ = new DashboardServer(options);
     const Status st = server_->Start();
     ASSERT_TRUE(st.ok()) << st.ToString();
@@ -70,10 +95,12 @@ class DashboardApiTest : public ::testing::Test {
 
   static void TearDownTestSuite() {
     delete server_;
+    server_ = nullptr;
+    postgres_.reset();
     delete dir_;
   }
 
-  static std::string WarehousePath() { return *dir_ / "warehouse.db"; }
+  void SetUp() override { ASSERT_NE(server_, nullptr); }
 
   static httplib::Result Get(const std::string& path, const httplib::Headers& headers = {}) {
     httplib::Client client("127.0.0.1", server_->port());
@@ -90,30 +117,30 @@ class DashboardApiTest : public ::testing::Test {
   }
 
   static std::unique_ptr<warehouse::Warehouse> Open() {
-    auto wh = warehouse::OpenWarehouse(WarehousePath());
+    auto wh = warehouse::OpenWarehouse(target_);
     EXPECT_TRUE(wh.ok());
     return std::move(*wh);
   }
 
-  // The figures per `key_sql` computed straight from the fact table.
-  static Figures DirectSql(const std::string& key_sql, const Slice& slice) {
+  // The figures per `key_sql` computed straight from the fact table; `key` renders the key as
+  // the API does.
+  static Figures DirectSql(const std::string& key_sql, const Slice& slice,
+                           const std::function<std::string(const SqlParam&)>& key) {
     auto wh = Open();
-    auto r = wh->Query(
-        "SELECT " + key_sql +
-            ", SUM(CAST(ROUND(f.total_price * 100) AS INTEGER)), COUNT(DISTINCT f.order_id), "
-            "SUM(f.quantity), COUNT(*) FROM pizza_sales.fact_order_item f "
-            "JOIN pizza_sales.dim_pizza p ON p.pizza_sk = f.pizza_sk "
-            "JOIN pizza_sales.dim_date d ON d.date_id = f.date_id WHERE " +
-            slice.where + " GROUP BY 1",
-        slice.params);
+    auto r = wh->Query("SELECT " + key_sql +
+                           ", CAST(SUM(CAST(ROUND(f.total_price * 100) AS INTEGER)) AS BIGINT), "
+                           "COUNT(DISTINCT f.order_id), CAST(SUM(f.quantity) AS BIGINT), COUNT(*) "
+                           "FROM pizza_sales.fact_order_item f "
+                           "JOIN pizza_sales.dim_pizza p ON p.pizza_sk = f.pizza_sk "
+                           "JOIN pizza_sales.dim_date d ON d.date_id = f.date_id WHERE " +
+                           slice.where + " GROUP BY 1",
+                       slice.params);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     Figures out;
+    if (!r.ok()) return out;
     for (const auto& row : r->rows) {
-      std::string key = std::holds_alternative<int64_t>(row[0])
-                            ? std::to_string(std::get<int64_t>(row[0]))
-                            : std::get<std::string>(row[0]);
-      out[key] = {std::get<int64_t>(row[1]), std::get<int64_t>(row[2]), std::get<int64_t>(row[3]),
-                  std::get<int64_t>(row[4])};
+      out[key(row[0])] = {std::get<int64_t>(row[1]), std::get<int64_t>(row[2]),
+                          std::get<int64_t>(row[3]), std::get<int64_t>(row[4])};
     }
     return out;
   }
@@ -157,20 +184,30 @@ class DashboardApiTest : public ::testing::Test {
     };
   }
 
-  static testing::TempDir* dir_;
-  static DashboardServer* server_;
+  static inline testing::TempDir* dir_ = nullptr;
+  static inline std::unique_ptr<testing::PostgresServer> postgres_;
+  static inline std::string target_;
+  static inline DashboardServer* server_ = nullptr;
 };
 
-testing::TempDir* DashboardApiTest::dir_ = nullptr;
-DashboardServer* DashboardApiTest::server_ = nullptr;
+using Backends = ::testing::Types<SqliteBackend, PostgresBackend>;
+class BackendNames {
+ public:
+  template <typename T>
+  static std::string GetName(int) {
+    return std::is_same_v<T, SqliteBackend> ? "Sqlite" : "Postgres";
+  }
+};
+TYPED_TEST_SUITE(DashboardApiTest, Backends, BackendNames);
 
 const char* const kKpiFields[] = {
     "total_revenue",        "total_orders",       "total_pizzas_sold",   "avg_order_value",
     "avg_pizzas_per_order", "avg_orders_per_day", "top_pizza_by_revenue"};
 
-TEST_F(DashboardApiTest, KpiEqualsTheKpiCommandAndTheIndependentFigures) {
-  const json api = GetJson("/api/kpi");
-  const auto kpi = testing::RunPizzastream({"kpi", "--data-dir", dir_->path(), "--json"});
+TYPED_TEST(DashboardApiTest, KpiEqualsTheKpiCommandAndTheIndependentFigures) {
+  const json api = TestFixture::GetJson("/api/kpi");
+  const auto kpi = testing::RunPizzastream({"kpi", "--data-dir", TestFixture::dir_->path(),
+                                            "--warehouse", TestFixture::target_, "--json"});
   ASSERT_EQ(kpi.exit_code, 0) << kpi.err;
   const json cli = json::parse(kpi.out);
   for (const char* field : kKpiFields) EXPECT_EQ(api[field], cli[field]) << field;
@@ -187,19 +224,29 @@ TEST_F(DashboardApiTest, KpiEqualsTheKpiCommandAndTheIndependentFigures) {
   EXPECT_EQ(api["filter"], json::object());
 }
 
-TEST_F(DashboardApiTest, EveryGroupUnderEverySliceEqualsDirectSql) {
-  const std::map<std::string, std::string> key_sql = {
-      {"day", "f.order_date"},     {"month", "substr(f.order_date, 1, 7)"},
-      {"hour", "f.time_id / 100"}, {"weekday", "d.weekday_name"},
-      {"pizza", "p.pizza_name"},   {"category", "p.pizza_category"},
-      {"size", "p.pizza_size"},    {"channel", "f.order_channel"},
+TYPED_TEST(DashboardApiTest, EveryGroupUnderEverySliceEqualsDirectSql) {
+  using Key = std::function<std::string(const SqlParam&)>;
+  const Key text = [](const SqlParam& v) { return std::get<std::string>(v); };
+  const Key number = [](const SqlParam& v) { return std::to_string(std::get<int64_t>(v)); };
+  const Key day = [](const SqlParam& v) {
+    return FormatDateId(static_cast<int32_t>(std::get<int64_t>(v)));
   };
-  for (const Slice& slice : Slices()) {
+  const Key month = [](const SqlParam& v) {
+    const int64_t ym = std::get<int64_t>(v);
+    return fmt::format("{:04d}-{:02d}", ym / 100, ym % 100);
+  };
+  const std::map<std::string, std::pair<std::string, Key>> key_sql = {
+      {"day", {"f.date_id", day}},           {"month", {"f.date_id / 100", month}},
+      {"hour", {"f.time_id / 100", number}}, {"weekday", {"d.weekday_name", text}},
+      {"pizza", {"p.pizza_name", text}},     {"category", {"p.pizza_category", text}},
+      {"size", {"p.pizza_size", text}},      {"channel", {"f.order_channel", text}},
+  };
+  for (const Slice& slice : TestFixture::Slices()) {
     for (const auto& [group, sql] : key_sql) {
-      const json body = GetJson("/api/sales?group=" + group + "&" + slice.query);
+      const json body = TestFixture::GetJson("/api/sales?group=" + group + "&" + slice.query);
       EXPECT_EQ(body["group"], group);
-      const Figures expected = DirectSql(sql, slice);
-      EXPECT_EQ(FromApi(body), expected) << "group=" << group << " " << slice.query;
+      const Figures expected = TestFixture::DirectSql(sql.first, slice, sql.second);
+      EXPECT_EQ(TestFixture::FromApi(body), expected) << "group=" << group << " " << slice.query;
       if (slice.query.empty()) {
         EXPECT_FALSE(expected.empty()) << group;
       }
@@ -207,13 +254,13 @@ TEST_F(DashboardApiTest, EveryGroupUnderEverySliceEqualsDirectSql) {
   }
 }
 
-TEST_F(DashboardApiTest, FilteredKpiEqualsDirectSql) {
-  for (const Slice& slice : Slices()) {
-    auto wh = Open();
+TYPED_TEST(DashboardApiTest, FilteredKpiEqualsDirectSql) {
+  for (const Slice& slice : TestFixture::Slices()) {
+    auto wh = TestFixture::Open();
     auto r = wh->Query(
-        "SELECT COALESCE(SUM(CAST(ROUND(f.total_price * 100) AS INTEGER)), 0), "
-        "COUNT(DISTINCT f.order_id), COALESCE(SUM(f.quantity), 0), COUNT(DISTINCT f.order_date), "
-        "COUNT(*) FROM pizza_sales.fact_order_item f "
+        "SELECT CAST(COALESCE(SUM(CAST(ROUND(f.total_price * 100) AS INTEGER)), 0) AS BIGINT), "
+        "COUNT(DISTINCT f.order_id), CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT), "
+        "COUNT(DISTINCT f.order_date), COUNT(*) FROM pizza_sales.fact_order_item f "
         "JOIN pizza_sales.dim_pizza p ON p.pizza_sk = f.pizza_sk WHERE " +
             slice.where,
         slice.params);
@@ -233,25 +280,25 @@ TEST_F(DashboardApiTest, FilteredKpiEqualsDirectSql) {
     ASSERT_TRUE(top.ok());
     if (!top->rows.empty()) k.top_pizza = std::get<std::string>(top->rows[0][0]);
     const json expected = json::parse(warehouse::KpiJson(k, {}));
-    const json api = GetJson("/api/kpi?" + slice.query);
+    const json api = TestFixture::GetJson("/api/kpi?" + slice.query);
     for (const char* field : kKpiFields) EXPECT_EQ(api[field], expected[field]) << slice.query;
     EXPECT_EQ(api["fact_rows"], k.fact_rows) << slice.query;
   }
 }
 
-TEST_F(DashboardApiTest, FiltersNarrowTheFigures) {
-  const json all = GetJson("/api/kpi");
-  const json by_category = GetJson("/api/sales?group=category");
+TYPED_TEST(DashboardApiTest, FiltersNarrowTheFigures) {
+  const json all = TestFixture::GetJson("/api/kpi");
+  const json by_category = TestFixture::GetJson("/api/sales?group=category");
   ASSERT_GE(by_category["rows"].size(), 2u);
   int64_t revenue_cents = 0, orders = 0;
   for (const auto& row : by_category["rows"]) {
     const std::string category = row["key"];
-    const json one = GetJson("/api/kpi?category=" + category);
+    const json one = TestFixture::GetJson("/api/kpi?category=" + category);
     EXPECT_LT(one["total_revenue"].get<double>(), all["total_revenue"].get<double>());
     EXPECT_LE(one["total_orders"].get<int64_t>(), all["total_orders"].get<int64_t>());
     EXPECT_EQ(one["total_orders"], row["orders"]);
     EXPECT_EQ(one["filter"]["category"], category);
-    const json narrowed = GetJson("/api/sales?group=category&category=" + category);
+    const json narrowed = TestFixture::GetJson("/api/sales?group=category&category=" + category);
     ASSERT_EQ(narrowed["rows"].size(), 1u);
     EXPECT_EQ(narrowed["rows"][0]["key"], category);
     revenue_cents += std::llround(row["revenue"].get<double>() * 100);
@@ -261,17 +308,17 @@ TEST_F(DashboardApiTest, FiltersNarrowTheFigures) {
   EXPECT_EQ(revenue_cents, std::llround(all["total_revenue"].get<double>() * 100));
   EXPECT_GT(orders, all["total_orders"].get<int64_t>());
 
-  const json days = GetJson("/api/sales?group=day&from=2015-01-05&to=2015-01-07");
+  const json days = TestFixture::GetJson("/api/sales?group=day&from=2015-01-05&to=2015-01-07");
   ASSERT_EQ(days["rows"].size(), 3u);
   EXPECT_EQ(days["rows"][0]["key"], "2015-01-05");
   EXPECT_EQ(days["rows"][2]["key"], "2015-01-07");
-  const json nothing = GetJson("/api/kpi?category=Dessert");
+  const json nothing = TestFixture::GetJson("/api/kpi?category=Dessert");
   EXPECT_EQ(nothing["total_orders"], 0);
   EXPECT_EQ(nothing["top_pizza_by_revenue"], nullptr);
 }
 
-TEST_F(DashboardApiTest, MalformedAndHostileParametersGet400AndChangeNothing) {
-  const json before = GetJson("/api/kpi");
+TYPED_TEST(DashboardApiTest, MalformedAndHostileParametersGet400AndChangeNothing) {
+  const json before = TestFixture::GetJson("/api/kpi");
   const std::vector<std::string> bad = {
       "/api/sales",
       "/api/sales?group=",
@@ -297,7 +344,7 @@ TEST_F(DashboardApiTest, MalformedAndHostileParametersGet400AndChangeNothing) {
       "/api/pipeline?x=1",
   };
   for (const auto& path : bad) {
-    auto res = Get(path);
+    auto res = TestFixture::Get(path);
     ASSERT_TRUE(res) << path;
     EXPECT_EQ(res->status, 400) << path << ": " << res->body;
     EXPECT_EQ(res->get_header_value("Content-Type"), "application/json") << path;
@@ -306,18 +353,18 @@ TEST_F(DashboardApiTest, MalformedAndHostileParametersGet400AndChangeNothing) {
     EXPECT_TRUE(body["error"].is_string()) << path;
   }
   // A value of the allowed shape is only ever a value: it matches nothing.
-  EXPECT_EQ(GetJson("/api/kpi?category=Classic%20OR%201%20-%201")["total_orders"], 0);
-  EXPECT_EQ(GetJson("/api/kpi"), before);
-  auto wh = Open();
+  EXPECT_EQ(TestFixture::GetJson("/api/kpi?category=Classic%20OR%201%20-%201")["total_orders"], 0);
+  EXPECT_EQ(TestFixture::GetJson("/api/kpi"), before);
+  auto wh = TestFixture::Open();
   auto k = wh->Kpi();
   ASSERT_TRUE(k.ok());
   EXPECT_EQ(k->fact_rows, kLines);
 }
 
-TEST_F(DashboardApiTest, EveryResponseCarriesTheSecurityHeaders) {
+TYPED_TEST(DashboardApiTest, EveryResponseCarriesTheSecurityHeaders) {
   for (const std::string path : {"/", "/app.js", "/api/kpi", "/api/sales?group=nope", "/metrics",
                                  "/healthz", "/nope", "/api/nope"}) {
-    auto res = Get(path);
+    auto res = TestFixture::Get(path);
     ASSERT_TRUE(res) << path;
     const std::string csp = res->get_header_value("Content-Security-Policy");
     EXPECT_NE(csp.find("default-src 'none'"), std::string::npos) << path;
@@ -327,16 +374,16 @@ TEST_F(DashboardApiTest, EveryResponseCarriesTheSecurityHeaders) {
     EXPECT_EQ(res->get_header_value("X-Frame-Options"), "DENY") << path;
     EXPECT_EQ(res->get_header_value("Referrer-Policy"), "no-referrer") << path;
   }
-  EXPECT_EQ(Get("/api/nope")->status, 404);
+  EXPECT_EQ(TestFixture::Get("/api/nope")->status, 404);
 }
 
-TEST_F(DashboardApiTest, ThePageAndTheChartLibraryAreServedFromTheBinary) {
-  auto page = Get("/");
+TYPED_TEST(DashboardApiTest, ThePageAndTheChartLibraryAreServedFromTheBinary) {
+  auto page = TestFixture::Get("/");
   ASSERT_TRUE(page);
   EXPECT_EQ(page->status, 200);
   EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
   EXPECT_NE(page->body.find("/vendor/chart.umd.min.js"), std::string::npos);
-  auto chart = Get("/vendor/chart.umd.min.js");
+  auto chart = TestFixture::Get("/vendor/chart.umd.min.js");
   ASSERT_TRUE(chart);
   EXPECT_EQ(chart->status, 200);
   EXPECT_EQ(chart->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
@@ -344,16 +391,16 @@ TEST_F(DashboardApiTest, ThePageAndTheChartLibraryAreServedFromTheBinary) {
   EXPECT_GT(chart->body.size(), 100000u);
 }
 
-TEST_F(DashboardApiTest, OnlyLoopbackHostNamesAreServedOnLoopback) {
-  EXPECT_EQ(Get("/api/kpi", {{"Host", "attacker.example"}})->status, 403);
-  EXPECT_EQ(Get("/api/kpi", {{"Host", "attacker.example:8080"}})->status, 403);
-  EXPECT_EQ(Get("/api/kpi", {{"Host", "localhost:1"}})->status, 200);
-  EXPECT_EQ(Get("/api/kpi", {{"Host", "[::1]:1"}})->status, 200);
+TYPED_TEST(DashboardApiTest, OnlyLoopbackHostNamesAreServedOnLoopback) {
+  EXPECT_EQ(TestFixture::Get("/api/kpi", {{"Host", "attacker.example"}})->status, 403);
+  EXPECT_EQ(TestFixture::Get("/api/kpi", {{"Host", "attacker.example:8080"}})->status, 403);
+  EXPECT_EQ(TestFixture::Get("/api/kpi", {{"Host", "localhost:1"}})->status, 200);
+  EXPECT_EQ(TestFixture::Get("/api/kpi", {{"Host", "[::1]:1"}})->status, 200);
 }
 
-TEST_F(DashboardApiTest, MetricsAndHealthz) {
-  GetJson("/api/kpi");
-  auto res = Get("/metrics");
+TYPED_TEST(DashboardApiTest, MetricsAndHealthz) {
+  TestFixture::GetJson("/api/kpi");
+  auto res = TestFixture::Get("/metrics");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
@@ -369,15 +416,15 @@ TEST_F(DashboardApiTest, MetricsAndHealthz) {
   EXPECT_NE(m.find("\npizzastream_warehouse_fact_rows " + std::to_string(kLines) + "\n"),
             std::string::npos)
       << m;
-  EXPECT_EQ(GetJson("/healthz")["status"], "ok");
+  EXPECT_EQ(TestFixture::GetJson("/healthz")["status"], "ok");
 }
 
-TEST_F(DashboardApiTest, PipelineReportsTheWarehouseWhenNoPipelinePublishes) {
-  const json p = GetJson("/api/pipeline");
+TYPED_TEST(DashboardApiTest, PipelineReportsTheWarehouseWhenNoPipelinePublishes) {
+  const json p = TestFixture::GetJson("/api/pipeline");
   EXPECT_EQ(p["source"], "lake");
-  EXPECT_EQ(p["warehouse"]["dialect"], "sqlite");
+  EXPECT_EQ(p["warehouse"]["dialect"], TestFixture::Open()->dialect());
   EXPECT_EQ(p["warehouse"]["fact_rows"], kLines);
-  EXPECT_EQ(p["data_version"], GetJson("/api/kpi")["data_version"]);
+  EXPECT_EQ(p["data_version"], TestFixture::GetJson("/api/kpi")["data_version"]);
   // The probe publishes right after start; the load stage is always there.
   bool found = false;
   for (const auto& s : p["stages"]) {
