@@ -141,7 +141,9 @@ Status DeltaLog::ReadCommit(int64_t version, bool* found) {
       *found = false;
       return Status::OK();
     }
-    return maybe_in.status();
+    // A writer created it between the two calls: it is complete (commits appear atomically).
+    maybe_in = fs_->OpenInputStream(path);
+    if (!maybe_in.ok()) return maybe_in.status();
   }
   auto in = *maybe_in;
   std::string text;

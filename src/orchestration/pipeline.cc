@@ -67,6 +67,7 @@ void Pipeline::RunStage(size_t index) {
   Stage& stage = *stages_[index];
   int consecutive_errors = 0;
   auto backoff = std::chrono::milliseconds(100);
+  auto lag_measured = std::chrono::steady_clock::time_point{};
   while (!stop_.load()) {
     // Upstream finished before this step began: an empty step means this stage is done too.
     const bool upstream_done = slot == 0 || done_[slot - 1].load();
@@ -99,7 +100,15 @@ void Pipeline::RunStage(size_t index) {
     backoff = std::chrono::milliseconds(100);
     const StepResult r = *step;
     if (r.rows_in > 0 || r.rows_out > 0) {
+      const bool measure_lag = std::chrono::steady_clock::now() - lag_measured > std::chrono::milliseconds(500);
+      int64_t lag = -1;
+      if (measure_lag) {
+        lag_measured = std::chrono::steady_clock::now();
+        auto l = stage.Lag();
+        lag = l.ok() ? *l : -1;
+      }
       Record(slot, [&](StageStats& s) {
+        if (measure_lag) s.lag = lag;
         s.rows_in += r.rows_in;
         s.rows_out += r.rows_out;
         s.rejected += r.rejected;
@@ -108,7 +117,14 @@ void Pipeline::RunStage(size_t index) {
       });
       continue;
     }
-    if (upstream_done && (options_.exit_when_idle || draining_.load())) break;
+    // Lag is measured here, on the stage's own thread: stages are not thread-safe.
+    auto lag = stage.Lag();
+    Record(slot, [&](StageStats& s) { s.lag = lag.ok() ? *lag : -1; });
+    // Caught up: nothing came in this step and nothing is waiting (a Kafka fetch can take
+    // longer than one poll, so an empty step alone does not prove it).
+    if (upstream_done && (options_.exit_when_idle || draining_.load()) && (!lag.ok() || *lag <= 0)) {
+      break;
+    }
     std::this_thread::sleep_for(options_.idle_wait);
   }
   Record(slot, [&](StageStats& s) { s.finished = true; });
@@ -134,10 +150,6 @@ Status Pipeline::Run() {
     const auto now = std::chrono::steady_clock::now();
     const double seconds = std::chrono::duration<double>(now - last_time).count();
     last_time = now;
-    for (size_t i = 0; i < stages_.size(); ++i) {
-      auto lag = stages_[i]->Lag();
-      Record(i + (producer_ ? 1 : 0), [&](StageStats& s) { s.lag = lag.ok() ? *lag : -1; });
-    }
     {
       std::lock_guard lock(mu_);
       for (size_t i = 0; i < stats_.size(); ++i) {
