@@ -27,9 +27,10 @@
 // In a warehouse's Load (one transaction):
 //   SalesAggregates agg(dialect());
 //   ARROW_ASSIGN_OR_RAISE(SqlParam orders, agg.ChunkOrders(chunk));
-//   ARROW_RETURN_NOT_OK(agg.Retract(orders, exec));   // before the fact upsert
+//   ARROW_RETURN_NOT_OK(agg.Retract(orders, exec, query));   // before the fact upsert
 //   ... upsert dims and facts ...
-//   ARROW_RETURN_NOT_OK(agg.Apply(orders, exec));     // after it
+//   ARROW_RETURN_NOT_OK(agg.Apply(orders, exec, query));     // after it
+// (`query` optional: without it the change is grouped in SQL, several times slower).
 // and in Init, after creating the gold tables: ARROW_RETURN_NOT_OK(agg.Create(exec)).
 #pragma once
 
@@ -45,6 +46,10 @@ namespace pizzastream::warehouse {
 // Runs one statement (DDL or DML, no result rows) with parameters $1..$n on the caller's
 // connection and transaction.
 using ExecSql = std::function<Status(const std::string& sql, const std::vector<SqlParam>& params)>;
+// Runs one query with parameters $1..$n on the caller's connection and transaction (so it sees
+// the load's own uncommitted rows) and returns its rows.
+using QuerySql =
+    std::function<Result<QueryResult>(const std::string& sql, const std::vector<SqlParam>& params)>;
 
 // Attribute bits of `level`.
 inline constexpr int kAggCategory = 1;
@@ -66,6 +71,10 @@ class SalesAggregates {
   Status Retract(const SqlParam& orders, const ExecSql& exec) const;
   // Adds what the fact rows of `orders` contribute now. After the fact upsert, same transaction.
   Status Apply(const SqlParam& orders, const ExecSql& exec) const;
+  // The same, about 6x cheaper: reads the orders' lines with `query` and sums them in memory,
+  // then writes one upsert per table (the overloads above group in SQL once per level).
+  Status Retract(const SqlParam& orders, const ExecSql& exec, const QuerySql& query) const;
+  Status Apply(const SqlParam& orders, const ExecSql& exec, const QuerySql& query) const;
   // Empties the aggregates and recomputes them from all fact rows.
   Status Rebuild(const ExecSql& exec) const;
 
@@ -76,6 +85,10 @@ class SalesAggregates {
 
  private:
   std::vector<std::string> ChangeStatements(int sign) const;
+  // The in-memory path (aggregate_deltas.cc); false when the data does not fit it.
+  Result<bool> ChangeInMemory(const SqlParam& orders, int sign, const ExecSql& exec,
+                              const QuerySql& query) const;
+  std::string UpsertJsonSql(const char* table, bool hourly, bool monthly) const;
   bool postgres_;
 };
 

@@ -251,13 +251,18 @@ class SqliteWarehouse final : public Warehouse {
       return Query(sql, params).status();
     };
   }
+  QuerySql QuerySqlHere() {
+    return [this](const std::string& sql, const std::vector<SqlParam>& params) {
+      return Query(sql, params);
+    };
+  }
 
   Status LoadInTransaction(const GoldChunk& chunk) {
     // The sales aggregates (warehouse/aggregates.h) are kept by order: take out what the
     // orders this chunk touches contribute now, insert, put their new contribution back.
     const SalesAggregates aggregates(dialect());
     ARROW_ASSIGN_OR_RAISE(const SqlParam orders, aggregates.ChunkOrders(chunk));
-    ARROW_RETURN_NOT_OK(aggregates.Retract(orders, ExecSqlHere()));
+    ARROW_RETURN_NOT_OK(aggregates.Retract(orders, ExecSqlHere(), QuerySqlHere()));
     static const std::map<std::string, const char*> kInsert = {
         {"dim_date", "INSERT OR IGNORE INTO pizza_sales.dim_date VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"},
         {"dim_time", "INSERT OR IGNORE INTO pizza_sales.dim_time VALUES (?1,?2,?3,?4)"},
@@ -269,7 +274,7 @@ class SqliteWarehouse final : public Warehouse {
       auto it = chunk.batches.find(table);
       if (it != chunk.batches.end()) ARROW_RETURN_NOT_OK(InsertAll(kInsert.at(table), it->second));
     }
-    ARROW_RETURN_NOT_OK(aggregates.Apply(orders, ExecSqlHere()));
+    ARROW_RETURN_NOT_OK(aggregates.Apply(orders, ExecSqlHere(), QuerySqlHere()));
     Statement pos;
     const char* sql =
         "INSERT INTO pizza_sales.load_position(table_name, delta_version) VALUES (?1, ?2) "
