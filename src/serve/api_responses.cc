@@ -52,13 +52,7 @@ Result<std::string> KpiBody(warehouse::Warehouse& wh, SalesCache& cache,
   ARROW_ASSIGN_OR_RAISE(std::string version, cache.Version(wh));
   ARROW_ASSIGN_OR_RAISE(SalesTotals totals, cache.Totals(wh, version, filter));
   ARROW_ASSIGN_OR_RAISE(auto pizzas, cache.ByGroup(wh, version, SalesGroup::kPizza, filter));
-  warehouse::KpiFigures k;
-  k.revenue_cents = totals.figures.revenue_cents;
-  k.orders = totals.figures.orders;
-  k.pizzas = totals.figures.quantity;
-  k.order_days = totals.order_days;
-  k.fact_rows = totals.figures.lines;
-  k.top_pizza = TopPizzaByRevenue(pizzas);
+  const warehouse::KpiFigures k = KpiFiguresOf(totals, pizzas);
   // The figures exactly as `kpi --json` renders them; its pipeline row counts are
   // /api/pipeline's business.
   json body = json::parse(warehouse::KpiJson(k, warehouse::RowCounts{}), nullptr, false);

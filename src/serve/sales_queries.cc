@@ -258,4 +258,22 @@ std::string TopPizzaByRevenue(const std::vector<SalesGroupRow>& pizza_rows) {
   return top ? top->key : "";
 }
 
+warehouse::KpiFigures KpiFiguresOf(const SalesTotals& totals,
+                                   const std::vector<SalesGroupRow>& pizza_rows) {
+  warehouse::KpiFigures k;
+  k.revenue_cents = totals.figures.revenue_cents;
+  k.orders = totals.figures.orders;
+  k.pizzas = totals.figures.quantity;
+  k.order_days = totals.order_days;
+  k.fact_rows = totals.figures.lines;
+  k.top_pizza = TopPizzaByRevenue(pizza_rows);
+  return k;
+}
+
+Result<warehouse::KpiFigures> QueryKpi(Warehouse& wh, const SalesFilter& filter) {
+  ARROW_ASSIGN_OR_RAISE(SalesTotals totals, QuerySalesTotals(wh, filter));
+  ARROW_ASSIGN_OR_RAISE(auto pizzas, QuerySalesByGroup(wh, SalesGroup::kPizza, filter));
+  return KpiFiguresOf(totals, pizzas);
+}
+
 }  // namespace pizzastream::serve

@@ -9,6 +9,7 @@
 
 #include "core/status.h"
 #include "serve/sales_filter.h"
+#include "warehouse/kpi.h"
 #include "warehouse/warehouse.h"
 
 namespace pizzastream::serve {
@@ -41,5 +42,12 @@ Result<std::vector<SalesGroupRow>> QuerySalesByGroup(warehouse::Warehouse& wh, S
 // The pizza name with the largest revenue among rows of group pizza (ties: first by name);
 // empty when there are none.
 std::string TopPizzaByRevenue(const std::vector<SalesGroupRow>& pizza_rows);
+
+// The key figures of the lines matching `filter`, as warehouse::Kpi() computes them for all
+// lines, from the aggregates (milliseconds, whatever the fact table's size). For a status line
+// or anything else that wants the figures often.
+warehouse::KpiFigures KpiFiguresOf(const SalesTotals& totals,
+                                   const std::vector<SalesGroupRow>& pizza_rows);
+Result<warehouse::KpiFigures> QueryKpi(warehouse::Warehouse& wh, const SalesFilter& filter = {});
 
 }  // namespace pizzastream::serve

@@ -16,6 +16,7 @@
 
 #include "serve/dashboard_server.h"
 #include "serve/sales_filter.h"
+#include "serve/sales_queries.h"
 #include "support/gold_batches.h"
 #include "support/postgres_server.h"
 #include "support/process.h"
@@ -222,6 +223,11 @@ TYPED_TEST(DashboardApiTest, KpiEqualsTheKpiCommandAndTheIndependentFigures) {
   for (const char* field : kKpiFields) EXPECT_EQ(api[field], expected[field]) << field;
   EXPECT_EQ(api["fact_rows"], kLines);
   EXPECT_EQ(api["filter"], json::object());
+
+  // The same figures for a status line, straight from the aggregates.
+  auto wh = TestFixture::Open();
+  EXPECT_EQ(warehouse::KpiJson(QueryKpi(*wh).ValueOrDie(), {}),
+            warehouse::KpiJson(wh->Kpi().ValueOrDie(), {}));
 }
 
 TYPED_TEST(DashboardApiTest, EveryGroupUnderEverySliceEqualsDirectSql) {
