@@ -94,7 +94,8 @@ class SqliteWarehouse final : public Warehouse {
     sqlite3_bind_text(attach.get(), 1, path_.c_str(), -1, SQLITE_TRANSIENT);
     if (sqlite3_step(attach.get()) != SQLITE_DONE) return Error("cannot open " + path_);
     return Exec(
-        "PRAGMA pizza_sales.journal_mode=WAL; PRAGMA pizza_sales.synchronous=NORMAL;");
+        "PRAGMA pizza_sales.journal_mode=WAL; PRAGMA pizza_sales.synchronous=NORMAL; "
+        "PRAGMA pizza_sales.cache_size=-262144; PRAGMA temp_store=MEMORY;");
   }
 
   std::string dialect() const override { return "sqlite"; }
