@@ -50,7 +50,7 @@ void RunPipeline(GlobalOptions& global, RunOptions& run) {
   options.on_status = [&](const std::vector<orchestration::StageStats>& stats) {
     if (status) status->Publish(stats);
     if (run.quiet) return;
-    if (std::chrono::steady_clock::now() - figures_at > std::chrono::seconds(5)) {
+    if (std::chrono::steady_clock::now() - figures_at > std::chrono::seconds(2)) {
       figures_at = std::chrono::steady_clock::now();
       // From the aggregates the dashboard reads: milliseconds, not a fact-table scan.
       if (auto k = serve::QueryKpi(*figures_source); k.ok()) figures = KpiLine(*k);
