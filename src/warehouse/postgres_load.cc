@@ -194,10 +194,12 @@ Status LoadGoldChunk(pqxx::connection& conn, const GoldChunk& chunk, bool mainta
   SqlParam orders;
   if (maintain_aggregates) {
     orders = tx.exec1(TouchedOrdersSql(staged))[0].as<std::string>();
-    ARROW_RETURN_NOT_OK(aggregates.Retract(orders, ExecOn(tx)));
+    ARROW_RETURN_NOT_OK(aggregates.Retract(orders, ExecOn(tx), QueryOn(tx)));
   }
   for (const auto& sql : upserts) tx.exec(sql);
-  if (maintain_aggregates) ARROW_RETURN_NOT_OK(aggregates.Apply(orders, ExecOn(tx)));
+  if (maintain_aggregates) {
+    ARROW_RETURN_NOT_OK(aggregates.Apply(orders, ExecOn(tx), QueryOn(tx)));
+  }
   for (const auto& [table, position] : chunk.positions) {
     tx.exec_params0(
         "INSERT INTO pizza_sales.load_position (table_name, delta_version) VALUES ($1, $2) "

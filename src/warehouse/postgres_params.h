@@ -1,5 +1,7 @@
-// Query parameters ($1..$n) for libpqxx: each SqlParam as text (NULL as a null pointer) sent
-// beside the statement, never spliced into it; PostgreSQL infers the types from the statement.
+// Values across the libpqxx boundary. Query parameters ($1..$n): each SqlParam as text (NULL as
+// a null pointer) sent beside the statement, never spliced into it; PostgreSQL infers the types
+// from the statement. Results: integers as int64, floats and fractional numerics as double,
+// NULL as nullptr, anything else (dates, text) as its text.
 #pragma once
 
 #include <pqxx/pqxx>
@@ -28,6 +30,12 @@ class PostgresParams {
 // `params` executed with `sql` in `tx`. Throws libpqxx exceptions.
 pqxx::result ExecWithParams(pqxx::transaction_base& tx, const std::string& sql,
                             const std::vector<SqlParam>& params);
+
+// `r` as a QueryResult.
+QueryResult ToQueryResult(const pqxx::result& r);
+
+// A QuerySql (warehouse/aggregates.h) running queries in `tx`; like ExecOn, it throws.
+QuerySql QueryOn(pqxx::transaction_base& tx);
 
 // An ExecSql (warehouse/aggregates.h) running statements in `tx`; it throws libpqxx exceptions
 // rather than returning them, as the caller's boundary turns them into a Status.

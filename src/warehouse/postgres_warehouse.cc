@@ -1,6 +1,5 @@
 #include "warehouse/postgres_warehouse.h"
 
-#include <charconv>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
@@ -27,46 +26,6 @@ FROM pizza_sales.fact_order_item f JOIN pizza_sales.dim_pizza p USING (pizza_sk)
 GROUP BY p.pizza_name
 ORDER BY sum(f.total_price) DESC, p.pizza_name ASC NULLS FIRST
 LIMIT 1)sql";
-
-// PostgreSQL type oids (pg_type.h) of the values Query returns as numbers.
-enum : pqxx::oid {
-  kBool = 16,
-  kInt8 = 20,
-  kInt2 = 21,
-  kInt4 = 23,
-  kFloat4 = 700,
-  kFloat8 = 701,
-  kNumeric = 1700
-};
-
-// A result value: integers as int64, floats and fractional numerics as double, NULL as
-// nullptr, anything else (dates, text) as its text.
-SqlParam ValueOf(const pqxx::field& field, pqxx::oid type) {
-  if (field.is_null()) return nullptr;
-  const std::string_view text(field.c_str(), field.size());
-  switch (type) {
-    case kBool:
-      return int64_t{text == "t"};
-    case kInt2:
-    case kInt4:
-    case kInt8:
-    case kFloat4:
-    case kFloat8:
-    case kNumeric: {
-      if (type != kFloat4 && type != kFloat8 && text.find_first_of(".eEnN") == text.npos) {
-        int64_t integer = 0;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), integer);
-        if (ec == std::errc() && end == text.data() + text.size()) return integer;
-      }
-      double real = 0;
-      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), real);
-      if (ec == std::errc() && end == text.data() + text.size()) return real;
-      return std::string(text);  // NaN, Infinity
-    }
-    default:
-      return std::string(text);
-  }
-}
 
 class PostgresWarehouse final : public Warehouse {
  public:
@@ -116,19 +75,7 @@ class PostgresWarehouse final : public Warehouse {
     QueryResult out;
     ARROW_RETURN_NOT_OK(conn_->RunRepeatable("query", [&](pqxx::connection& c) {
       pqxx::read_transaction tx(c, "pizzastream_query");
-      const pqxx::result r = ExecWithParams(tx, sql, params);
-      out = QueryResult{};
-      for (pqxx::row::size_type col = 0; col < r.columns(); ++col) {
-        out.columns.emplace_back(r.column_name(col));
-      }
-      for (const pqxx::row& row : r) {
-        std::vector<SqlParam> cells;
-        cells.reserve(row.size());
-        for (pqxx::row::size_type col = 0; col < row.size(); ++col) {
-          cells.push_back(ValueOf(row[col], r.column_type(col)));
-        }
-        out.rows.push_back(std::move(cells));
-      }
+      out = ToQueryResult(ExecWithParams(tx, sql, params));
       tx.commit();
       return Status::OK();
     }));
