@@ -38,8 +38,11 @@ namespace fs = std::filesystem;
 
 const fs::path kRepo = fs::path(__FILE__).parent_path().parent_path();
 
+fs::path scratch_dir;  // removed on every exit, with the COPY file in it
+
 [[noreturn]] void Die(const std::string& what) {
   std::cerr << "postgres_load_bench: " << what << "\n";
+  if (!scratch_dir.empty()) fs::remove_all(scratch_dir);
   std::exit(1);
 }
 void Check(const arrow::Status& st, const char* what) {
@@ -213,6 +216,7 @@ int main(int argc, char** argv) {
   char scratch_template[] = "/tmp/pizzastream-pgbench-XXXXXX";
   if (mkdtemp(scratch_template) == nullptr) Die("mkdtemp");
   const fs::path scratch = scratch_template;
+  scratch_dir = scratch;
   std::string url;
   std::string stop_server;
   if (const char* given = std::getenv("PIZZASTREAM_BENCH_POSTGRES_URL")) {
