@@ -24,12 +24,15 @@ demo: build
 	@$(BUILD)/pizzastream demo --data-dir pizzastream-data
 
 ## stack: start a local Kafka broker (scripts/kafka: KRaft, no Docker) and run the pipeline on it.
-## Ctrl-C stops the pipeline; `scripts/kafka stop` stops the broker and drops its data. The data
+## With PostgreSQL (scripts/postgres) as the warehouse. Ctrl-C stops the pipeline;
+## `scripts/kafka stop` and `scripts/postgres stop` stop the servers and drop their data. The data
 ## dir is per broker port, so a fresh broker never meets a lake holding another broker's offsets.
 stack: build
-	@brokers=$$(scripts/kafka start | tail -n 1) && data=pizzastream-data/stack-$${brokers##*:} && \
-	  echo "stack: Kafka at $$brokers, data in $$data" && \
-	  $(BUILD)/pizzastream demo --kafka-brokers $$brokers --partitions 6 --data-dir $$data
+	@brokers=$$(scripts/kafka start | tail -n 1) && pg=$$(scripts/postgres start | tail -n 1) && \
+	  data=pizzastream-data/stack-$${brokers##*:} && \
+	  echo "stack: Kafka at $$brokers, PostgreSQL at $${pg%%\?*}, data in $$data" && \
+	  $(BUILD)/pizzastream demo --kafka-brokers $$brokers --partitions 6 --data-dir $$data \
+	    --warehouse "$$pg"
 
 ## test: set up, build and pass every test (unit tests also under ASan+UBSan).
 test: build build-asan

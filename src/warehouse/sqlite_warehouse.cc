@@ -135,7 +135,9 @@ class SqliteWarehouse final : public Warehouse {
     k.order_days = std::get<int64_t>(row[3]);
     k.fact_rows = std::get<int64_t>(row[4]);
     ARROW_ASSIGN_OR_RAISE(auto top, Query(kTopPizzaSql, {}));
-    if (!top.rows.empty()) k.top_pizza = std::get<std::string>(top.rows[0][0]);
+    if (!top.rows.empty()) {
+      if (const auto* name = std::get_if<std::string>(&top.rows[0][0])) k.top_pizza = *name;
+    }
     return k;
   }
 
