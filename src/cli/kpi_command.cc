@@ -24,17 +24,14 @@ void AddKpiCommand(CLI::App& app, GlobalOptions& global) {
       std::cout << warehouse::KpiJson(k, rows) << std::endl;
       return;
     }
-    using warehouse::FormatHundredths;
-    using warehouse::RatioHundredths;
+    const auto d = warehouse::RenderDecimals(k);
     std::cout << fmt::format(
         "total revenue        {}\ntotal orders         {}\npizzas sold          {}\n"
         "avg order value      {}\npizzas per order     {}\norders per day       {}\n"
         "top pizza by revenue {}\n"
         "rows: received {} = rejected {} + duplicates {} + silver {}; fact {}\n",
-        FormatHundredths(k.revenue_cents), k.orders, k.pizzas,
-        FormatHundredths(RatioHundredths(k.revenue_cents, k.orders * 100)),
-        FormatHundredths(RatioHundredths(k.pizzas, k.orders)),
-        FormatHundredths(RatioHundredths(k.orders, k.order_days)), k.top_pizza, rows.received,
+        d.revenue, k.orders, k.pizzas, d.avg_order_value, d.avg_pizzas_per_order,
+        d.avg_orders_per_day, k.top_pizza, rows.received,
         rows.rejected, rows.duplicates, rows.silver, rows.fact);
   });
 }

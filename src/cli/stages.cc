@@ -62,12 +62,9 @@ std::string StatusLine(const std::vector<orchestration::StageStats>& stats) {
 }
 
 std::string KpiLine(const warehouse::KpiFigures& k) {
-  using warehouse::FormatHundredths;
-  using warehouse::RatioHundredths;
-  return fmt::format("revenue {} orders {} pizzas {} AOV {} top {}",
-                     FormatHundredths(k.revenue_cents), k.orders, k.pizzas,
-                     FormatHundredths(RatioHundredths(k.revenue_cents, k.orders * 100)),
-                     k.top_pizza.empty() ? "-" : k.top_pizza);
+  const auto d = warehouse::RenderDecimals(k);
+  return fmt::format("revenue {} orders {} pizzas {} AOV {} top {}", d.revenue, k.orders,
+                     k.pizzas, d.avg_order_value, k.top_pizza.empty() ? "-" : k.top_pizza);
 }
 
 namespace {

@@ -23,7 +23,15 @@ std::string FormatHundredths(int64_t hundredths) {
   return fmt::format("{}{}.{:02d}", negative ? "-" : "", v / 100, v % 100);
 }
 
+KpiDecimals RenderDecimals(const KpiFigures& k) {
+  return {FormatHundredths(k.revenue_cents),
+          FormatHundredths(RatioHundredths(k.revenue_cents, k.orders * 100)),
+          FormatHundredths(RatioHundredths(k.pizzas, k.orders)),
+          FormatHundredths(RatioHundredths(k.orders, k.order_days))};
+}
+
 std::string KpiJson(const KpiFigures& k, const RowCounts& rows) {
+  const KpiDecimals d = RenderDecimals(k);
   std::string top;
   transport::AppendJsonString(k.top_pizza, &top);
   return fmt::format(
@@ -31,11 +39,8 @@ std::string KpiJson(const KpiFigures& k, const RowCounts& rows) {
       "\"avg_order_value\":{},\"avg_pizzas_per_order\":{},\"avg_orders_per_day\":{},"
       "\"top_pizza_by_revenue\":{},"
       "\"rows\":{{\"received\":{},\"rejected\":{},\"duplicates\":{},\"silver\":{},\"fact\":{}}}}}",
-      FormatHundredths(k.revenue_cents), k.orders, k.pizzas,
-      FormatHundredths(RatioHundredths(k.revenue_cents, k.orders * 100)),
-      FormatHundredths(RatioHundredths(k.pizzas, k.orders)),
-      FormatHundredths(RatioHundredths(k.orders, k.order_days)),
-      k.top_pizza.empty() ? "null" : top, rows.received, rows.rejected, rows.duplicates,
+      d.revenue, k.orders, k.pizzas, d.avg_order_value, d.avg_pizzas_per_order,
+      d.avg_orders_per_day, k.top_pizza.empty() ? "null" : top, rows.received, rows.rejected, rows.duplicates,
       rows.silver, rows.fact);
 }
 

@@ -32,6 +32,13 @@ int64_t RatioHundredths(int64_t num, int64_t den);
 // Renders hundredths as a JSON number: 81786005 -> "817860.05".
 std::string FormatHundredths(int64_t hundredths);
 
+// The money figure and the three ratios, rounded and rendered ("38.31"): one place decides
+// how every output (JSON, text, status line) shows them.
+struct KpiDecimals {
+  std::string revenue, avg_order_value, avg_pizzas_per_order, avg_orders_per_day;
+};
+KpiDecimals RenderDecimals(const KpiFigures& k);
+
 // The `kpi --json` object.
 std::string KpiJson(const KpiFigures& k, const RowCounts& rows);
 
