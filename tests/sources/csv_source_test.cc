@@ -20,6 +20,14 @@ std::string Field(const SourceBatch& b, int64_t row, const char* column) {
   return col.IsNull(row) ? "<null>" : std::string(col.GetView(row));
 }
 
+// Writes `body` as dir/a.csv and opens it.
+std::unique_ptr<OrderSource> OpenCsv(const TempDir& dir, const std::string& body) {
+  WriteFile(dir / "a.csv", body);
+  CsvSourceOptions options;
+  options.path = dir / "a.csv";
+  return OpenCsvSource(options).ValueOrDie();
+}
+
 std::vector<SourceBatch> ReadAll(OrderSource& source) {
   std::vector<SourceBatch> out;
   SourceBatch b;
@@ -29,14 +37,11 @@ std::vector<SourceBatch> ReadAll(OrderSource& source) {
 
 TEST(CsvSource, ReadsQuotedCommasUtf8AndKeepsTextAsIs) {
   TempDir dir;
-  WriteFile(dir / "a.csv", std::string(kHeader) +
-                               "\n1,1,hawaiian_m,1.00,1/1/2015,11:38:36,13.25,13.25,M,Classic,"
-                               "\"Sliced Ham, Pineapple\",\"The Hawaiian, Pizza\"\n"
-                               "2,1,spin_pesto_l,1,13-01-2015,11:38:36,20.75,20.75,L,Veggie,"
-                               "\"Spinach, Art\xe2\x80\x99s Cheese\",The Spinach Pesto Pizza\n");
-  CsvSourceOptions options;
-  options.path = dir / "a.csv";
-  auto source = OpenCsvSource(options).ValueOrDie();
+  auto source = OpenCsv(dir, std::string(kHeader) +
+                                 "\n1,1,hawaiian_m,1.00,1/1/2015,11:38:36,13.25,13.25,M,Classic,"
+                                 "\"Sliced Ham, Pineapple\",\"The Hawaiian, Pizza\"\n"
+                                 "2,1,spin_pesto_l,1,13-01-2015,11:38:36,20.75,20.75,L,Veggie,"
+                                 "\"Spinach, Art\xe2\x80\x99s Cheese\",The Spinach Pesto Pizza\n");
   auto batches = ReadAll(*source);
   ASSERT_EQ(batches.size(), 1u);
   const auto& b = batches[0];
@@ -51,13 +56,10 @@ TEST(CsvSource, ReadsQuotedCommasUtf8AndKeepsTextAsIs) {
 
 TEST(CsvSource, LinesWithTheWrongFieldCountBecomeMalformedRecordsInSequence) {
   TempDir dir;
-  WriteFile(dir / "a.csv", std::string(kHeader) +
-                               "\n1,1,hawaiian_m,1,1/1/2015,11:38:36,13.25,13.25,M,Classic,x,y\n"
-                               "2,short,line\n"
-                               "3,2,hawaiian_m,1,1/1/2015,11:38:36,13.25,13.25,M,Classic,x,y\n");
-  CsvSourceOptions options;
-  options.path = dir / "a.csv";
-  auto source = OpenCsvSource(options).ValueOrDie();
+  auto source = OpenCsv(dir, std::string(kHeader) +
+                                 "\n1,1,hawaiian_m,1,1/1/2015,11:38:36,13.25,13.25,M,Classic,x,y\n"
+                                 "2,short,line\n"
+                                 "3,2,hawaiian_m,1,1/1/2015,11:38:36,13.25,13.25,M,Classic,x,y\n");
   auto batches = ReadAll(*source);
   ASSERT_EQ(batches.size(), 1u);
   const auto& b = batches[0];
@@ -75,10 +77,7 @@ TEST(CsvSource, ReadsTheOptionalChannelColumnAndSkipsAhead) {
   for (int i = 1; i <= 5; ++i) {
     text += std::to_string(i) + ",1,hawaiian_m,1,1/1/2015,11:38:36,13.25,13.25,M,Classic,x,y,web\n";
   }
-  WriteFile(dir / "a.csv", text);
-  CsvSourceOptions options;
-  options.path = dir / "a.csv";
-  auto source = OpenCsvSource(options).ValueOrDie();
+  auto source = OpenCsv(dir, text);
   ASSERT_TRUE(source->SkipTo(3).ok());
   auto batches = ReadAll(*source);
   ASSERT_EQ(batches.size(), 1u);
