@@ -73,13 +73,15 @@ TEST_F(EmbeddedLogConcurrencyTest, ReaderThreadSeesEveryRecordOnceInOrderWhileAW
 TEST_F(EmbeddedLogConcurrencyTest, ReaderSeesEveryRecordOnceInOrderFromAWriterProcess) {
   OwnedRecords in = OwnedRecords::Make(0, kRecords);
   auto reader = Reader([](int32_t) { return 0; }, SmallSegments());  // creates the topic
+  // Fork while this is the only thread; a second thread only waits for the child to end.
+  const pid_t pid = StartDyingChild([&] {
+    auto writer = OpenEmbeddedWriter(config_, "p", SmallSegments());
+    return writer.ok() && WriteInSmallAppends(**writer, in).ok() ? 0 : 1;
+  });
+  ASSERT_GT(pid, 0);
   std::atomic<bool> done{false};
   std::thread child([&] {
-    EXPECT_EQ(RunInDyingChild([&] {
-                auto writer = OpenEmbeddedWriter(config_, "p", SmallSegments());
-                return writer.ok() && WriteInSmallAppends(**writer, in).ok() ? 0 : 1;
-              }),
-              0);
+    EXPECT_EQ(WaitForChild(pid), 0);
     done = true;
   });
   ReadConcurrently(*reader, done, 3);

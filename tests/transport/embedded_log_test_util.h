@@ -68,14 +68,25 @@ inline int64_t SequenceOf(const std::string& value) {
   return std::stoll(value.substr(value.find(':') + 1));
 }
 
-// Runs `body` in a child process that ends with _exit, so destructors (e.g. a writer's final
-// fsync and producer snapshot) do not run: what a crash leaves behind. Returns the exit code.
-inline int RunInDyingChild(const std::function<int()>& body) {
+// Starts `body` in a child process that ends with _exit, so destructors (e.g. a writer's final
+// fsync and producer snapshot) do not run: what a crash leaves behind. Call it only while the
+// test process has one thread: a child forked while another thread holds a lock (the
+// allocator's, under ASan) can hang forever.
+inline pid_t StartDyingChild(const std::function<int()>& body) {
   const pid_t pid = ::fork();
   if (pid == 0) ::_exit(body());
+  return pid;
+}
+
+// The exit code of a child started by StartDyingChild; -1 if it did not exit normally.
+inline int WaitForChild(pid_t pid) {
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  if (pid < 0 || ::waitpid(pid, &status, 0) != pid) return -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+inline int RunInDyingChild(const std::function<int()>& body) {
+  return WaitForChild(StartDyingChild(body));
 }
 
 class EmbeddedLogTest : public ::testing::Test {
