@@ -1,7 +1,9 @@
-// SalesAggregates' in-memory path: one load's change to the aggregates summed here from the
-// orders' lines (hash tables over packed integer keys) and written with one upsert per table,
-// instead of grouping the lines in SQL once per level (about 6x cheaper on SQLite). Falls back
-// to the SQL path for data it cannot pack (thousands of distinct names, text JSON cannot carry).
+// SalesAggregates' load path: one load's change to the aggregates, summed here from the
+// touched orders' lines before and after the load (hash tables over integer keys) and written
+// with bound upserts (SQLite) or one JSON-parameter upsert per table (PostgreSQL: one round
+// trip), instead of grouping the lines in SQL once per level.
+#include <arrow/array.h>
+#include <arrow/util/decimal.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,73 +19,38 @@ namespace {
 
 struct Sums {
   int64_t cents = 0, quantity = 0, lines = 0, orders = 0;
+  bool zero() const { return cents == 0 && quantity == 0 && lines == 0 && orders == 0; }
 };
 
-// Key fields packed into 58 bits: level 3, category 7, size 7, pizza name 11, period 18,
-// channel 7, hour 5.
-constexpr int kCategoryBits = 7, kSizeBits = 7, kNameBits = 11, kChannelBits = 7;
-constexpr uint32_t kNoHour = 31;
+// level, category, size, pizza name (ids in Names), period (yyyymmdd or yyyymm), channel (id),
+// hour (-1 in the by-day-only tables).
+using Key = std::array<int64_t, 7>;
+enum KeyField { kLevel, kCategory, kSize, kName, kPeriod, kChannel, kHour };
 
-struct KeyFields {
-  uint32_t level, category, size, name, period, channel, hour;
+struct KeyHash {
+  size_t operator()(const Key& k) const {
+    uint64_t h = 0x9E3779B97F4A7C15ULL;
+    for (int64_t v : k) h = (h ^ static_cast<uint64_t>(v)) * 0xBF58476D1CE4E5B9ULL;
+    return static_cast<size_t>(h ^ (h >> 31));
+  }
 };
-
-uint64_t Pack(const KeyFields& k) {
-  uint64_t v = k.level;
-  v = (v << kCategoryBits) | k.category;
-  v = (v << kSizeBits) | k.size;
-  v = (v << kNameBits) | k.name;
-  v = (v << 18) | k.period;
-  v = (v << kChannelBits) | k.channel;
-  return (v << 5) | k.hour;
-}
-
-KeyFields Unpack(uint64_t v) {
-  KeyFields k{};
-  k.hour = v & 31;
-  v >>= 5;
-  k.channel = v & ((1u << kChannelBits) - 1);
-  v >>= kChannelBits;
-  k.period = v & ((1u << 18) - 1);
-  v >>= 18;
-  k.name = v & ((1u << kNameBits) - 1);
-  v >>= kNameBits;
-  k.size = v & ((1u << kSizeBits) - 1);
-  v >>= kSizeBits;
-  k.category = v & ((1u << kCategoryBits) - 1);
-  k.level = static_cast<uint32_t>(v >> kCategoryBits);
-  return k;
-}
-
-// Days and months as small integers: yyyymmdd -> 0.., yyyymm -> 0.. (from 1900).
-uint32_t DayCode(int64_t date_id) {
-  return static_cast<uint32_t>((date_id / 10000 - 1900) * 372 + (date_id / 100 % 100 - 1) * 31 +
-                               (date_id % 100 - 1));
-}
-int64_t DateIdOf(uint32_t code) {
-  return (code / 372 + 1900) * 10000 + (code % 372 / 31 + 1) * 100 + code % 31 + 1;
-}
-uint32_t MonthCodeOfDay(uint32_t day_code) { return day_code / 31; }  // (y-1900)*12 + m-1
-int64_t MonthIdOf(uint32_t code) { return (code / 12 + 1900) * 100 + code % 12 + 1; }
+using SumsByKey = std::unordered_map<Key, Sums, KeyHash>;
 
 // Dense ids for text values; id 0 is "".
 class Names {
  public:
-  explicit Names(int bits) : limit_(1u << bits) { Id(""); }
-  // UINT32_MAX when the field is full.
-  uint32_t Id(std::string_view name) {
-    auto it = ids_.find(std::string(name));
+  Names() { Id(""); }
+  int64_t Id(std::string_view name) {
+    auto it = ids_.find(name);
     if (it != ids_.end()) return it->second;
-    if (names_.size() >= limit_) return UINT32_MAX;
-    names_.emplace_back(name);
-    return ids_[names_.back()] = static_cast<uint32_t>(names_.size() - 1);
+    names_.push_back(std::make_unique<std::string>(name));
+    return ids_[*names_.back()] = static_cast<int64_t>(names_.size() - 1);
   }
-  const std::string& Name(uint32_t id) const { return names_[id]; }
+  const std::string& Name(int64_t id) const { return *names_[static_cast<size_t>(id)]; }
 
  private:
-  uint32_t limit_;
-  std::unordered_map<std::string, uint32_t> ids_;
-  std::vector<std::string> names_;
+  std::unordered_map<std::string_view, int64_t> ids_;  // views of names_
+  std::vector<std::unique_ptr<std::string>> names_;
 };
 
 int64_t Int(const SqlParam& v) {
@@ -96,76 +63,80 @@ std::string_view Text(const SqlParam& v) {
   return s ? std::string_view(*s) : std::string_view();
 }
 
-constexpr std::array<uint32_t, 6> kDailyLevels = {0,
-                                                  kAggCategory,
-                                                  kAggSize,
-                                                  kAggCategory | kAggSize,
-                                                  kAggCategory | kAggPizza,
-                                                  kAggCategory | kAggSize | kAggPizza};
-constexpr std::array<uint32_t, 4> kHourlyLevels = {0, kAggCategory, kAggSize,
-                                                   kAggCategory | kAggSize};
+constexpr std::array<int64_t, 6> kDailyLevels = {0,
+                                                 kAggCategory,
+                                                 kAggSize,
+                                                 kAggCategory | kAggSize,
+                                                 kAggCategory | kAggPizza,
+                                                 kAggCategory | kAggSize | kAggPizza};
+constexpr std::array<int64_t, 4> kHourlyLevels = {0, kAggCategory, kAggSize,
+                                                  kAggCategory | kAggSize};
+
+// category, size and name ids of every pizza_sk.
+using PizzaIds = std::unordered_map<int64_t, std::array<int64_t, 3>>;
 
 struct Deltas {
-  std::unordered_map<uint64_t, Sums> daily, hourly;
+  SumsByKey daily, hourly;
 };
 
-// Sums the lines (order_id, date_id, channel, hour, pizza_sk, cents, quantity; sorted by
-// order) into per-key deltas; false when a field's ids run out.
-bool SumLines(const QueryResult& lines,
-              const std::unordered_map<int64_t, std::array<uint32_t, 3>>& pizzas, Names& channels,
-              Deltas& out) {
-  std::vector<uint64_t> order_daily, order_hourly;
+// Adds `sign` x the figures of `lines` (sorted by order) to `out`; `channels` maps the lines'
+// channel indexes to ids.
+void SumLines(const AggLines& lines, const std::vector<int64_t>& channels,
+              const std::vector<std::array<int64_t, 3>>& line_pizzas, const PizzaIds& pizzas,
+              int64_t sign, Deltas& out) {
+  std::vector<Key> order_daily, order_hourly;
   auto close_order = [&] {
     for (auto* keys : {&order_daily, &order_hourly}) {
       std::sort(keys->begin(), keys->end());
       keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
       auto& table = keys == &order_daily ? out.daily : out.hourly;
-      for (uint64_t k : *keys) ++table[k].orders;
+      for (const Key& k : *keys) table[k].orders += sign;
       keys->clear();
     }
   };
   int64_t order = INT64_MIN;
-  for (const auto& row : lines.rows) {
-    if (Int(row[0]) != order) {
+  static const std::array<int64_t, 3> kUnknownPizza = {0, 0, 0};
+  for (const AggLine& line : lines.lines) {
+    if (line.order_id != order) {
       close_order();
-      order = Int(row[0]);
+      order = line.order_id;
     }
-    const uint32_t day = DayCode(Int(row[1]));
-    const uint32_t channel = channels.Id(Text(row[2]));
-    const int64_t hour = Int(row[3]);
-    if (channel == UINT32_MAX || day >= (1u << 18) || hour < 0 || hour > 23) return false;
-    static const std::array<uint32_t, 3> kUnknownPizza = {0, 0, 0};
-    auto p = pizzas.find(Int(row[4]));
-    const auto& [category, size, name] = p == pizzas.end() ? kUnknownPizza : p->second;
-    const Sums line{Int(row[5]), Int(row[6]), 1, 0};
-    auto add = [&](std::unordered_map<uint64_t, Sums>& table, std::vector<uint64_t>& keys,
-                   uint32_t level, uint32_t h) {
-      const uint64_t k =
-          Pack({level, (level & kAggCategory) ? category : 0, (level & kAggSize) ? size : 0,
-                (level & kAggPizza) ? name : 0, day, channel, h});
+    const std::array<int64_t, 3>* ids = &kUnknownPizza;
+    if (line.pizza >= 0) {
+      ids = &line_pizzas[static_cast<size_t>(line.pizza)];
+    } else if (auto p = pizzas.find(line.pizza_sk); p != pizzas.end()) {
+      ids = &p->second;
+    }
+    const auto& [category, size, name] = *ids;
+    const int64_t channel = channels[static_cast<size_t>(line.channel)];
+    auto add = [&](SumsByKey& table, std::vector<Key>& keys, int64_t level, int64_t hour) {
+      const Key k = {level,
+                     (level & kAggCategory) ? category : 0,
+                     (level & kAggSize) ? size : 0,
+                     (level & kAggPizza) ? name : 0,
+                     line.date_id,
+                     channel,
+                     hour};
       Sums& s = table[k];
-      s.cents += line.cents;
-      s.quantity += line.quantity;
-      s.lines += 1;
+      s.cents += sign * line.cents;
+      s.quantity += sign * line.quantity;
+      s.lines += sign;
       keys.push_back(k);
     };
-    for (uint32_t level : kDailyLevels) add(out.daily, order_daily, level, kNoHour);
-    for (uint32_t level : kHourlyLevels)
-      add(out.hourly, order_hourly, level, static_cast<uint32_t>(hour));
+    for (int64_t level : kDailyLevels) add(out.daily, order_daily, level, -1);
+    for (int64_t level : kHourlyLevels) add(out.hourly, order_hourly, level, line.hour);
   }
   close_order();
-  return true;
 }
 
 // By-day deltas summed by month, for the levels the monthly table keeps.
-std::unordered_map<uint64_t, Sums> ByMonth(const std::unordered_map<uint64_t, Sums>& by_day,
-                                           bool pizza_levels_only) {
-  std::unordered_map<uint64_t, Sums> out;
-  for (const auto& [k, s] : by_day) {
-    KeyFields f = Unpack(k);
-    if (pizza_levels_only && !(f.level & kAggPizza)) continue;
-    f.period = MonthCodeOfDay(f.period);
-    Sums& m = out[Pack(f)];
+SumsByKey ByMonth(const SumsByKey& by_day, bool pizza_levels_only) {
+  SumsByKey out;
+  for (const auto& [day_key, s] : by_day) {
+    if (pizza_levels_only && !(day_key[kLevel] & kAggPizza)) continue;
+    Key k = day_key;
+    k[kPeriod] /= 100;
+    Sums& m = out[k];
     m.cents += s.cents;
     m.quantity += s.quantity;
     m.lines += s.lines;
@@ -180,113 +151,180 @@ struct TableShape {
   bool monthly;
 };
 
-// The deltas as JSON rows in the table's column order, measures times `sign`.
-std::string RowsJson(const std::unordered_map<uint64_t, Sums>& deltas, const TableShape& t,
-                     const Names& categories, const Names& sizes, const Names& names,
-                     const Names& channels, int sign) {
+struct AggNames {
+  Names categories, sizes, names, channels;
+};
+
+// One aggregate row as statement parameters, in the table's column order.
+std::vector<SqlParam> RowParams(const Key& k, const Sums& s, const TableShape& t,
+                                const AggNames& n) {
+  std::vector<SqlParam> row = {k[kLevel], n.categories.Name(k[kCategory]), n.sizes.Name(k[kSize])};
+  if (!t.hourly) row.emplace_back(n.names.Name(k[kName]));
+  row.emplace_back(k[kPeriod]);
+  row.emplace_back(n.channels.Name(k[kChannel]));
+  if (t.hourly) row.emplace_back(k[kHour]);
+  for (int64_t v : {s.cents, s.quantity, s.lines, s.orders}) row.emplace_back(v);
+  return row;
+}
+
+// The non-zero rows as one JSON array of arrays.
+std::string RowsJson(const SumsByKey& deltas, const TableShape& t, const AggNames& n) {
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& [k, s] : deltas) {
-    const KeyFields f = Unpack(k);
-    nlohmann::json row = {f.level, categories.Name(f.category), sizes.Name(f.size)};
-    if (!t.hourly) row.push_back(names.Name(f.name));
-    row.push_back(t.monthly ? MonthIdOf(f.period) : DateIdOf(f.period));
-    row.push_back(channels.Name(f.channel));
-    if (t.hourly) row.push_back(f.hour);
-    for (int64_t v : {s.cents, s.quantity, s.lines, s.orders}) row.push_back(sign * v);
+    if (s.zero()) continue;
+    nlohmann::json row = nlohmann::json::array();
+    for (const SqlParam& v : RowParams(k, s, t, n)) {
+      if (const auto* i = std::get_if<int64_t>(&v))
+        row.push_back(*i);
+      else
+        row.push_back(std::get<std::string>(v));
+    }
     rows.push_back(std::move(row));
   }
-  return rows.dump();  // throws on text that is not UTF-8: the caller falls back
+  return rows.dump();  // throws on text that is not UTF-8
 }
 
 }  // namespace
 
-std::string SalesAggregates::UpsertJsonSql(const char* table, bool hourly, bool monthly) const {
-  std::vector<std::pair<const char*, bool>> columns = {
-      {"level", false}, {"category", true}, {"size", true}};
-  if (!hourly) columns.push_back({"pizza_name", true});
-  columns.push_back({monthly ? "month_id" : "date_id", false});
-  columns.push_back({"channel", true});
-  if (hourly) columns.push_back({"hour", false});
-  const size_t keys = columns.size();
-  for (const char* m : {"revenue_cents", "quantity", "lines", "orders"})
-    columns.push_back({m, false});
-  std::string names, values, key_names;
-  for (size_t i = 0; i < columns.size(); ++i) {
-    const auto& [name, text] = columns[i];
-    names += (i ? ", " : "") + std::string(name);
-    if (i < keys) key_names += (i ? ", " : "") + std::string(name);
-    values += i ? ", " : "";
-    values += postgres_
-                  ? (text ? fmt::format("e->>{}", i) : fmt::format("CAST(e->>{} AS BIGINT)", i))
-                  : fmt::format("json_extract(value, '$[{}]')", i);
+int32_t AggLines::Channel(std::string_view channel) {
+  for (size_t i = 0; i < channels.size(); ++i) {
+    if (channels[i] == channel) return static_cast<int32_t>(i);
   }
-  return fmt::format(
-      "INSERT INTO pizza_sales.{0} AS a ({1}) SELECT {2} FROM {3} WHERE true "
-      "ON CONFLICT ({4}) DO UPDATE SET revenue_cents = a.revenue_cents + excluded.revenue_cents, "
-      "quantity = a.quantity + excluded.quantity, lines = a.lines + excluded.lines, "
-      "orders = a.orders + excluded.orders",
-      table, names, values,
-      postgres_ ? "jsonb_array_elements(CAST($1 AS JSONB)) AS e" : "json_each($1)", key_names);
+  channels.emplace_back(channel);
+  return static_cast<int32_t>(channels.size() - 1);
 }
 
-Result<bool> SalesAggregates::ChangeInMemory(const SqlParam& orders, int sign, const ExecSql& exec,
-                                             const QuerySql& query) const {
+void AggLines::Add(const AggLines& other) {
+  std::vector<int32_t> channel_map(other.channels.size());
+  for (size_t i = 0; i < other.channels.size(); ++i) channel_map[i] = Channel(other.channels[i]);
+  const auto pizza_base = static_cast<int32_t>(pizzas.size());
+  pizzas.insert(pizzas.end(), other.pizzas.begin(), other.pizzas.end());
+  for (AggLine line : other.lines) {
+    line.channel = channel_map[static_cast<size_t>(line.channel)];
+    if (line.pizza >= 0) line.pizza += pizza_base;
+    lines.push_back(line);
+  }
+  std::stable_sort(lines.begin(), lines.end(),
+                   [](const AggLine& a, const AggLine& b) { return a.order_id < b.order_id; });
+}
+
+Result<AggLines> SalesAggregates::ReadLines(const SqlParam& orders, const QuerySql& query) const {
+  AggLines out;
+  if (EmptyOrderList(orders)) return out;
   const std::string where = postgres_ ? "f.order_id = ANY (CAST($1 AS BIGINT[]))"
                                       : "f.order_id IN (SELECT value FROM json_each($1))";
   ARROW_ASSIGN_OR_RAISE(
-      QueryResult lines,
+      QueryResult rows,
       query("SELECT f.order_id, f.date_id, f.order_channel, f.time_id / 100, f.pizza_sk, "
-            "CAST(ROUND(f.total_price * 100) AS BIGINT), f.quantity "
-            "FROM pizza_sales.fact_order_item f WHERE " +
+            "CAST(ROUND(f.total_price * 100) AS BIGINT), f.quantity, "
+            "COALESCE(p.pizza_category, ''), COALESCE(p.pizza_size, ''), "
+            "COALESCE(p.pizza_name, '') FROM pizza_sales.fact_order_item f "
+            "LEFT JOIN pizza_sales.dim_pizza p ON p.pizza_sk = f.pizza_sk WHERE " +
                 where + " ORDER BY f.order_id",
             {orders}));
-  if (lines.rows.empty()) return true;
+  out.lines.reserve(rows.rows.size());
+  std::unordered_map<int64_t, int32_t> pizza_index;  // pizza_sk -> index into out.pizzas
+  for (const auto& row : rows.rows) {
+    auto [it, added] =
+        pizza_index.try_emplace(Int(row[4]), static_cast<int32_t>(out.pizzas.size()));
+    if (added) {
+      out.pizzas.push_back(
+          {std::string(Text(row[7])), std::string(Text(row[8])), std::string(Text(row[9]))});
+    }
+    out.lines.push_back({Int(row[0]), Int(row[1]), Int(row[4]), Int(row[5]), Int(row[6]),
+                         static_cast<int32_t>(Int(row[3])), out.Channel(Text(row[2])), it->second});
+  }
+  return out;
+}
+
+Status AggLines::AddFactRows(const arrow::RecordBatch& fact, const std::vector<uint8_t>* inserted) {
+  auto column = [&](const char* name, arrow::Type::type type) -> Result<const arrow::Array*> {
+    auto c = fact.GetColumnByName(name);
+    if (c == nullptr || c->type_id() != type) {
+      return Status::Invalid("fact_order_item batch without a column ", name, " of the gold type");
+    }
+    return c.get();
+  };
+  ARROW_ASSIGN_OR_RAISE(auto order_id, column("order_id", arrow::Type::INT64));
+  ARROW_ASSIGN_OR_RAISE(auto date_id, column("date_id", arrow::Type::INT32));
+  ARROW_ASSIGN_OR_RAISE(auto time_id, column("time_id", arrow::Type::INT32));
+  ARROW_ASSIGN_OR_RAISE(auto pizza_sk, column("pizza_sk", arrow::Type::INT64));
+  ARROW_ASSIGN_OR_RAISE(auto quantity, column("quantity", arrow::Type::INT32));
+  ARROW_ASSIGN_OR_RAISE(auto total, column("total_price", arrow::Type::DECIMAL128));
+  ARROW_ASSIGN_OR_RAISE(auto channel, column("order_channel", arrow::Type::STRING));
+  const auto& orders = static_cast<const arrow::Int64Array&>(*order_id);
+  const auto& dates = static_cast<const arrow::Int32Array&>(*date_id);
+  const auto& times = static_cast<const arrow::Int32Array&>(*time_id);
+  const auto& pizza_sks = static_cast<const arrow::Int64Array&>(*pizza_sk);
+  const auto& quantities = static_cast<const arrow::Int32Array&>(*quantity);
+  const auto& totals = static_cast<const arrow::Decimal128Array&>(*total);
+  const auto& channels = static_cast<const arrow::StringArray&>(*channel);
+  const int scale = static_cast<const arrow::Decimal128Type&>(*totals.type()).scale();
+  lines.reserve(lines.size() + static_cast<size_t>(fact.num_rows()));
+  for (int64_t i = 0; i < fact.num_rows(); ++i) {
+    if (inserted != nullptr && !(*inserted)[static_cast<size_t>(i)]) continue;
+    arrow::Decimal128 cents(totals.GetValue(i));
+    if (scale > 2) cents = cents.ReduceScaleBy(scale - 2);
+    if (scale < 2) cents = cents.IncreaseScaleBy(2 - scale);
+    lines.push_back({orders.Value(i), dates.Value(i), pizza_sks.Value(i),
+                     static_cast<int64_t>(cents), quantities.Value(i), times.Value(i) / 100,
+                     Channel(channels.GetView(i)), -1});
+  }
+  std::stable_sort(lines.begin(), lines.end(),
+                   [](const AggLine& a, const AggLine& b) { return a.order_id < b.order_id; });
+  return Status::OK();
+}
+
+Status SalesAggregates::WriteChange(const AggLines& before, const AggLines& after,
+                                    const ExecSql& exec, const QuerySql& query) const {
+  if (before.lines.empty() && after.lines.empty()) return Status::OK();
   ARROW_ASSIGN_OR_RAISE(
       QueryResult dims,
       query("SELECT pizza_sk, COALESCE(pizza_category, ''), COALESCE(pizza_size, ''), "
             "COALESCE(pizza_name, '') FROM pizza_sales.dim_pizza",
             {}));
-  Names categories(kCategoryBits), sizes(kSizeBits), names(kNameBits), channels(kChannelBits);
-  std::unordered_map<int64_t, std::array<uint32_t, 3>> pizzas;
+  AggNames names;
+  PizzaIds pizzas;
   for (const auto& row : dims.rows) {
-    const std::array<uint32_t, 3> ids = {categories.Id(Text(row[1])), sizes.Id(Text(row[2])),
-                                         names.Id(Text(row[3]))};
-    if (std::find(ids.begin(), ids.end(), UINT32_MAX) != ids.end()) return false;
-    pizzas[Int(row[0])] = ids;
+    pizzas[Int(row[0])] = {names.categories.Id(Text(row[1])), names.sizes.Id(Text(row[2])),
+                           names.names.Id(Text(row[3]))};
   }
   Deltas deltas;
-  if (!SumLines(lines, pizzas, channels, deltas)) return false;
-  const auto monthly_pizza = ByMonth(deltas.daily, true);
-  const auto monthly_hourly = ByMonth(deltas.hourly, false);
-  const std::array<std::pair<TableShape, const std::unordered_map<uint64_t, Sums>*>, 4> tables = {{
+  for (const auto& [lines, sign] : {std::pair{&before, -1}, std::pair{&after, +1}}) {
+    std::vector<int64_t> channels;
+    for (const auto& c : lines->channels) channels.push_back(names.channels.Id(c));
+    std::vector<std::array<int64_t, 3>> line_pizzas;
+    for (const auto& [category, size, name] : lines->pizzas) {
+      line_pizzas.push_back(
+          {names.categories.Id(category), names.sizes.Id(size), names.names.Id(name)});
+    }
+    SumLines(*lines, channels, line_pizzas, pizzas, sign, deltas);
+  }
+  const SumsByKey monthly_pizza = ByMonth(deltas.daily, true);
+  const SumsByKey monthly_hourly = ByMonth(deltas.hourly, false);
+  const std::array<std::pair<TableShape, const SumsByKey*>, 4> tables = {{
       {{"agg_sales_daily", false, false}, &deltas.daily},
       {{"agg_sales_hourly", true, false}, &deltas.hourly},
       {{"agg_sales_monthly_pizza", false, true}, &monthly_pizza},
       {{"agg_sales_monthly_hourly", true, true}, &monthly_hourly},
   }};
-  std::vector<std::pair<std::string, std::string>> statements;
-  try {
-    for (const auto& [shape, sums] : tables) {
-      statements.emplace_back(UpsertJsonSql(shape.name, shape.hourly, shape.monthly),
-                              RowsJson(*sums, shape, categories, sizes, names, channels, sign));
+  for (const auto& [shape, sums] : tables) {
+    if (postgres_) {
+      std::string rows;
+      try {
+        rows = RowsJson(*sums, shape, names);
+      } catch (const nlohmann::json::exception& e) {
+        return Status::Invalid("aggregates: a name in ", shape.name, " is not UTF-8: ", e.what());
+      }
+      ARROW_RETURN_NOT_OK(exec(UpsertJsonSql(shape.name, shape.hourly, shape.monthly), {rows}));
+      continue;
     }
-  } catch (const nlohmann::json::exception&) {
-    return false;  // text that is not UTF-8
+    const std::string sql = UpsertRowSql(shape.name, shape.hourly, shape.monthly);
+    for (const auto& [k, s] : *sums) {
+      if (!s.zero()) ARROW_RETURN_NOT_OK(exec(sql, RowParams(k, s, shape, names)));
+    }
   }
-  for (auto& [sql, rows] : statements) ARROW_RETURN_NOT_OK(exec(sql, {SqlParam(std::move(rows))}));
-  return true;
-}
-
-Status SalesAggregates::Retract(const SqlParam& orders, const ExecSql& exec,
-                                const QuerySql& query) const {
-  ARROW_ASSIGN_OR_RAISE(bool done, ChangeInMemory(orders, -1, exec, query));
-  return done ? Status::OK() : Retract(orders, exec);
-}
-
-Status SalesAggregates::Apply(const SqlParam& orders, const ExecSql& exec,
-                              const QuerySql& query) const {
-  ARROW_ASSIGN_OR_RAISE(bool done, ChangeInMemory(orders, +1, exec, query));
-  return done ? Status::OK() : Apply(orders, exec);
+  return Status::OK();
 }
 
 }  // namespace pizzastream::warehouse

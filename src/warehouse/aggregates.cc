@@ -142,12 +142,67 @@ Status RunAll(const std::vector<std::string>& statements, const std::vector<SqlP
   return Status::OK();
 }
 
-bool EmptyOrderList(const SqlParam& orders) {
+}  // namespace
+
+bool SalesAggregates::EmptyOrderList(const SqlParam& orders) {
   const auto* s = std::get_if<std::string>(&orders);
   return s != nullptr && (*s == "[]" || *s == "{}");
 }
 
+namespace {
+
+// The key columns of a table and its upsert's tail (adding to the measures).
+std::vector<std::pair<const char*, bool>> ValueColumns(bool hourly, bool monthly) {
+  std::vector<std::pair<const char*, bool>> columns = {// name, is text
+                                                       {"level", false},
+                                                       {"category", true},
+                                                       {"size", true}};
+  if (!hourly) columns.push_back({"pizza_name", true});
+  columns.push_back({monthly ? "month_id" : "date_id", false});
+  columns.push_back({"channel", true});
+  if (hourly) columns.push_back({"hour", false});
+  for (const char* m : {"revenue_cents", "quantity", "lines", "orders"})
+    columns.push_back({m, false});
+  return columns;
+}
+
+constexpr const char* kAddMeasures =
+    "DO UPDATE SET revenue_cents = a.revenue_cents + excluded.revenue_cents, "
+    "quantity = a.quantity + excluded.quantity, lines = a.lines + excluded.lines, "
+    "orders = a.orders + excluded.orders";
+
 }  // namespace
+
+std::string SalesAggregates::UpsertJsonSql(const char* table, bool hourly, bool monthly) const {
+  const auto columns = ValueColumns(hourly, monthly);
+  std::string names, values;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const auto& [name, text] = columns[i];
+    names += (i ? ", " : "") + std::string(name);
+    values += i ? ", " : "";
+    values += postgres_
+                  ? (text ? fmt::format("e->>{}", i) : fmt::format("CAST(e->>{} AS BIGINT)", i))
+                  : fmt::format("json_extract(value, '$[{}]')", i);
+  }
+  return fmt::format(
+      "INSERT INTO pizza_sales.{0} AS a ({1}) SELECT {2} FROM {3} WHERE true "
+      "ON CONFLICT ({4}) {5}",
+      table, names, values,
+      postgres_ ? "jsonb_array_elements(CAST($1 AS JSONB)) AS e" : "json_each($1)",
+      KeyColumns({table, hourly, monthly ? "month_id" : "date_id", {}}), kAddMeasures);
+}
+
+std::string SalesAggregates::UpsertRowSql(const char* table, bool hourly, bool monthly) const {
+  const auto columns = ValueColumns(hourly, monthly);
+  std::string names, values;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    names += (i ? ", " : "") + std::string(columns[i].first);
+    values += fmt::format("{}${}", i ? ", " : "", i + 1);
+  }
+  return fmt::format(
+      "INSERT INTO pizza_sales.{0} AS a ({1}) VALUES ({2}) ON CONFLICT ({3}) {4}", table, names,
+      values, KeyColumns({table, hourly, monthly ? "month_id" : "date_id", {}}), kAddMeasures);
+}
 
 SalesAggregates::SalesAggregates(std::string dialect) : postgres_(dialect == "postgresql") {}
 

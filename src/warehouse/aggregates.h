@@ -19,23 +19,28 @@
 // across categories, sizes or pizzas. That is why every category/size combination a filter
 // can ask for is kept as its own level.
 //
-// Maintenance is by order: before a load upserts its fact rows the current contribution of
-// every order the chunk touches is subtracted, afterwards the new one is added. Distinct-order
-// counts stay exact when an order's lines arrive in several chunks, when a chunk is loaded
-// twice and when a row is corrected.
+// Maintenance is by order: a load reads the current lines of every order it touches, upserts
+// its fact rows, and adds (lines after - lines before) to the aggregates. Distinct-order counts
+// stay exact when an order's lines arrive in several chunks, when a chunk is loaded twice and
+// when a row is corrected.
 //
 // In a warehouse's Load (one transaction):
 //   SalesAggregates agg(dialect());
 //   ARROW_ASSIGN_OR_RAISE(SqlParam orders, agg.ChunkOrders(chunk));
-//   ARROW_RETURN_NOT_OK(agg.Retract(orders, exec, query));   // before the fact upsert
+//   ARROW_ASSIGN_OR_RAISE(AggLines before, agg.ReadLines(orders, query));  // before the upsert
 //   ... upsert dims and facts ...
-//   ARROW_RETURN_NOT_OK(agg.Apply(orders, exec, query));     // after it
-// (`query` optional: without it the change is grouped in SQL, several times slower).
+//   AggLines after = ...;  // ReadLines again, or `before` plus the rows the upsert inserted
+//   ARROW_RETURN_NOT_OK(agg.WriteChange(before, after, exec, query));
 // and in Init, after creating the gold tables: ARROW_RETURN_NOT_OK(agg.Create(exec)).
 #pragma once
 
+#include <arrow/type_fwd.h>
+
+#include <array>
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -56,6 +61,33 @@ inline constexpr int kAggCategory = 1;
 inline constexpr int kAggSize = 2;
 inline constexpr int kAggPizza = 4;
 
+// What the aggregates need of one fact line.
+struct AggLine {
+  int64_t order_id = 0;
+  int64_t date_id = 0;  // yyyymmdd
+  int64_t pizza_sk = 0;
+  int64_t cents = 0;  // total_price in cents
+  int64_t quantity = 0;
+  int32_t hour = 0;
+  int32_t channel = 0;  // index into AggLines::channels
+  int32_t pizza = -1;   // index into AggLines::pizzas; -1: as dim_pizza says when written
+};
+
+// The fact lines of some orders, sorted by order_id.
+struct AggLines {
+  std::vector<AggLine> lines;
+  std::vector<std::string> channels;
+  std::vector<std::array<std::string, 3>> pizzas;  // category, size, name
+
+  // The index of `channel` in `channels`, added if new.
+  int32_t Channel(std::string_view channel);
+  // Adds the rows of a fact_order_item batch (gold schema) for which inserted[i] != 0, all rows
+  // when `inserted` is null.
+  Status AddFactRows(const arrow::RecordBatch& fact, const std::vector<uint8_t>* inserted);
+  // Adds `other`'s lines.
+  void Add(const AggLines& other);
+};
+
 class SalesAggregates {
  public:
   // `dialect`: "sqlite" or "postgresql" (Warehouse::dialect()).
@@ -67,14 +99,17 @@ class SalesAggregates {
   Status Create(const ExecSql& exec) const;
   // The chunk's distinct fact order ids as the one parameter Retract and Apply take.
   Result<SqlParam> ChunkOrders(const GoldChunk& chunk) const;
-  // Subtracts what the current fact rows of `orders` contribute. Before the fact upsert.
+  // Subtracts / adds what the current fact rows of `orders` contribute, grouped in SQL (the
+  // reference the load path is tested against).
   Status Retract(const SqlParam& orders, const ExecSql& exec) const;
-  // Adds what the fact rows of `orders` contribute now. After the fact upsert, same transaction.
   Status Apply(const SqlParam& orders, const ExecSql& exec) const;
-  // The same, about 6x cheaper: reads the orders' lines with `query` and sums them in memory,
-  // then writes one upsert per table (the overloads above group in SQL once per level).
-  Status Retract(const SqlParam& orders, const ExecSql& exec, const QuerySql& query) const;
-  Status Apply(const SqlParam& orders, const ExecSql& exec, const QuerySql& query) const;
+  // The current fact lines of `orders` with their pizzas' current attributes, read with
+  // `query` in the caller's transaction.
+  Result<AggLines> ReadLines(const SqlParam& orders, const QuerySql& query) const;
+  // Adds (after - before) to the aggregates: one bound upsert per changed row on SQLite, one
+  // statement per table with the rows as a JSON parameter on PostgreSQL (one round trip).
+  Status WriteChange(const AggLines& before, const AggLines& after, const ExecSql& exec,
+                     const QuerySql& query) const;
   // Empties the aggregates and recomputes them from all fact rows.
   Status Rebuild(const ExecSql& exec) const;
 
@@ -85,10 +120,11 @@ class SalesAggregates {
 
  private:
   std::vector<std::string> ChangeStatements(int sign) const;
-  // The in-memory path (aggregate_deltas.cc); false when the data does not fit it.
-  Result<bool> ChangeInMemory(const SqlParam& orders, int sign, const ExecSql& exec,
-                              const QuerySql& query) const;
+  // Upserts adding to a table's measures: the rows as one JSON parameter, or one row as
+  // parameters $1..$n.
   std::string UpsertJsonSql(const char* table, bool hourly, bool monthly) const;
+  std::string UpsertRowSql(const char* table, bool hourly, bool monthly) const;
+  static bool EmptyOrderList(const SqlParam& orders);
   bool postgres_;
 };
 

@@ -188,17 +188,19 @@ Status LoadGoldChunk(pqxx::connection& conn, const GoldChunk& chunk, bool mainta
     staged.push_back(table);
     upserts.push_back(UpsertSql(table, ColumnsOf(table), newer));
   }
-  // The sales aggregates are kept by order: take out what the orders this load touches
-  // contribute now, upsert, put their new contribution back.
+  // The sales aggregates are kept by order: read the lines of the orders this load touches,
+  // upsert, read them again and add the difference.
   const SalesAggregates aggregates("postgresql");
   SqlParam orders;
+  AggLines before;
   if (maintain_aggregates) {
     orders = tx.exec1(TouchedOrdersSql(staged))[0].as<std::string>();
-    ARROW_RETURN_NOT_OK(aggregates.Retract(orders, ExecOn(tx), QueryOn(tx)));
+    ARROW_ASSIGN_OR_RAISE(before, aggregates.ReadLines(orders, QueryOn(tx)));
   }
   for (const auto& sql : upserts) tx.exec(sql);
   if (maintain_aggregates) {
-    ARROW_RETURN_NOT_OK(aggregates.Apply(orders, ExecOn(tx), QueryOn(tx)));
+    ARROW_ASSIGN_OR_RAISE(AggLines after, aggregates.ReadLines(orders, QueryOn(tx)));
+    ARROW_RETURN_NOT_OK(aggregates.WriteChange(before, after, ExecOn(tx), QueryOn(tx)));
   }
   for (const auto& [table, position] : chunk.positions) {
     tx.exec_params0(
