@@ -34,6 +34,17 @@ std::shared_ptr<arrow::Schema> QuarantineSchema() {
   return schema;
 }
 
+const lake::ParquetHints& OrderLinesParquetHints() {
+  static const lake::ParquetHints hints = [] {
+    lake::ParquetHints h;
+    h.unique_values = {sources::kSourceColumns[sources::field::kPizzaId],
+                       sources::kSourceColumns[sources::field::kOrderId], "source_offset"};
+    for (const char* column : sources::kSourceColumns) h.no_statistics.emplace_back(column);
+    return h;
+  }();
+  return hints;
+}
+
 std::string PositionAppId(const std::string& topic, int32_t partition) {
   return fmt::format("pizzastream.bronze.{}.{}", topic, partition);
 }

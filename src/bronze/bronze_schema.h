@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "lake/lakehouse.h"
+
 namespace pizzastream::bronze {
 
 // The 13 source columns (utf8, null when absent) + ingest_time timestamp[us, UTC] +
@@ -14,6 +16,10 @@ namespace pizzastream::bronze {
 std::shared_ptr<arrow::Schema> OrderLinesSchema();
 // raw_payload utf8, reason utf8, ingest_time, source_topic, source_partition, source_offset.
 std::shared_ptr<arrow::Schema> QuarantineSchema();
+
+// How to write order lines: the ids and offsets never repeat; the raw text columns are not
+// filtered by (silver is), so they carry no statistics.
+const lake::ParquetHints& OrderLinesParquetHints();
 
 // The txn appId under which a table records how far it read `partition` of `topic`.
 std::string PositionAppId(const std::string& topic, int32_t partition);

@@ -6,8 +6,8 @@
 
 #include <array>
 #include <cctype>
-#include <cstring>
 #include <chrono>
+#include <cstring>
 
 #include "bronze/bronze_schema.h"
 #include "sources/order_source.h"
@@ -18,9 +18,18 @@ namespace {
 
 constexpr size_t kFields = sources::kSourceColumns.size();
 
-int FieldIndex(std::string_view key) {
+constexpr std::array<std::string_view, kFields> kFieldNames = [] {
+  std::array<std::string_view, kFields> names;
+  for (size_t i = 0; i < kFields; ++i) names[i] = sources::kSourceColumns[i];
+  return names;
+}();
+
+// The field `key` names, or -1; `hint` is where it usually is (producers write the fields in
+// order), so the common case is one comparison.
+int FieldIndex(std::string_view key, size_t hint) {
+  if (hint < kFields && key == kFieldNames[hint]) return static_cast<int>(hint);
   for (size_t i = 0; i < kFields; ++i) {
-    if (key == sources::kSourceColumns[i]) return static_cast<int>(i);
+    if (key == kFieldNames[i]) return static_cast<int>(i);
   }
   return -1;
 }
@@ -58,7 +67,8 @@ class BronzeStage::Batch {
     }
   }
 
-  Status AddLine(const Decoded& d, const transport::Message& m, int64_t now, std::string_view topic) {
+  Status AddLine(const Decoded& d, const transport::Message& m, int64_t now,
+                 std::string_view topic) {
     for (size_t i = 0; i < kFields; ++i) {
       ARROW_RETURN_NOT_OK(d.present[i] ? fields_[i].Append(d.fields[i]) : fields_[i].AppendNull());
     }
@@ -108,7 +118,8 @@ class BronzeStage::Batch {
       return offset.Append(m.offset);
     }
     Status Finish(arrow::ArrayVector* cols) {
-      for (arrow::ArrayBuilder* b : std::initializer_list<arrow::ArrayBuilder*>{&time, &topic, &partition, &offset}) {
+      for (arrow::ArrayBuilder* b :
+           std::initializer_list<arrow::ArrayBuilder*>{&time, &topic, &partition, &offset}) {
         ARROW_ASSIGN_OR_RAISE(auto a, b->Finish());
         cols->push_back(a);
       }
@@ -123,8 +134,8 @@ class BronzeStage::Batch {
 namespace {
 
 // Decodes one message into `out`; `scratch` is a reused padded copy for simdjson.
-void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch,
-                   std::string_view value, Decoded* out) {
+void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch, std::string_view value,
+                   Decoded* out) {
   out->present.fill(false);
   out->reason = {};
   if (value.empty()) {
@@ -147,13 +158,17 @@ void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch,
   if (auto err = doc.get_object().get(object)) {
     // On-Demand reads lazily: tell a JSON value that is not an object from text that is no JSON.
     std::string_view text = value;
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-    const bool json_value = text == "true" || text == "false" || text == "null" ||
-                            (!text.empty() && std::strchr("[\"-0123456789", text.front()) != nullptr);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+      text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+      text.remove_suffix(1);
+    const bool json_value =
+        text == "true" || text == "false" || text == "null" ||
+        (!text.empty() && std::strchr("[\"-0123456789", text.front()) != nullptr);
     return fail(json_value ? "not_a_json_object" : "invalid_json", err);
   }
   std::string_view malformed, malformed_reason;
+  size_t hint = 0;
   for (auto field : object) {
     std::string_view key;
     if (auto err = field.unescaped_key().get(key)) return fail("invalid_json", err);
@@ -179,13 +194,15 @@ void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch,
       malformed = text;
     } else if (key == "_reason") {
       malformed_reason = text;
-    } else if (int i = FieldIndex(key); i >= 0) {
+    } else if (int i = FieldIndex(key, hint); i >= 0) {
       out->fields[i] = text;
       out->present[i] = true;
+      hint = static_cast<size_t>(i) + 1;
     }
   }
   if (!malformed.empty() || !malformed_reason.empty()) {
-    out->reason_storage.assign(malformed_reason.empty() ? "malformed_source_record" : malformed_reason);
+    out->reason_storage.assign(malformed_reason.empty() ? "malformed_source_record"
+                                                        : malformed_reason);
     out->reason = out->reason_storage;
   }
 }
@@ -246,14 +263,28 @@ Result<orchestration::StepResult> BronzeStage::Step() {
   batch_->Reset();
   const int64_t now = NowMicros();
   const std::string& topic = options_.transport.topic;
-  std::map<int32_t, int64_t> next_offsets;  // partition -> next offset after this batch
+  // Per partition in this batch: the next offset after it, and from which offsets on each
+  // table still lacks the records (they hold up to there after a half-done step).
+  struct PartitionState {
+    int64_t next = 0, lines_from = 0, quarantine_from = 0;
+  };
+  std::map<int32_t, PartitionState> partitions;
+  int32_t current_partition = -1;
+  PartitionState* current = nullptr;
   for (const auto& m : messages_) {
-    const std::string app = PositionAppId(topic, m.partition);
-    next_offsets[m.partition] = m.offset + 1;
+    if (m.partition != current_partition || current == nullptr) {
+      const std::string app = PositionAppId(topic, m.partition);
+      current = &partitions[m.partition];
+      current->lines_from = lines_expected_[app];
+      current->quarantine_from = quarantine_expected_[app];
+      current_partition = m.partition;
+    }
+    current->next = m.offset + 1;
     DecodeMessage(parser, scratch, m.value, &decoded);
     if (decoded.reason.empty()) {
-      if (m.offset >= lines_expected_[app]) ARROW_RETURN_NOT_OK(batch_->AddLine(decoded, m, now, topic));
-    } else if (m.offset >= quarantine_expected_[app]) {
+      if (m.offset >= current->lines_from)
+        ARROW_RETURN_NOT_OK(batch_->AddLine(decoded, m, now, topic));
+    } else if (m.offset >= current->quarantine_from) {
       ARROW_RETURN_NOT_OK(batch_->AddQuarantine(decoded.reason, m, now, topic));
     }
   }
@@ -263,7 +294,8 @@ Result<orchestration::StepResult> BronzeStage::Step() {
 
   lake::Commit lines_commit, quarantine_commit;
   std::vector<transport::PartitionOffset> offsets;
-  for (const auto& [partition, next] : next_offsets) {
+  for (const auto& [partition, state] : partitions) {
+    const int64_t next = state.next;
     const std::string app = PositionAppId(topic, partition);
     lines_commit.txns[app] = next;
     if (next > quarantine_expected_[app]) quarantine_commit.txns[app] = next;
@@ -272,9 +304,10 @@ Result<orchestration::StepResult> BronzeStage::Step() {
   // Quarantine first: the order-lines commit is the one restarts resume from.
   auto commit = [&](lake::DeltaLog& log, lake::Commit& c, std::map<std::string, int64_t>& expected,
                     const char* table, const std::shared_ptr<arrow::Schema>& schema,
-                    std::shared_ptr<arrow::RecordBatch> rows) -> Status {
+                    std::shared_ptr<arrow::RecordBatch> rows,
+                    const lake::ParquetHints& hints) -> Status {
     if (rows->num_rows() > 0) {
-      ARROW_ASSIGN_OR_RAISE(auto add, lake_->WriteParquet(table, schema, {rows}));
+      ARROW_ASSIGN_OR_RAISE(auto add, lake_->WriteParquet(table, schema, {rows}, hints));
       c.adds.push_back(add);
     }
     auto written = log.CommitAppend(c, expected);
@@ -287,11 +320,11 @@ Result<orchestration::StepResult> BronzeStage::Step() {
   Status st;
   if (q_rows->num_rows() > 0) {
     st = commit(*quarantine_log_, quarantine_commit, quarantine_expected_,
-                lake::tables::kBronzeQuarantine, QuarantineSchema(), q_rows);
+                lake::tables::kBronzeQuarantine, QuarantineSchema(), q_rows, {});
   }
   if (st.ok()) {
     st = commit(*lines_log_, lines_commit, lines_expected_, lake::tables::kBronzeOrderLines,
-                OrderLinesSchema(), l_rows);
+                OrderLinesSchema(), l_rows, OrderLinesParquetHints());
   }
   if (st.IsCancelled()) {  // another worker committed these partitions: re-read our positions
     spdlog::warn("bronze: {}; resuming from the lake's positions", st.message());

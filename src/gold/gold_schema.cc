@@ -5,12 +5,12 @@ namespace pizzastream::gold {
 using arrow::field;
 
 std::shared_ptr<arrow::Schema> DimDateSchema() {
-  static const auto schema = arrow::schema({
-      field("date_id", arrow::int32(), false), field("order_date", arrow::date32(), false),
-      field("day", arrow::int32(), false), field("month", arrow::int32(), false),
-      field("year", arrow::int32(), false), field("quarter", arrow::int32(), false),
-      field("week_of_year", arrow::int32(), false), field("weekday_num", arrow::int32(), false),
-      field("weekday_name", arrow::utf8(), false)});
+  static const auto schema = arrow::schema(
+      {field("date_id", arrow::int32(), false), field("order_date", arrow::date32(), false),
+       field("day", arrow::int32(), false), field("month", arrow::int32(), false),
+       field("year", arrow::int32(), false), field("quarter", arrow::int32(), false),
+       field("week_of_year", arrow::int32(), false), field("weekday_num", arrow::int32(), false),
+       field("weekday_name", arrow::utf8(), false)});
   return schema;
 }
 
@@ -41,6 +41,11 @@ std::shared_ptr<arrow::Schema> FactOrderItemSchema() {
        field("total_price", arrow::decimal128(10, 2), false),
        field("order_channel", arrow::utf8(), false)});
   return schema;
+}
+
+const lake::ParquetHints& FactParquetHints() {
+  static const lake::ParquetHints hints = {{"order_item_id", "order_id"}, {}};
+  return hints;
 }
 
 }  // namespace pizzastream::gold

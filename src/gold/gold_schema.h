@@ -15,11 +15,15 @@
 
 #include <memory>
 
+#include "lake/lakehouse.h"
+
 namespace pizzastream::gold {
 
 std::shared_ptr<arrow::Schema> DimDateSchema();
 std::shared_ptr<arrow::Schema> DimTimeSchema();
 std::shared_ptr<arrow::Schema> DimPizzaSchema();
 std::shared_ptr<arrow::Schema> FactOrderItemSchema();
+// How to write fact_order_item: its ids hardly repeat.
+const lake::ParquetHints& FactParquetHints();
 
 }  // namespace pizzastream::gold

@@ -93,9 +93,9 @@ Result<orchestration::StepResult> GoldStage::DoStep() {
   orchestration::StepResult result;
   if (!keys_valid_) ARROW_RETURN_NOT_OK(LoadKeys());
   ARROW_ASSIGN_OR_RAISE(int64_t done, lake::TxnVersion(*fact_, kGoldAppId));
-  ARROW_ASSIGN_OR_RAISE(int64_t forced,
-                        lake::MaxTxnVersion({dim_date_.get(), dim_time_.get(), dim_pizza_.get()},
-                                            kGoldAppId));
+  ARROW_ASSIGN_OR_RAISE(
+      int64_t forced,
+      lake::MaxTxnVersion({dim_date_.get(), dim_time_.get(), dim_pizza_.get()}, kGoldAppId));
   ARROW_ASSIGN_OR_RAISE(auto range, lake::NextRange(*silver_, done, options_.max_records, forced));
   if (range.empty()) return result;
   ARROW_ASSIGN_OR_RAISE(auto inputs, lake::ReadRange(*lake_, lake::tables::kSilverCleaned, range));
@@ -121,7 +121,8 @@ Result<orchestration::StepResult> GoldStage::DoStep() {
     const auto& ids = static_cast<const arrow::StringArray&>(*batch->column(kPizzaNameId));
     const auto& sizes = static_cast<const arrow::StringArray&>(*batch->column(kPizzaSize));
     const auto& prices = static_cast<const arrow::Decimal128Array&>(*batch->column(kUnitPrice));
-    const auto& ingredients = static_cast<const arrow::StringArray&>(*batch->column(kPizzaIngredients));
+    const auto& ingredients =
+        static_cast<const arrow::StringArray&>(*batch->column(kPizzaIngredients));
     const auto& names = static_cast<const arrow::StringArray&>(*batch->column(kPizzaName));
     const auto& categories = static_cast<const arrow::StringArray&>(*batch->column(kPizzaCategory));
     ARROW_RETURN_NOT_OK(f_date_id.Reserve(n));
@@ -175,9 +176,9 @@ Result<orchestration::StepResult> GoldStage::DoStep() {
          batch->column(kTotalPrice), batch->column(kOrderChannel)}));
     result.rows_out += n;
   }
-  ARROW_ASSIGN_OR_RAISE(auto dates, Finish(DimDateSchema(), {&d_id, &d_date, &d_day, &d_month,
-                                                             &d_year, &d_quarter, &d_week,
-                                                             &d_weekday, &d_name}));
+  ARROW_ASSIGN_OR_RAISE(
+      auto dates, Finish(DimDateSchema(), {&d_id, &d_date, &d_day, &d_month, &d_year, &d_quarter,
+                                           &d_week, &d_weekday, &d_name}));
   ARROW_ASSIGN_OR_RAISE(auto times, Finish(DimTimeSchema(), {&t_id, &t_hour, &t_minute, &t_slot}));
   ARROW_ASSIGN_OR_RAISE(auto pizzas,
                         Finish(DimPizzaSchema(), {&p_sk, &p_id, &p_base, &p_size, &p_price,
@@ -187,7 +188,8 @@ Result<orchestration::StepResult> GoldStage::DoStep() {
       {t::kGoldDimDate, dim_date_.get(), DimDateSchema(), {dates}},
       {t::kGoldDimTime, dim_time_.get(), DimTimeSchema(), {times}},
       {t::kGoldDimPizza, dim_pizza_.get(), DimPizzaSchema(), {pizzas}},
-      {t::kGoldFact, fact_.get(), FactOrderItemSchema(), facts},  // primary: last
+      {t::kGoldFact, fact_.get(), FactOrderItemSchema(), facts,
+       FactParquetHints()},  // primary: last
   };
   ARROW_RETURN_NOT_OK(lake::CommitStep(*lake_, kGoldAppId, range, outputs, "STREAMING UPDATE"));
   return result;

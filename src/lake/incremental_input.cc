@@ -89,7 +89,7 @@ Status CommitStep(const Lakehouse& lake, const std::string& app_id, const InputR
     commit.operation = operation;
     commit.txns[app_id] = range.to_version;
     if (rows > 0) {
-      ARROW_ASSIGN_OR_RAISE(auto add, lake.WriteParquet(out.table, out.schema, out.batches));
+      ARROW_ASSIGN_OR_RAISE(auto add, lake.WriteParquet(out.table, out.schema, out.batches, out.hints));
       commit.adds.push_back(std::move(add));
     }
     ARROW_RETURN_NOT_OK(out.log->CommitAppend(commit, {{app_id, done}}).status());

@@ -47,6 +47,7 @@ struct StepOutput {
   DeltaLog* log = nullptr;
   std::shared_ptr<arrow::Schema> schema;
   std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
+  ParquetHints hints = {};
 };
 
 // Commits `outputs` in order (the last one is the primary) with txn {app_id: range.to_version},

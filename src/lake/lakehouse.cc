@@ -17,7 +17,8 @@ namespace {
 
 std::string NewDataFileName() {
   static std::atomic<uint64_t> counter{0};
-  static const uint64_t salt = std::random_device{}() * 0x9E3779B97F4A7C15ULL ^ std::random_device{}();
+  static const uint64_t salt =
+      std::random_device{}() * 0x9E3779B97F4A7C15ULL ^ std::random_device{}();
   const auto now = std::chrono::system_clock::now().time_since_epoch().count();
   return fmt::format("part-{:016x}-{:08x}-{:06d}.zstd.parquet", static_cast<uint64_t>(now),
                      static_cast<uint32_t>(salt), counter++ % 1000000);
@@ -39,19 +40,21 @@ std::unique_ptr<DeltaLog> Lakehouse::Log(const std::string& table) const {
 
 Result<AddFile> Lakehouse::WriteParquet(
     const std::string& table, const std::shared_ptr<arrow::Schema>& schema,
-    const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches) const {
+    const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches,
+    const ParquetHints& hints) const {
   AddFile add;
   add.path = NewDataFileName();
   const std::string full = TablePath(table) + "/" + add.path;
   ARROW_ASSIGN_OR_RAISE(auto out, fs_->OpenOutputStream(full));
-  auto props = parquet::WriterProperties::Builder()
-                   .compression(parquet::Compression::ZSTD)
-                   ->max_row_group_length(1 << 20)
-                   ->build();
+  parquet::WriterProperties::Builder builder;
+  builder.compression(parquet::Compression::ZSTD)->max_row_group_length(1 << 20);
+  for (const auto& column : hints.unique_values) builder.disable_dictionary(column);
+  for (const auto& column : hints.no_statistics) builder.disable_statistics(column);
+  auto props = builder.build();
   auto arrow_props = parquet::ArrowWriterProperties::Builder().store_schema()->build();
-  ARROW_ASSIGN_OR_RAISE(auto writer, parquet::arrow::FileWriter::Open(
-                                         *schema, arrow::default_memory_pool(), out, props,
-                                         arrow_props));
+  ARROW_ASSIGN_OR_RAISE(auto writer,
+                        parquet::arrow::FileWriter::Open(*schema, arrow::default_memory_pool(), out,
+                                                         props, arrow_props));
   for (const auto& batch : batches) {
     if (batch->num_rows() == 0) continue;
     ARROW_RETURN_NOT_OK(writer->WriteRecordBatch(*batch));
@@ -66,9 +69,8 @@ Result<AddFile> Lakehouse::WriteParquet(
   return add;
 }
 
-Result<std::shared_ptr<arrow::Table>> Lakehouse::ReadParquet(const std::string& table,
-                                                             const AddFile& file,
-                                                             const std::vector<int>& columns) const {
+Result<std::shared_ptr<arrow::Table>> Lakehouse::ReadParquet(
+    const std::string& table, const AddFile& file, const std::vector<int>& columns) const {
   ARROW_ASSIGN_OR_RAISE(auto in, fs_->OpenInputFile(TablePath(table) + "/" + file.path));
   ARROW_ASSIGN_OR_RAISE(auto reader, parquet::arrow::OpenFile(in, arrow::default_memory_pool()));
   if (!columns.empty()) return reader->ReadTable(columns);

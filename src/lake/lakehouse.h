@@ -31,6 +31,15 @@ inline constexpr const char* kGoldDimPizza = "gold/dim_pizza";
 inline constexpr const char* kGoldFact = "gold/fact_order_item";
 }  // namespace tables
 
+// How a table's columns are best written, by column name.
+struct ParquetHints {
+  // Columns whose values (almost) never repeat, e.g. ids: written plain, as a dictionary would
+  // only grow until Parquet gives up on it (costs time, and the files come out larger).
+  std::vector<std::string> unique_values;
+  // Columns nobody filters by (raw text as received): no min/max statistics.
+  std::vector<std::string> no_statistics;
+};
+
 class Lakehouse {
  public:
   // `root_uri`: a filesystem URI (file://, s3://) or a local path.
@@ -44,8 +53,10 @@ class Lakehouse {
   std::unique_ptr<DeltaLog> Log(const std::string& table) const;
 
   // Writes `batches` (all of `schema`) as one Parquet file under the table; returns the add.
-  Result<AddFile> WriteParquet(const std::string& table, const std::shared_ptr<arrow::Schema>& schema,
-                               const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches) const;
+  Result<AddFile> WriteParquet(const std::string& table,
+                               const std::shared_ptr<arrow::Schema>& schema,
+                               const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches,
+                               const ParquetHints& hints = {}) const;
   // Reads one data file of `table`: every column, or only those at `columns`.
   Result<std::shared_ptr<arrow::Table>> ReadParquet(const std::string& table, const AddFile& file,
                                                     const std::vector<int>& columns = {}) const;

@@ -7,18 +7,18 @@ namespace pizzastream::silver {
 using arrow::field;
 
 std::shared_ptr<arrow::Schema> CleanedSchema() {
-  static const auto schema = arrow::schema({
-      field("order_item_id", arrow::int64(), false), field("order_id", arrow::int64(), false),
-      field("pizza_name_id", arrow::utf8(), false), field("quantity", arrow::int32(), false),
-      field("order_date", arrow::date32(), false), field("order_time", arrow::utf8(), false),
-      field("unit_price", arrow::decimal128(8, 2), false),
-      field("total_price", arrow::decimal128(10, 2), false),
-      field("pizza_size", arrow::utf8(), false), field("pizza_category", arrow::utf8(), false),
-      field("pizza_ingredients", arrow::utf8(), false), field("pizza_name", arrow::utf8(), false),
-      field("order_channel", arrow::utf8(), false),
-      field("source_partition", arrow::int32(), false),
-      field("source_offset", arrow::int64(), false),
-      field("ingest_time", arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"), false)});
+  static const auto schema = arrow::schema(
+      {field("order_item_id", arrow::int64(), false), field("order_id", arrow::int64(), false),
+       field("pizza_name_id", arrow::utf8(), false), field("quantity", arrow::int32(), false),
+       field("order_date", arrow::date32(), false), field("order_time", arrow::utf8(), false),
+       field("unit_price", arrow::decimal128(8, 2), false),
+       field("total_price", arrow::decimal128(10, 2), false),
+       field("pizza_size", arrow::utf8(), false), field("pizza_category", arrow::utf8(), false),
+       field("pizza_ingredients", arrow::utf8(), false), field("pizza_name", arrow::utf8(), false),
+       field("order_channel", arrow::utf8(), false),
+       field("source_partition", arrow::int32(), false),
+       field("source_offset", arrow::int64(), false),
+       field("ingest_time", arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"), false)});
   return schema;
 }
 
@@ -59,6 +59,12 @@ std::shared_ptr<arrow::Schema> RejectedSchema() {
     return arrow::schema(fields);
   }();
   return schema;
+}
+
+const lake::ParquetHints& OrderLineParquetHints() {
+  static const lake::ParquetHints hints = {
+      {"order_item_id", "order_id", "source_offset", "order_timestamp"}, {}};
+  return hints;
 }
 
 }  // namespace pizzastream::silver

@@ -11,19 +11,39 @@
 
 #include <memory>
 
+#include "lake/lakehouse.h"
+
 namespace pizzastream::silver {
 
 std::shared_ptr<arrow::Schema> CleanedSchema();
-std::shared_ptr<arrow::Schema> OrderItemsSchema();     // a projection of CleanedSchema
+std::shared_ptr<arrow::Schema> OrderItemsSchema();  // a projection of CleanedSchema
 std::shared_ptr<arrow::Schema> PizzaCatalogSchema();
 std::shared_ptr<arrow::Schema> TimestampSchema();
-std::shared_ptr<arrow::Schema> RejectedSchema();       // quarantine and duplicates
+std::shared_ptr<arrow::Schema> RejectedSchema();  // quarantine and duplicates
+
+// How to write the order-line tables (cleaned, order items, timestamp): ids, offsets and
+// timestamps hardly repeat.
+const lake::ParquetHints& OrderLineParquetHints();
 
 // Column positions in CleanedSchema.
 enum CleanedColumn {
-  kOrderItemId, kOrderId, kPizzaNameId, kQuantity, kOrderDate, kOrderTime, kUnitPrice,
-  kTotalPrice, kPizzaSize, kPizzaCategory, kPizzaIngredients, kPizzaName, kOrderChannel,
-  kSourcePartition, kSourceOffset, kIngestTime, kCleanedColumns
+  kOrderItemId,
+  kOrderId,
+  kPizzaNameId,
+  kQuantity,
+  kOrderDate,
+  kOrderTime,
+  kUnitPrice,
+  kTotalPrice,
+  kPizzaSize,
+  kPizzaCategory,
+  kPizzaIngredients,
+  kPizzaName,
+  kOrderChannel,
+  kSourcePartition,
+  kSourceOffset,
+  kIngestTime,
+  kCleanedColumns
 };
 
 }  // namespace pizzastream::silver
