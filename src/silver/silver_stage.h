@@ -9,7 +9,7 @@
 #include <string_view>
 #include <unordered_set>
 
-#include "core/int_set.h"
+#include "core/id_ranges.h"
 #include "lake/incremental_input.h"
 #include "orchestration/stage.h"
 #include "silver/field_parsers.h"
@@ -39,7 +39,7 @@ class SilverStage final : public orchestration::Stage {
   SilverOptions options_;
   std::unique_ptr<lake::DeltaLog> bronze_, cleaned_, order_items_, catalog_, timestamp_,
       quarantine_, duplicates_;
-  IntSet accepted_ids_;
+  IdRanges accepted_ids_;  // every order-line id ever accepted
   struct TextHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
