@@ -51,7 +51,8 @@ Result<AddFile> Lakehouse::WriteParquet(
   for (const auto& column : hints.unique_values) builder.disable_dictionary(column);
   for (const auto& column : hints.no_statistics) builder.disable_statistics(column);
   auto props = builder.build();
-  auto arrow_props = parquet::ArrowWriterProperties::Builder().store_schema()->build();
+  auto arrow_props =
+      parquet::ArrowWriterProperties::Builder().store_schema()->set_use_threads(true)->build();
   ARROW_ASSIGN_OR_RAISE(auto writer,
                         parquet::arrow::FileWriter::Open(*schema, arrow::default_memory_pool(), out,
                                                          props, arrow_props));
