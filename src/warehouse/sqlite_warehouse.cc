@@ -111,7 +111,7 @@ class SqliteWarehouse final : public Warehouse {
     if (sqlite3_step(attach.get()) != SQLITE_DONE) return Error("cannot open " + path_);
     return Exec(
         "PRAGMA pizza_sales.journal_mode=WAL; PRAGMA pizza_sales.synchronous=NORMAL; "
-        "PRAGMA pizza_sales.cache_size=-262144; PRAGMA temp_store=MEMORY;");
+        "PRAGMA pizza_sales.cache_size=-65536; PRAGMA temp_store=MEMORY;");
   }
 
   std::string dialect() const override { return "sqlite"; }
