@@ -319,9 +319,25 @@ Status SalesAggregates::WriteChange(const AggLines& before, const AggLines& afte
       ARROW_RETURN_NOT_OK(exec(UpsertJsonSql(shape.name, shape.hourly, shape.monthly), {rows}));
       continue;
     }
-    const std::string sql = UpsertRowSql(shape.name, shape.hourly, shape.monthly);
+    // kUpsertRows rows per statement (SQLite runs a statement's setup once for all of them),
+    // the rest one by one.
+    const std::string many = UpsertRowSql(shape.name, shape.hourly, shape.monthly, kUpsertRows);
+    const std::string one = UpsertRowSql(shape.name, shape.hourly, shape.monthly, 1);
+    std::vector<SqlParam> params;
+    int rows = 0;
     for (const auto& [k, s] : *sums) {
-      if (!s.zero()) ARROW_RETURN_NOT_OK(exec(sql, RowParams(k, s, shape, names)));
+      if (s.zero()) continue;
+      for (SqlParam& p : RowParams(k, s, shape, names)) params.push_back(std::move(p));
+      if (++rows == kUpsertRows) {
+        ARROW_RETURN_NOT_OK(exec(many, params));
+        params.clear();
+        rows = 0;
+      }
+    }
+    const size_t per_row = rows > 0 ? params.size() / static_cast<size_t>(rows) : 0;
+    for (int r = 0; r < rows; ++r) {
+      ARROW_RETURN_NOT_OK(exec(one, std::vector<SqlParam>(params.begin() + r * per_row,
+                                                          params.begin() + (r + 1) * per_row)));
     }
   }
   return Status::OK();

@@ -192,15 +192,22 @@ std::string SalesAggregates::UpsertJsonSql(const char* table, bool hourly, bool 
       KeyColumns({table, hourly, monthly ? "month_id" : "date_id", {}}), kAddMeasures);
 }
 
-std::string SalesAggregates::UpsertRowSql(const char* table, bool hourly, bool monthly) const {
+std::string SalesAggregates::UpsertRowSql(const char* table, bool hourly, bool monthly,
+                                          int rows) const {
   const auto columns = ValueColumns(hourly, monthly);
   std::string names, values;
   for (size_t i = 0; i < columns.size(); ++i) {
     names += (i ? ", " : "") + std::string(columns[i].first);
-    values += fmt::format("{}${}", i ? ", " : "", i + 1);
+  }
+  for (int r = 0; r < rows; ++r) {
+    values += r ? ", (" : "(";
+    for (size_t i = 0; i < columns.size(); ++i) {
+      values += fmt::format("{}${}", i ? ", " : "", r * columns.size() + i + 1);
+    }
+    values += ")";
   }
   return fmt::format(
-      "INSERT INTO pizza_sales.{0} AS a ({1}) VALUES ({2}) ON CONFLICT ({3}) {4}", table, names,
+      "INSERT INTO pizza_sales.{0} AS a ({1}) VALUES {2} ON CONFLICT ({3}) {4}", table, names,
       values, KeyColumns({table, hourly, monthly ? "month_id" : "date_id", {}}), kAddMeasures);
 }
 

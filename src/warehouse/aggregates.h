@@ -120,10 +120,11 @@ class SalesAggregates {
 
  private:
   std::vector<std::string> ChangeStatements(int sign) const;
-  // Upserts adding to a table's measures: the rows as one JSON parameter, or one row as
-  // parameters $1..$n.
+  // Upserts adding to a table's measures: the rows as one JSON parameter, or `rows` rows as
+  // parameters $1..$n (row after row).
   std::string UpsertJsonSql(const char* table, bool hourly, bool monthly) const;
-  std::string UpsertRowSql(const char* table, bool hourly, bool monthly) const;
+  std::string UpsertRowSql(const char* table, bool hourly, bool monthly, int rows) const;
+  static constexpr int kUpsertRows = 32;
   static bool EmptyOrderList(const SqlParam& orders);
   bool postgres_;
 };

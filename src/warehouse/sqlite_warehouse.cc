@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "core/calendar.h"
+#include "core/id_ranges.h"
 #include "warehouse/aggregates.h"
 
 namespace pizzastream::warehouse {
@@ -256,14 +257,88 @@ class SqliteWarehouse final : public Warehouse {
     return rc == SQLITE_OK ? Status::OK() : Status::Invalid("cannot bind parameter ", index);
   }
 
-  // Inserts every row of `batch` with `sql` (one ?N per column), binding by column type; sets
-  // (*inserted)[r] to whether row r was inserted (not ignored) when `inserted` is given.
-  Status InsertAll(const std::string& sql, const arrow::RecordBatch& batch,
+  // INSERT OR IGNORE of `rows` rows of `columns` columns into `table` (?1.. row after row).
+  static std::string InsertSql(const std::string& table, size_t columns, size_t rows) {
+    std::string sql = "INSERT OR IGNORE INTO pizza_sales." + table + " VALUES ";
+    for (size_t r = 0; r < rows; ++r) {
+      sql += r ? ", (" : "(";
+      for (size_t c = 0; c < columns; ++c) {
+        sql += fmt::format("{}?{}", c ? "," : "", r * columns + c + 1);
+      }
+      sql += ")";
+    }
+    return sql;
+  }
+
+  // Adds to `taken` the values of `keys` that `key_column` of `table` already holds, with one
+  // range query per run of nearby values (a stream's new ids: one query that finds nothing).
+  Status AddExistingKeys(const std::string& table, const std::string& key_column,
+                         const arrow::Int64Array& keys, IdRanges* taken) {
+    std::vector<int64_t> sorted(keys.raw_values(), keys.raw_values() + keys.length());
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<std::pair<int64_t, int64_t>> runs;
+    for (int64_t k : sorted) {
+      if (runs.empty() || k - runs.back().second > 4096) runs.emplace_back(k, k);
+      runs.back().second = k;
+    }
+    if (runs.size() > 64) runs = {{sorted.front(), sorted.back()}};
+    const std::string sql = fmt::format(
+        "SELECT {0} FROM pizza_sales.{1} WHERE {0} BETWEEN $1 AND $2", key_column, table);
+    for (const auto& [lo, hi] : runs) {
+      ARROW_ASSIGN_OR_RAISE(Prepared * prepared, Prepare(sql));
+      sqlite3_stmt* stmt = prepared->stmt.get();
+      StatementReset reset{stmt};
+      sqlite3_bind_int64(stmt, prepared->param_index.at(0), lo);
+      sqlite3_bind_int64(stmt, prepared->param_index.at(1), hi);
+      int rc = sqlite3_step(stmt);
+      for (; rc == SQLITE_ROW; rc = sqlite3_step(stmt))
+        taken->Insert(sqlite3_column_int64(stmt, 0));
+      if (rc != SQLITE_DONE) return Error("reading the keys of " + table);
+    }
+    return Status::OK();
+  }
+
+  // Binds row `r` of `columns` to parameters first_index...
+  static void BindRow(sqlite3_stmt* stmt, const std::vector<const arrow::Array*>& columns,
+                      int64_t r, int first_index) {
+    char date[11];
+    for (size_t c = 0; c < columns.size(); ++c) {
+      const arrow::Array& col = *columns[c];
+      const int index = first_index + static_cast<int>(c);
+      if (col.IsNull(r)) {
+        sqlite3_bind_null(stmt, index);
+        continue;
+      }
+      switch (col.type_id()) {
+        case arrow::Type::INT32:
+          sqlite3_bind_int64(stmt, index, static_cast<const arrow::Int32Array&>(col).Value(r));
+          break;
+        case arrow::Type::INT64:
+          sqlite3_bind_int64(stmt, index, static_cast<const arrow::Int64Array&>(col).Value(r));
+          break;
+        case arrow::Type::DATE32:
+          sqlite3_bind_text(stmt, index,
+                            IsoDate(static_cast<const arrow::Date32Array&>(col).Value(r), date), 10,
+                            SQLITE_TRANSIENT);
+          break;
+        case arrow::Type::DECIMAL128:
+          sqlite3_bind_double(stmt, index,
+                              DecimalValue(static_cast<const arrow::Decimal128Array&>(col), r));
+          break;
+        default: {  // STRING
+          const auto v = static_cast<const arrow::StringArray&>(col).GetView(r);
+          sqlite3_bind_text(stmt, index, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+        }
+      }
+    }
+  }
+
+  // Inserts every row of `batch` into `table` (INSERT OR IGNORE), kInsertRows rows per
+  // statement. With `taken` (the keys in the table or inserted before; the key is the first
+  // column, int64) sets (*inserted)[r] to whether row r goes in rather than being ignored, and
+  // checks SQLite agrees.
+  Status InsertAll(const std::string& table, const arrow::RecordBatch& batch, IdRanges* taken,
                    std::vector<uint8_t>* inserted) {
-    ARROW_ASSIGN_OR_RAISE(Prepared * prepared, Prepare(sql));
-    sqlite3_stmt* stmt = prepared->stmt.get();
-    StatementReset reset{stmt};
-    if (inserted != nullptr) inserted->assign(static_cast<size_t>(batch.num_rows()), 0);
     std::vector<const arrow::Array*> columns;
     for (const auto& c : batch.columns()) {
       switch (c->type_id()) {
@@ -278,40 +353,37 @@ class SqliteWarehouse final : public Warehouse {
           return Status::NotImplemented("sqlite load: column type ", c->type()->ToString());
       }
     }
-    char date[11];
-    for (int64_t r = 0; r < batch.num_rows(); ++r) {
-      for (size_t c = 0; c < columns.size(); ++c) {
-        const arrow::Array& col = *columns[c];
-        const int index = static_cast<int>(c) + 1;
-        if (col.IsNull(r)) {
-          sqlite3_bind_null(stmt, index);
-          continue;
-        }
-        switch (col.type_id()) {
-          case arrow::Type::INT32:
-            sqlite3_bind_int64(stmt, index, static_cast<const arrow::Int32Array&>(col).Value(r));
-            break;
-          case arrow::Type::INT64:
-            sqlite3_bind_int64(stmt, index, static_cast<const arrow::Int64Array&>(col).Value(r));
-            break;
-          case arrow::Type::DATE32:
-            sqlite3_bind_text(stmt, index,
-                              IsoDate(static_cast<const arrow::Date32Array&>(col).Value(r), date),
-                              10, SQLITE_TRANSIENT);
-            break;
-          case arrow::Type::DECIMAL128:
-            sqlite3_bind_double(stmt, index,
-                                DecimalValue(static_cast<const arrow::Decimal128Array&>(col), r));
-            break;
-          default: {  // STRING
-            const auto v = static_cast<const arrow::StringArray&>(col).GetView(r);
-            sqlite3_bind_text(stmt, index, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
-          }
-        }
+    if (taken != nullptr) {
+      if (batch.num_columns() == 0 || batch.column(0)->type_id() != arrow::Type::INT64 ||
+          batch.column(0)->null_count() > 0) {
+        return Status::NotImplemented("sqlite load: ", table, " needs an int64 key first");
       }
-      if (sqlite3_step(stmt) != SQLITE_DONE) return Error("insert");
-      if (inserted != nullptr) (*inserted)[static_cast<size_t>(r)] = sqlite3_changes(db_) > 0;
-      sqlite3_reset(stmt);
+      const auto& keys = static_cast<const arrow::Int64Array&>(*batch.column(0));
+      ARROW_RETURN_NOT_OK(AddExistingKeys(table, batch.schema()->field(0)->name(), keys, taken));
+      inserted->resize(static_cast<size_t>(batch.num_rows()));
+      for (int64_t r = 0; r < batch.num_rows(); ++r) {
+        (*inserted)[static_cast<size_t>(r)] = taken->Insert(keys.Value(r));
+      }
+    }
+    const int ncols = static_cast<int>(columns.size());
+    for (int64_t first = 0; first < batch.num_rows();) {
+      const int64_t rows = batch.num_rows() - first >= kInsertRows ? kInsertRows : 1;
+      ARROW_ASSIGN_OR_RAISE(Prepared * prepared,
+                            Prepare(InsertSql(table, columns.size(), static_cast<size_t>(rows))));
+      sqlite3_stmt* stmt = prepared->stmt.get();
+      StatementReset reset{stmt};
+      int64_t expected = 0;
+      for (int64_t r = first; r < first + rows; ++r) {
+        BindRow(stmt, columns, r, static_cast<int>(r - first) * ncols + 1);
+        expected += taken != nullptr ? (*inserted)[static_cast<size_t>(r)] : 0;
+      }
+      if (sqlite3_step(stmt) != SQLITE_DONE) return Error("insert into " + table);
+      if (taken != nullptr && sqlite3_changes(db_) != expected) {
+        return Status::IOError("sqlite (", path_, "): ", table, " took ", sqlite3_changes(db_),
+                               " of ", rows, " rows where ", expected,
+                               " were expected (the aggregates would drift): load refused");
+      }
+      first += rows;
     }
     return Status::OK();
   }
@@ -335,24 +407,15 @@ class SqliteWarehouse final : public Warehouse {
     const SalesAggregates aggregates(dialect());
     ARROW_ASSIGN_OR_RAISE(const SqlParam orders, aggregates.ChunkOrders(chunk));
     ARROW_ASSIGN_OR_RAISE(AggLines before, aggregates.ReadLines(orders, QuerySqlHere()));
-    static const std::map<std::string, std::string> kInsert = {
-        {"dim_date",
-         "INSERT OR IGNORE INTO pizza_sales.dim_date VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"},
-        {"dim_time", "INSERT OR IGNORE INTO pizza_sales.dim_time VALUES (?1,?2,?3,?4)"},
-        {"dim_pizza",
-         "INSERT OR IGNORE INTO pizza_sales.dim_pizza VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"},
-        {"fact_order_item",
-         "INSERT OR IGNORE INTO pizza_sales.fact_order_item VALUES "
-         "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"},
-    };
     AggLines inserted;
+    IdRanges taken;  // fact keys in the table or inserted by this load
     std::vector<uint8_t> mask;
     for (const char* table : kGoldTables) {
       auto it = chunk.batches.find(table);
       if (it == chunk.batches.end()) continue;
       const bool fact = std::string_view(table) == "fact_order_item";
       for (const auto& batch : it->second) {
-        ARROW_RETURN_NOT_OK(InsertAll(kInsert.at(table), *batch, fact ? &mask : nullptr));
+        ARROW_RETURN_NOT_OK(InsertAll(table, *batch, fact ? &taken : nullptr, &mask));
         if (fact) ARROW_RETURN_NOT_OK(inserted.AddFactRows(*batch, &mask));
       }
     }
@@ -378,6 +441,7 @@ class SqliteWarehouse final : public Warehouse {
   std::string path_;
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<Prepared>> prepared_;
+  static constexpr int64_t kInsertRows = 32;  // rows per INSERT statement
 };
 
 }  // namespace

@@ -59,6 +59,34 @@ TEST(SalesAggregatesTest, IncrementalLoadsEqualARebuildFromAllFacts) {
   EXPECT_EQ(std::get<int64_t>(totals->rows[0][1]), k.orders);
 }
 
+// Rows the fact insert ignores (a key already loaded, or twice in one chunk: first wins) add
+// nothing to the aggregates, also where they arrive in the middle of a multi-row insert.
+TEST(SalesAggregatesTest, IgnoredFactRowsAddNothing) {
+  testing::TempDir dir;
+  auto wh = OpenWarehouse(dir / "warehouse.db").ValueOrDie();
+  ASSERT_TRUE(wh->Init().ok());
+  const auto menu = SampleMenu();
+  ASSERT_TRUE(wh->Load(ChunkOf(SyntheticLines(1, 50, menu.size()), menu)).ok());
+  auto lines = SyntheticLines(40, 100, menu.size());  // 40..49 are loaded already
+  auto twice = lines[70];                             // and one key comes twice, changed
+  twice.quantity += 5;
+  twice.channel = "phone";
+  lines.insert(lines.begin() + 75, twice);
+  ASSERT_TRUE(wh->Load(ChunkOf(lines, menu)).ok());
+  const auto k = wh->Kpi().ValueOrDie();
+  EXPECT_EQ(k.fact_rows, 139);
+  auto totals = wh->Query(
+      "SELECT SUM(lines), SUM(quantity) FROM pizza_sales.agg_sales_daily WHERE level = 0", {});
+  ASSERT_TRUE(totals.ok());
+  EXPECT_EQ(std::get<int64_t>(totals->rows[0][0]), 139);
+  EXPECT_EQ(std::get<int64_t>(totals->rows[0][1]), k.pizzas);
+  std::vector<std::vector<std::vector<SqlParam>>> incremental;
+  for (const char* t : {"agg_sales_daily", "agg_sales_hourly"}) incremental.push_back(Rows(*wh, t));
+  ASSERT_TRUE(SalesAggregates("sqlite").Rebuild(ExecOn(*wh)).ok());
+  EXPECT_EQ(Rows(*wh, "agg_sales_daily"), incremental[0]);
+  EXPECT_EQ(Rows(*wh, "agg_sales_hourly"), incremental[1]);
+}
+
 TEST(SalesAggregatesTest, CreateFillsNewAggregatesFromExistingFactsOnce) {
   testing::TempDir dir;
   auto wh = OpenWarehouse(dir / "warehouse.db").ValueOrDie();
