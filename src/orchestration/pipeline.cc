@@ -1,7 +1,12 @@
 #include "orchestration/pipeline.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <thread>
 
 namespace pizzastream::orchestration {
@@ -11,6 +16,14 @@ int64_t WallMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+// Lowers the calling thread's priority by `nice` (Linux: nice is per thread). Best effort.
+void NiceThisThread(int nice) {
+  if (nice <= 0) return;
+  const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+  if (::setpriority(PRIO_PROCESS, tid, ::getpriority(PRIO_PROCESS, tid) + nice) != 0) {
+    spdlog::debug("could not lower a stage thread's priority: {}", std::strerror(errno));
+  }
 }
 }  // namespace
 
@@ -37,6 +50,7 @@ void Pipeline::Record(size_t index, const std::function<void(StageStats&)>& upda
 }
 
 void Pipeline::RunProducer() {
+  NiceThisThread(options_.nice_step * static_cast<int>(stats_.size() - 1));
   sources::ProducerProgress progress;
   int64_t last = 0;
   Status st = sources::RunProducer(
@@ -64,6 +78,7 @@ void Pipeline::RunProducer() {
 
 void Pipeline::RunStage(size_t index) {
   const size_t slot = index + (producer_ ? 1 : 0);
+  NiceThisThread(options_.nice_step * static_cast<int>(stats_.size() - 1 - slot));
   Stage& stage = *stages_[index];
   int consecutive_errors = 0;
   auto backoff = std::chrono::milliseconds(100);
@@ -100,7 +115,8 @@ void Pipeline::RunStage(size_t index) {
     backoff = std::chrono::milliseconds(100);
     const StepResult r = *step;
     if (r.rows_in > 0 || r.rows_out > 0) {
-      const bool measure_lag = std::chrono::steady_clock::now() - lag_measured > std::chrono::milliseconds(500);
+      const bool measure_lag =
+          std::chrono::steady_clock::now() - lag_measured > std::chrono::milliseconds(500);
       int64_t lag = -1;
       if (measure_lag) {
         lag_measured = std::chrono::steady_clock::now();
@@ -122,7 +138,8 @@ void Pipeline::RunStage(size_t index) {
     Record(slot, [&](StageStats& s) { s.lag = lag.ok() ? *lag : -1; });
     // Caught up: nothing came in this step and nothing is waiting (a Kafka fetch can take
     // longer than one poll, so an empty step alone does not prove it).
-    if (upstream_done && (options_.exit_when_idle || draining_.load()) && (!lag.ok() || *lag <= 0)) {
+    if (upstream_done && (options_.exit_when_idle || draining_.load()) &&
+        (!lag.ok() || *lag <= 0)) {
       break;
     }
     std::this_thread::sleep_for(options_.idle_wait);

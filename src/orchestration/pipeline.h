@@ -38,10 +38,14 @@ struct ProducerTask {
 };
 
 struct PipelineOptions {
-  bool exit_when_idle = false;              // return once the producer ended and all is loaded
-  std::chrono::milliseconds idle_wait{100}; // a stage with nothing new waits this long
+  bool exit_when_idle = false;               // return once the producer ended and all is loaded
+  std::chrono::milliseconds idle_wait{100};  // a stage with nothing new waits this long
   std::chrono::milliseconds status_interval{1000};
-  int max_consecutive_errors = 0;           // give up after this many failures in a row (0: never)
+  int max_consecutive_errors = 0;  // give up after this many failures in a row (0: never)
+  // Scheduling: each stage's thread runs this much nicer than the one downstream of it, so
+  // with every core busy the stages nearest the warehouse (the slowest) get the CPU and
+  // upstream backlog waits instead. 0: all equal.
+  int nice_step = 5;
   // Called every status_interval with every stage's figures (the status line, the dashboard).
   std::function<void(const std::vector<StageStats>&)> on_status;
 };
