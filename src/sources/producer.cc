@@ -21,7 +21,8 @@ class BatchEncoder {
     arena_.clear();
     spans_.clear();
     const auto& rb = *batch.records;
-    const auto& order_ids = static_cast<const arrow::StringArray&>(*rb.column(1));
+    const transport::SourceColumns columns(rb);
+    const auto& order_ids = columns[sources::field::kOrderId];
     auto add_malformed_before = [&](int64_t sequence) {
       for (; *next_malformed < batch.malformed.size() &&
              batch.malformed[*next_malformed].sequence < sequence;
@@ -36,7 +37,7 @@ class BatchEncoder {
       const int64_t seq = batch.sequences.empty() ? batch.first_sequence + i : batch.sequences[i];
       add_malformed_before(seq);
       const size_t start = arena_.size();
-      transport::AppendRecordJson(rb, i, &arena_);
+      transport::AppendRecordJson(columns, i, &arena_);
       spans_.push_back({order_ids.IsNull(i) ? std::string_view() : order_ids.GetView(i), start,
                         arena_.size() - start, seq});
     }
@@ -101,8 +102,9 @@ Status RunProducer(OrderSource& source, transport::TopicWriter& writer,
         return Status::OK();
       }
       if (options.rate > 0) {  // sleep until the ceiling allows what was sent so far
-        const auto due = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                       std::chrono::duration<double>(progress->sent / options.rate));
+        const auto due =
+            started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                          std::chrono::duration<double>(progress->sent / options.rate));
         while (!stop.load() && std::chrono::steady_clock::now() < due) {
           std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
               due - std::chrono::steady_clock::now(), std::chrono::milliseconds(50)));

@@ -1,5 +1,7 @@
 #include "transport/record_json.h"
 
+#include <array>
+
 namespace pizzastream::transport {
 
 void AppendJsonString(std::string_view text, std::string* out) {
@@ -12,11 +14,21 @@ void AppendJsonString(std::string_view text, std::string* out) {
     out->append(text.data() + plain_from, i - plain_from);
     plain_from = i + 1;
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         out->append("\\u00");
         out->push_back(kHex[c >> 4]);
@@ -27,17 +39,29 @@ void AppendJsonString(std::string_view text, std::string* out) {
   out->push_back('"');
 }
 
-void AppendRecordJson(const arrow::RecordBatch& batch, int64_t row, std::string* out) {
+SourceColumns::SourceColumns(const arrow::RecordBatch& batch) : arrays_(batch.columns()) {
+  for (const auto& array : arrays_) {
+    columns_.push_back(static_cast<const arrow::StringArray*>(array.get()));
+  }
+}
+
+void AppendRecordJson(const SourceColumns& columns, int64_t row, std::string* out) {
+  // "name": for every source column, built once.
+  static const std::array<std::string, sources::kSourceColumns.size()> kKeys = [] {
+    std::array<std::string, sources::kSourceColumns.size()> keys;
+    for (size_t c = 0; c < keys.size(); ++c) {
+      keys[c] = std::string("\"") + sources::kSourceColumns[c] + "\":";
+    }
+    return keys;
+  }();
   out->push_back('{');
   bool first = true;
-  for (int c = 0; c < batch.num_columns(); ++c) {
-    const auto& column = static_cast<const arrow::StringArray&>(*batch.column(c));
+  for (size_t c = 0; c < columns.size() && c < kKeys.size(); ++c) {
+    const arrow::StringArray& column = columns[c];
     if (column.IsNull(row)) continue;
     if (!first) out->push_back(',');
     first = false;
-    out->push_back('"');
-    out->append(sources::kSourceColumns[c]);
-    out->append("\":");
+    out->append(kKeys[c]);
     AppendJsonString(column.GetView(row), out);
   }
   out->push_back('}');

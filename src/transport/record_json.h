@@ -8,13 +8,26 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sources/order_source.h"
 
 namespace pizzastream::transport {
 
-// Appends the JSON text of record `row` of `batch` (SourceSchema) to `out`.
-void AppendRecordJson(const arrow::RecordBatch& batch, int64_t row, std::string* out);
+// The columns of a SourceSchema batch, looked up once per batch rather than per record.
+class SourceColumns {
+ public:
+  explicit SourceColumns(const arrow::RecordBatch& batch);
+  const arrow::StringArray& operator[](size_t c) const { return *columns_[c]; }
+  size_t size() const { return columns_.size(); }
+
+ private:
+  arrow::ArrayVector arrays_;  // keeps the columns alive
+  std::vector<const arrow::StringArray*> columns_;
+};
+
+// Appends the JSON text of record `row` of `columns` to `out`.
+void AppendRecordJson(const SourceColumns& columns, int64_t row, std::string* out);
 // Appends {"_malformed":...,"_reason":...} to `out`.
 void AppendMalformedJson(const sources::MalformedRecord& record, std::string* out);
 // Appends `text` as a JSON string literal (quotes included) to `out`.

@@ -6,12 +6,14 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "serve/dashboard_server.h"
@@ -426,7 +428,12 @@ TYPED_TEST(DashboardApiTest, MetricsAndHealthz) {
 }
 
 TYPED_TEST(DashboardApiTest, PipelineReportsTheWarehouseWhenNoPipelinePublishes) {
-  const json p = TestFixture::GetJson("/api/pipeline");
+  // The lake probe publishes from its own thread soon after start: wait for it (bounded).
+  json p = TestFixture::GetJson("/api/pipeline");
+  for (int i = 0; i < 100 && p["stages"].empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    p = TestFixture::GetJson("/api/pipeline");
+  }
   EXPECT_EQ(p["source"], "lake");
   EXPECT_EQ(p["warehouse"]["dialect"], TestFixture::Open()->dialect());
   EXPECT_EQ(p["warehouse"]["fact_rows"], kLines);
