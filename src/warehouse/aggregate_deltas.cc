@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string_view>
 #include <unordered_map>
@@ -275,17 +276,20 @@ Status AggLines::AddFactRows(const arrow::RecordBatch& fact, const std::vector<u
   return Status::OK();
 }
 
-Status SalesAggregates::WriteChange(const AggLines& before, const AggLines& after,
-                                    const ExecSql& exec, const QuerySql& query) const {
-  if (before.lines.empty() && after.lines.empty()) return Status::OK();
-  ARROW_ASSIGN_OR_RAISE(
-      QueryResult dims,
-      query("SELECT pizza_sk, COALESCE(pizza_category, ''), COALESCE(pizza_size, ''), "
-            "COALESCE(pizza_name, '') FROM pizza_sales.dim_pizza",
-            {}));
+Result<QueryResult> SalesAggregates::ReadPizzas(const QuerySql& query) {
+  return query(
+      "SELECT pizza_sk, COALESCE(pizza_category, ''), COALESCE(pizza_size, ''), "
+      "COALESCE(pizza_name, '') FROM pizza_sales.dim_pizza",
+      {});
+}
+
+Result<AggChange> SalesAggregates::ComputeChange(const AggLines& before, const AggLines& after,
+                                                 const QueryResult& pizza_rows) const {
+  AggChange change;
+  if (before.lines.empty() && after.lines.empty()) return change;
   AggNames names;
   PizzaIds pizzas;
-  for (const auto& row : dims.rows) {
+  for (const auto& row : pizza_rows.rows) {
     pizzas[Int(row[0])] = {names.categories.Id(Text(row[1])), names.sizes.Id(Text(row[2])),
                            names.names.Id(Text(row[3]))};
   }
@@ -316,7 +320,8 @@ Status SalesAggregates::WriteChange(const AggLines& before, const AggLines& afte
       } catch (const nlohmann::json::exception& e) {
         return Status::Invalid("aggregates: a name in ", shape.name, " is not UTF-8: ", e.what());
       }
-      ARROW_RETURN_NOT_OK(exec(UpsertJsonSql(shape.name, shape.hourly, shape.monthly), {rows}));
+      change.statements.push_back(
+          {UpsertJsonSql(shape.name, shape.hourly, shape.monthly), {std::move(rows)}});
       continue;
     }
     // kUpsertRows rows per statement (SQLite runs a statement's setup once for all of them),
@@ -329,18 +334,33 @@ Status SalesAggregates::WriteChange(const AggLines& before, const AggLines& afte
       if (s.zero()) continue;
       for (SqlParam& p : RowParams(k, s, shape, names)) params.push_back(std::move(p));
       if (++rows == kUpsertRows) {
-        ARROW_RETURN_NOT_OK(exec(many, params));
+        change.statements.push_back({many, std::move(params)});
         params.clear();
         rows = 0;
       }
     }
     const size_t per_row = rows > 0 ? params.size() / static_cast<size_t>(rows) : 0;
     for (int r = 0; r < rows; ++r) {
-      ARROW_RETURN_NOT_OK(exec(one, std::vector<SqlParam>(params.begin() + r * per_row,
-                                                          params.begin() + (r + 1) * per_row)));
+      change.statements.push_back(
+          {one,
+           std::vector<SqlParam>(std::make_move_iterator(params.begin() + r * per_row),
+                                 std::make_move_iterator(params.begin() + (r + 1) * per_row))});
     }
   }
+  return change;
+}
+
+Status SalesAggregates::WriteChange(const AggChange& change, const ExecSql& exec) {
+  for (const auto& [sql, params] : change.statements) ARROW_RETURN_NOT_OK(exec(sql, params));
   return Status::OK();
+}
+
+Status SalesAggregates::WriteChange(const AggLines& before, const AggLines& after,
+                                    const ExecSql& exec, const QuerySql& query) const {
+  if (before.lines.empty() && after.lines.empty()) return Status::OK();
+  ARROW_ASSIGN_OR_RAISE(QueryResult pizzas, ReadPizzas(query));
+  ARROW_ASSIGN_OR_RAISE(AggChange change, ComputeChange(before, after, pizzas));
+  return WriteChange(change, exec);
 }
 
 }  // namespace pizzastream::warehouse

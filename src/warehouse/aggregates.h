@@ -41,6 +41,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -88,6 +89,11 @@ struct AggLines {
   void Add(const AggLines& other);
 };
 
+// One load's change to the aggregates as the statements that write it.
+struct AggChange {
+  std::vector<std::pair<std::string, std::vector<SqlParam>>> statements;  // sql, parameters
+};
+
 class SalesAggregates {
  public:
   // `dialect`: "sqlite" or "postgresql" (Warehouse::dialect()).
@@ -110,6 +116,13 @@ class SalesAggregates {
   // statement per table with the rows as a JSON parameter on PostgreSQL (one round trip).
   Status WriteChange(const AggLines& before, const AggLines& after, const ExecSql& exec,
                      const QuerySql& query) const;
+  // The same in steps, so the computing can run beside other work on the connection:
+  // ReadPizzas (dim_pizza as ComputeChange takes it; after this load's dimension rows are in),
+  // ComputeChange (no database access; any thread), WriteChange.
+  static Result<QueryResult> ReadPizzas(const QuerySql& query);
+  Result<AggChange> ComputeChange(const AggLines& before, const AggLines& after,
+                                  const QueryResult& pizzas) const;
+  static Status WriteChange(const AggChange& change, const ExecSql& exec);
   // Empties the aggregates and recomputes them from all fact rows.
   Status Rebuild(const ExecSql& exec) const;
 

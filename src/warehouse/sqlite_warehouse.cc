@@ -9,6 +9,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <thread>
 #include <unordered_map>
 
 #include "core/calendar.h"
@@ -333,12 +334,28 @@ class SqliteWarehouse final : public Warehouse {
     }
   }
 
+  // Which rows of `batch` an INSERT OR IGNORE into `table` will insert: (*inserted)[r] = 0 for
+  // a row whose key (first column, int64) is in `taken` (keys in the table or inserted before
+  // in this load; the table's are added here), 1 otherwise (and its key joins `taken`).
+  Status PredictInserts(const std::string& table, const arrow::RecordBatch& batch, IdRanges* taken,
+                        std::vector<uint8_t>* inserted) {
+    if (batch.num_columns() == 0 || batch.column(0)->type_id() != arrow::Type::INT64 ||
+        batch.column(0)->null_count() > 0) {
+      return Status::NotImplemented("sqlite load: ", table, " needs an int64 key first");
+    }
+    const auto& keys = static_cast<const arrow::Int64Array&>(*batch.column(0));
+    ARROW_RETURN_NOT_OK(AddExistingKeys(table, batch.schema()->field(0)->name(), keys, taken));
+    inserted->resize(static_cast<size_t>(batch.num_rows()));
+    for (int64_t r = 0; r < batch.num_rows(); ++r) {
+      (*inserted)[static_cast<size_t>(r)] = taken->Insert(keys.Value(r));
+    }
+    return Status::OK();
+  }
+
   // Inserts every row of `batch` into `table` (INSERT OR IGNORE), kInsertRows rows per
-  // statement. With `taken` (the keys in the table or inserted before; the key is the first
-  // column, int64) sets (*inserted)[r] to whether row r goes in rather than being ignored, and
-  // checks SQLite agrees.
-  Status InsertAll(const std::string& table, const arrow::RecordBatch& batch, IdRanges* taken,
-                   std::vector<uint8_t>* inserted) {
+  // statement. With `predicted` (from PredictInserts) checks SQLite inserted exactly those.
+  Status InsertAll(const std::string& table, const arrow::RecordBatch& batch,
+                   const std::vector<uint8_t>* predicted) {
     std::vector<const arrow::Array*> columns;
     for (const auto& c : batch.columns()) {
       switch (c->type_id()) {
@@ -353,18 +370,6 @@ class SqliteWarehouse final : public Warehouse {
           return Status::NotImplemented("sqlite load: column type ", c->type()->ToString());
       }
     }
-    if (taken != nullptr) {
-      if (batch.num_columns() == 0 || batch.column(0)->type_id() != arrow::Type::INT64 ||
-          batch.column(0)->null_count() > 0) {
-        return Status::NotImplemented("sqlite load: ", table, " needs an int64 key first");
-      }
-      const auto& keys = static_cast<const arrow::Int64Array&>(*batch.column(0));
-      ARROW_RETURN_NOT_OK(AddExistingKeys(table, batch.schema()->field(0)->name(), keys, taken));
-      inserted->resize(static_cast<size_t>(batch.num_rows()));
-      for (int64_t r = 0; r < batch.num_rows(); ++r) {
-        (*inserted)[static_cast<size_t>(r)] = taken->Insert(keys.Value(r));
-      }
-    }
     const int ncols = static_cast<int>(columns.size());
     for (int64_t first = 0; first < batch.num_rows();) {
       const int64_t rows = batch.num_rows() - first >= kInsertRows ? kInsertRows : 1;
@@ -375,10 +380,10 @@ class SqliteWarehouse final : public Warehouse {
       int64_t expected = 0;
       for (int64_t r = first; r < first + rows; ++r) {
         BindRow(stmt, columns, r, static_cast<int>(r - first) * ncols + 1);
-        expected += taken != nullptr ? (*inserted)[static_cast<size_t>(r)] : 0;
+        expected += predicted != nullptr ? (*predicted)[static_cast<size_t>(r)] : 0;
       }
       if (sqlite3_step(stmt) != SQLITE_DONE) return Error("insert into " + table);
-      if (taken != nullptr && sqlite3_changes(db_) != expected) {
+      if (predicted != nullptr && sqlite3_changes(db_) != expected) {
         return Status::IOError("sqlite (", path_, "): ", table, " took ", sqlite3_changes(db_),
                                " of ", rows, " rows where ", expected,
                                " were expected (the aggregates would drift): load refused");
@@ -407,21 +412,39 @@ class SqliteWarehouse final : public Warehouse {
     const SalesAggregates aggregates(dialect());
     ARROW_ASSIGN_OR_RAISE(const SqlParam orders, aggregates.ChunkOrders(chunk));
     ARROW_ASSIGN_OR_RAISE(AggLines before, aggregates.ReadLines(orders, QuerySqlHere()));
+    // Dimensions first (the aggregates read dim_pizza as it is with them).
+    const std::vector<std::shared_ptr<arrow::RecordBatch>> no_batches;
+    auto batches_of = [&](const char* table) -> const auto& {
+      auto it = chunk.batches.find(table);
+      return it == chunk.batches.end() ? no_batches : it->second;
+    };
+    for (const char* table : kGoldTables) {
+      if (std::string_view(table) == "fact_order_item") continue;
+      for (const auto& batch : batches_of(table))
+        ARROW_RETURN_NOT_OK(InsertAll(table, *batch, nullptr));
+    }
+    const auto& facts = batches_of("fact_order_item");
     AggLines inserted;
     IdRanges taken;  // fact keys in the table or inserted by this load
-    std::vector<uint8_t> mask;
-    for (const char* table : kGoldTables) {
-      auto it = chunk.batches.find(table);
-      if (it == chunk.batches.end()) continue;
-      const bool fact = std::string_view(table) == "fact_order_item";
-      for (const auto& batch : it->second) {
-        ARROW_RETURN_NOT_OK(InsertAll(table, *batch, fact ? &taken : nullptr, &mask));
-        if (fact) ARROW_RETURN_NOT_OK(inserted.AddFactRows(*batch, &mask));
-      }
+    std::vector<std::vector<uint8_t>> masks(facts.size());
+    for (size_t b = 0; b < facts.size(); ++b) {
+      ARROW_RETURN_NOT_OK(PredictInserts("fact_order_item", *facts[b], &taken, &masks[b]));
+      ARROW_RETURN_NOT_OK(inserted.AddFactRows(*facts[b], &masks[b]));
     }
     AggLines after = before;
     after.Add(inserted);
-    ARROW_RETURN_NOT_OK(aggregates.WriteChange(before, after, ExecSqlHere(), QuerySqlHere()));
+    ARROW_ASSIGN_OR_RAISE(QueryResult pizzas, SalesAggregates::ReadPizzas(QuerySqlHere()));
+    // The aggregates' change is summed on a second thread while this one inserts the facts.
+    Result<AggChange> change;
+    std::thread compute([&] { change = aggregates.ComputeChange(before, after, pizzas); });
+    Status inserting;
+    for (size_t b = 0; b < facts.size() && inserting.ok(); ++b) {
+      inserting = InsertAll("fact_order_item", *facts[b], &masks[b]);
+    }
+    compute.join();
+    ARROW_RETURN_NOT_OK(inserting);
+    ARROW_RETURN_NOT_OK(change.status());
+    ARROW_RETURN_NOT_OK(SalesAggregates::WriteChange(*change, ExecSqlHere()));
     Statement pos;
     const char* sql =
         "INSERT INTO pizza_sales.load_position(table_name, delta_version) VALUES (?1, ?2) "
