@@ -2,11 +2,12 @@
 // instead of scanning fact_order_item. The warehouses keep them exact inside each Load
 // transaction.
 //
-//   agg_sales_daily         (level, category, size, pizza_name, date_id, channel)  levels
-//   0,1,2,3,5,7 agg_sales_hourly        (level, category, size, date_id, channel, hour) levels
-//   0,1,2,3 agg_sales_monthly_pizza (level, category, size, pizza_name, month_id, channel) levels
-//   5,7 agg_sales_monthly_hourly(level, category, size, month_id, channel, hour)       levels
-//   0,1,2,3 measures: revenue_cents, quantity, lines, orders; month_id = yyyymm
+//   table                     key                                                 levels
+//   agg_sales_daily           level, category, size, pizza_name, date_id, channel  0,1,2,3,5,7
+//   agg_sales_hourly          level, category, size, date_id, channel, hour        0,1,2,3
+//   agg_sales_monthly_pizza   level, category, size, pizza_name, month_id, channel 5,7
+//   agg_sales_monthly_hourly  level, category, size, month_id, channel, hour       0,1,2,3
+//   measures: revenue_cents, quantity, lines, orders; month_id = yyyymm
 //
 // The monthly tables are the by-day ones summed by month: a query over a long date range
 // reads them for its whole months (30x fewer rows) and the by-day tables for the partial
