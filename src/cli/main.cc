@@ -1,16 +1,37 @@
 // pizzastream: a streaming lakehouse pipeline for pizza sales.
+#include <arrow/memory_pool.h>
+
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdlib>
 
 #include "cli/commands.h"
 
+namespace {
+
+// Arrow's memory pool: jemalloc when this Arrow has it, unless ARROW_DEFAULT_MEMORY_POOL says
+// otherwise (Arrow reads it at its first allocation). Every step builds and drops tens of MB of
+// columns; with jemalloc `run` over 5M lines peaks at ~415 MiB instead of ~600 MiB with the
+// wheel's default (mimalloc), at about the same speed.
+void PreferJemalloc() {
+  const auto backends = arrow::SupportedMemoryBackendNames();
+  if (std::find(backends.begin(), backends.end(), "jemalloc") != backends.end()) {
+    ::setenv("ARROW_DEFAULT_MEMORY_POOL", "jemalloc", /*overwrite=*/0);
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace pizzastream::cli;
+  PreferJemalloc();
   CLI::App app{
       "pizzastream: order lines -> topic -> bronze -> silver -> gold -> warehouse -> dashboard.\n"
       "Embedded by default (on-disk log, local Delta lake, SQLite); Kafka, S3/MinIO and\n"
       "PostgreSQL when configured. Every stage is incremental, idempotent and exactly-once."};
   app.require_subcommand(1);
-  app.set_config("--config", "", "Read options from this TOML/INI file ([run], [kpi], ... sections)");
+  app.set_config("--config", "",
+                 "Read options from this TOML/INI file ([run], [kpi], ... sections)");
   GlobalOptions global;
   AddProduceCommand(app, global);
   AddStageCommands(app, global);
