@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "support/pipeline_checks.h"
 #include "support/process.h"
 
 namespace pizzastream::testing {
@@ -17,61 +18,18 @@ namespace {
 
 using json = nlohmann::json;
 
-json ReadJsonFile(const std::string& path) {
-  std::ifstream in(path);
-  return json::parse(in);
-}
-
 // Generates `count` records into dir/orders.csv and returns the generator's exact totals.
 json Generate(const TempDir& dir, int64_t count, double dirty, double dup, int seed = 7) {
-  auto r = RunPizzastream({"generate", "--output", dir / "orders.csv", "--count",
-                           std::to_string(count), "--seed", std::to_string(seed), "--dirty-rate",
-                           std::to_string(dirty), "--duplicate-rate", std::to_string(dup),
-                           "--orders-per-day", "400", "--totals", dir / "totals.json"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  return ReadJsonFile(dir / "totals.json");
+  return GenerateOrders(dir / "orders.csv", dir / "totals.json", count, dirty, dup, seed);
 }
-
-// The `kpi --json` object, with its text kept: money must be printed with 2 decimals, which a
-// JSON parser would not preserve.
-struct KpiOutput {
-  json figures;
-  std::string text;
-  const json& operator[](const char* key) const { return figures[key]; }
-  bool operator==(const KpiOutput& other) const { return text == other.text; }
-  // True if the text holds "key":value exactly.
-  bool Has(const std::string& key, const std::string& value) const {
-    return text.find("\"" + key + "\":" + value + ",") != std::string::npos;
-  }
-};
 
 KpiOutput Kpi(const std::string& data_dir) {
   auto r = RunPizzastream({"kpi", "--data-dir", data_dir, "--json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  return {json::parse(r.out), r.out};
+  return ParseKpi(r.out);
 }
 
-std::string Money(int64_t cents) {
-  return std::to_string(cents / 100) + "." + (cents % 100 < 10 ? "0" : "") + std::to_string(cents % 100);
-}
-
-// The figures the pipeline must report for what the generator says it emitted.
-void ExpectExact(const KpiOutput& kpi, const json& totals) {
-  EXPECT_TRUE(kpi.Has("total_revenue", Money(totals["revenue_cents"].get<int64_t>()))) << kpi.text;
-  EXPECT_EQ(kpi["total_orders"], totals["orders"]);
-  EXPECT_EQ(kpi["total_pizzas_sold"], totals["pizzas"]);
-  EXPECT_EQ(kpi["top_pizza_by_revenue"], totals["top_pizza"]);
-  const auto& rows = kpi["rows"];
-  EXPECT_EQ(rows["received"], totals["records"]);
-  EXPECT_EQ(rows["rejected"], totals["dirty"]);
-  EXPECT_EQ(rows["duplicates"], totals["duplicates"]);
-  EXPECT_EQ(rows["silver"], totals["clean_lines"]);
-  EXPECT_EQ(rows["fact"], totals["clean_lines"]);
-  // Conservation: every record that entered is accounted for exactly once.
-  EXPECT_EQ(rows["received"].get<int64_t>(), rows["rejected"].get<int64_t>() +
-                                                 rows["duplicates"].get<int64_t>() +
-                                                 rows["silver"].get<int64_t>());
-}
+void ExpectExact(const KpiOutput& kpi, const json& totals) { ExpectExactKpi(kpi, totals); }
 
 CommandResult RunPipeline(const TempDir& dir, const std::string& data_dir) {
   return RunPizzastream({"run", "--input", dir / "orders.csv", "--data-dir", data_dir,
@@ -148,11 +106,14 @@ TEST(PipelineE2E, MalformedCsvLinesAreQuarantinedWithTheirRawText) {
   WriteFile(dir / "orders.csv",
             "pizza_id,order_id,pizza_name_id,quantity,order_date,order_time,unit_price,total_price,"
             "pizza_size,pizza_category,pizza_ingredients,pizza_name\n"
-            "1,1,hawaiian_m,1,1/1/2015,11:38:36,13.25,13.25,M,Classic,\"Sliced Ham, Pineapple\",The Hawaiian Pizza\n"
+            "1,1,hawaiian_m,1,1/1/2015,11:38:36,13.25,13.25,M,Classic,\"Sliced Ham, "
+            "Pineapple\",The Hawaiian Pizza\n"
             "2,1,too,few,fields\n"
-            "3,2,thai_ckn_l,2.00,13-01-2015,12:00:00,20.75,41.50,L,Chicken,\"Chicken, Pineapple\",The Thai Chicken Pizza\n"
+            "3,2,thai_ckn_l,2.00,13-01-2015,12:00:00,20.75,41.50,L,Chicken,\"Chicken, "
+            "Pineapple\",The Thai Chicken Pizza\n"
             "4,2,thai_ckn_l,1,31/02/2015,12:00:00,20.75,20.75,L,Chicken,x,The Thai Chicken Pizza\n"
-            "3,2,thai_ckn_l,2.00,13-01-2015,12:00:00,20.75,41.50,L,Chicken,\"Chicken, Pineapple\",The Thai Chicken Pizza\n");
+            "3,2,thai_ckn_l,2.00,13-01-2015,12:00:00,20.75,41.50,L,Chicken,\"Chicken, "
+            "Pineapple\",The Thai Chicken Pizza\n");
   auto r = RunPipeline(dir, dir / "data");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const KpiOutput kpi = Kpi(dir / "data");
