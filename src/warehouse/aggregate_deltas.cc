@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -17,6 +18,9 @@
 
 namespace pizzastream::warehouse {
 namespace {
+
+// The order lines are kept in: by order, stable.
+bool ByOrder(const AggLine& a, const AggLine& b) { return a.order_id < b.order_id; }
 
 struct Sums {
   int64_t cents = 0, quantity = 0, lines = 0, orders = 0;
@@ -196,6 +200,7 @@ int32_t AggLines::Channel(std::string_view channel) {
 }
 
 void AggLines::Add(const AggLines& other) {
+  const auto sorted = static_cast<std::ptrdiff_t>(lines.size());
   std::vector<int32_t> channel_map(other.channels.size());
   for (size_t i = 0; i < other.channels.size(); ++i) channel_map[i] = Channel(other.channels[i]);
   const auto pizza_base = static_cast<int32_t>(pizzas.size());
@@ -205,8 +210,7 @@ void AggLines::Add(const AggLines& other) {
     if (line.pizza >= 0) line.pizza += pizza_base;
     lines.push_back(line);
   }
-  std::stable_sort(lines.begin(), lines.end(),
-                   [](const AggLine& a, const AggLine& b) { return a.order_id < b.order_id; });
+  std::inplace_merge(lines.begin(), lines.begin() + sorted, lines.end(), ByOrder);  // both sorted
 }
 
 Result<AggLines> SalesAggregates::ReadLines(const SqlParam& orders, const QuerySql& query) const {
@@ -265,6 +269,7 @@ Status AggLines::AddFactRows(const arrow::RecordBatch& fact, const std::vector<u
   const auto& totals = static_cast<const arrow::Decimal128Array&>(*total);
   const auto& channels = static_cast<const arrow::StringArray&>(*channel);
   const int scale = static_cast<const arrow::Decimal128Type&>(*totals.type()).scale();
+  const auto sorted = static_cast<std::ptrdiff_t>(lines.size());
   lines.reserve(lines.size() + static_cast<size_t>(fact.num_rows()));
   for (int64_t i = 0; i < fact.num_rows(); ++i) {
     if (inserted != nullptr && !(*inserted)[static_cast<size_t>(i)]) continue;
@@ -275,8 +280,9 @@ Status AggLines::AddFactRows(const arrow::RecordBatch& fact, const std::vector<u
                      static_cast<int64_t>(cents), quantities.Value(i), times.Value(i) / 100,
                      Channel(channels.GetView(i)), -1});
   }
-  std::stable_sort(lines.begin(), lines.end(),
-                   [](const AggLine& a, const AggLine& b) { return a.order_id < b.order_id; });
+  // Sort what was added, then merge it with the lines already here (sorted).
+  std::stable_sort(lines.begin() + sorted, lines.end(), ByOrder);
+  std::inplace_merge(lines.begin(), lines.begin() + sorted, lines.end(), ByOrder);
   return Status::OK();
 }
 

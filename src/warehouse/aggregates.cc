@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 
+#include "warehouse/sql_text.h"
+
 namespace pizzastream::warehouse {
 namespace {
 
@@ -195,20 +197,14 @@ std::string SalesAggregates::UpsertJsonSql(const char* table, bool hourly, bool 
 std::string SalesAggregates::UpsertRowSql(const char* table, bool hourly, bool monthly,
                                           int rows) const {
   const auto columns = ValueColumns(hourly, monthly);
-  std::string names, values;
+  std::string names;
   for (size_t i = 0; i < columns.size(); ++i) {
     names += (i ? ", " : "") + std::string(columns[i].first);
   }
-  for (int r = 0; r < rows; ++r) {
-    values += r ? ", (" : "(";
-    for (size_t i = 0; i < columns.size(); ++i) {
-      values += fmt::format("{}${}", i ? ", " : "", r * columns.size() + i + 1);
-    }
-    values += ")";
-  }
-  return fmt::format(
-      "INSERT INTO pizza_sales.{0} AS a ({1}) VALUES {2} ON CONFLICT ({3}) {4}", table, names,
-      values, KeyColumns({table, hourly, monthly ? "month_id" : "date_id", {}}), kAddMeasures);
+  return fmt::format("INSERT INTO pizza_sales.{0} AS a ({1}) VALUES {2} ON CONFLICT ({3}) {4}",
+                     table, names, ParameterRows(columns.size(), static_cast<size_t>(rows), '$'),
+                     KeyColumns({table, hourly, monthly ? "month_id" : "date_id", {}}),
+                     kAddMeasures);
 }
 
 SalesAggregates::SalesAggregates(std::string dialect) : postgres_(dialect == "postgresql") {}

@@ -15,6 +15,7 @@
 #include "core/calendar.h"
 #include "core/id_ranges.h"
 #include "warehouse/aggregates.h"
+#include "warehouse/sql_text.h"
 
 namespace pizzastream::warehouse {
 
@@ -260,15 +261,8 @@ class SqliteWarehouse final : public Warehouse {
 
   // INSERT OR IGNORE of `rows` rows of `columns` columns into `table` (?1.. row after row).
   static std::string InsertSql(const std::string& table, size_t columns, size_t rows) {
-    std::string sql = "INSERT OR IGNORE INTO pizza_sales." + table + " VALUES ";
-    for (size_t r = 0; r < rows; ++r) {
-      sql += r ? ", (" : "(";
-      for (size_t c = 0; c < columns; ++c) {
-        sql += fmt::format("{}?{}", c ? "," : "", r * columns + c + 1);
-      }
-      sql += ")";
-    }
-    return sql;
+    return "INSERT OR IGNORE INTO pizza_sales." + table + " VALUES " +
+           ParameterRows(columns, rows, '?');
   }
 
   // Adds to `taken` the values of `keys` that `key_column` of `table` already holds, with one
@@ -445,18 +439,14 @@ class SqliteWarehouse final : public Warehouse {
     ARROW_RETURN_NOT_OK(inserting);
     ARROW_RETURN_NOT_OK(change.status());
     ARROW_RETURN_NOT_OK(SalesAggregates::WriteChange(*change, ExecSqlHere()));
-    Statement pos;
-    const char* sql =
-        "INSERT INTO pizza_sales.load_position(table_name, delta_version) VALUES (?1, ?2) "
-        "ON CONFLICT(table_name) DO UPDATE SET delta_version = MAX(delta_version, "
-        "excluded.delta_version), "
-        "loaded_at = excluded.loaded_at";
-    if (sqlite3_prepare_v2(db_, sql, -1, pos.out(), nullptr) != SQLITE_OK) return Error("position");
     for (const auto& [table, version] : chunk.positions) {
-      sqlite3_bind_text(pos.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64(pos.get(), 2, version);
-      if (sqlite3_step(pos.get()) != SQLITE_DONE) return Error("position");
-      sqlite3_reset(pos.get());
+      ARROW_RETURN_NOT_OK(
+          Query("INSERT INTO pizza_sales.load_position(table_name, delta_version) VALUES ($1, $2) "
+                "ON CONFLICT(table_name) DO UPDATE SET "
+                "delta_version = MAX(delta_version, excluded.delta_version), "
+                "loaded_at = excluded.loaded_at",
+                {table, version})
+              .status());
     }
     return Status::OK();
   }
