@@ -1,16 +1,11 @@
 #include "lake/delta_log.h"
 
-#include <arrow/filesystem/localfs.h>
 #include <arrow/buffer.h>
 #include <arrow/io/interfaces.h>
 #include <arrow/type.h>
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -38,19 +33,28 @@ std::string NewTableId() {
 
 Result<std::string> DeltaTypeName(const arrow::DataType& type) {
   switch (type.id()) {
-    case arrow::Type::STRING: return std::string("string");
-    case arrow::Type::INT64: return std::string("long");
-    case arrow::Type::INT32: return std::string("integer");
-    case arrow::Type::INT16: return std::string("short");
-    case arrow::Type::BOOL: return std::string("boolean");
-    case arrow::Type::DOUBLE: return std::string("double");
-    case arrow::Type::DATE32: return std::string("date");
-    case arrow::Type::TIMESTAMP: return std::string("timestamp");
+    case arrow::Type::STRING:
+      return std::string("string");
+    case arrow::Type::INT64:
+      return std::string("long");
+    case arrow::Type::INT32:
+      return std::string("integer");
+    case arrow::Type::INT16:
+      return std::string("short");
+    case arrow::Type::BOOL:
+      return std::string("boolean");
+    case arrow::Type::DOUBLE:
+      return std::string("double");
+    case arrow::Type::DATE32:
+      return std::string("date");
+    case arrow::Type::TIMESTAMP:
+      return std::string("timestamp");
     case arrow::Type::DECIMAL128: {
       const auto& dec = static_cast<const arrow::Decimal128Type&>(type);
       return fmt::format("decimal({},{})", dec.precision(), dec.scale());
     }
-    default: return Status::NotImplemented("no Delta type for Arrow type ", type.ToString());
+    default:
+      return Status::NotImplemented("no Delta type for Arrow type ", type.ToString());
   }
 }
 
@@ -68,37 +72,6 @@ Result<std::shared_ptr<arrow::DataType>> ArrowTypeFor(const std::string& name) {
     return arrow::decimal128(precision, scale);
   }
   return Status::NotImplemented("unsupported Delta type '", name, "'");
-}
-
-// Writes `body` as `path` unless it exists. Local files use link(2), which fails atomically
-// when the target exists; other filesystems check first (single writer per table there).
-Result<bool> PutIfAbsent(arrow::fs::FileSystem& fs, const std::string& path,
-                         const std::string& body) {
-  if (fs.type_name() == "local") {
-    const std::string tmp = fmt::format("{}.{}.{}.tmp", path, getpid(), NowMs());
-    {
-      ARROW_ASSIGN_OR_RAISE(auto out, fs.OpenOutputStream(tmp));
-      ARROW_RETURN_NOT_OK(out->Write(body));
-      ARROW_RETURN_NOT_OK(out->Close());
-    }
-    const int fd = ::open(tmp.c_str(), O_RDONLY);
-    if (fd >= 0) {
-      ::fsync(fd);
-      ::close(fd);
-    }
-    const int rc = ::link(tmp.c_str(), path.c_str());
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    if (rc == 0) return true;
-    if (err == EEXIST) return false;
-    return Status::IOError("cannot create ", path, ": ", std::strerror(err));
-  }
-  ARROW_ASSIGN_OR_RAISE(auto info, fs.GetFileInfo(path));
-  if (info.type() != arrow::fs::FileType::NotFound) return false;
-  ARROW_ASSIGN_OR_RAISE(auto out, fs.OpenOutputStream(path));
-  ARROW_RETURN_NOT_OK(out->Write(body));
-  ARROW_RETURN_NOT_OK(out->Close());
-  return true;
 }
 
 }  // namespace
@@ -129,8 +102,9 @@ Result<std::shared_ptr<arrow::Schema>> SchemaFromDeltaJson(std::string_view text
   return arrow::schema(fields);
 }
 
-DeltaLog::DeltaLog(std::shared_ptr<arrow::fs::FileSystem> fs, std::string table_path)
-    : fs_(std::move(fs)), table_path_(std::move(table_path)) {}
+DeltaLog::DeltaLog(std::shared_ptr<arrow::fs::FileSystem> fs, std::shared_ptr<LogStore> store,
+                   std::string table_path)
+    : fs_(std::move(fs)), store_(std::move(store)), table_path_(std::move(table_path)) {}
 
 Status DeltaLog::ReadCommit(int64_t version, bool* found) {
   const std::string path = table_path_ + "/_delta_log/" + CommitName(version);
@@ -186,7 +160,8 @@ Status DeltaLog::ReadCommit(int64_t version, bool* found) {
         return true;
       });
     } else if (action.contains("txn")) {
-      snapshot_.txns[action["txn"].value("appId", "")] = action["txn"].value("version", int64_t{-1});
+      snapshot_.txns[action["txn"].value("appId", "")] =
+          action["txn"].value("version", int64_t{-1});
     } else if (action.contains("commitInfo")) {
       snapshot_.last_commit_ms = action["commitInfo"].value("timestamp", int64_t{0});
     }
@@ -229,7 +204,7 @@ Status DeltaLog::CreateIfMissing(const std::shared_ptr<arrow::Schema>& schema) {
               .dump() +
           "\n";
   ARROW_RETURN_NOT_OK(
-      PutIfAbsent(*fs_, table_path_ + "/_delta_log/" + CommitName(0), body).status());
+      store_->PutIfAbsent(table_path_ + "/_delta_log/" + CommitName(0), body).status());
   return Update().status();  // created by us or by a concurrent writer: both fine
 }
 
@@ -262,7 +237,8 @@ Result<int64_t> DeltaLog::CommitAppend(const Commit& commit,
           "\n";
   while (true) {
     ARROW_RETURN_NOT_OK(Update().status());
-    if (snapshot_.version < 0) return Status::Invalid("Delta table ", table_path_, " does not exist");
+    if (snapshot_.version < 0)
+      return Status::Invalid("Delta table ", table_path_, " does not exist");
     for (const auto& [app_id, version] : commit.txns) {
       auto it = snapshot_.txns.find(app_id);
       const int64_t current = it == snapshot_.txns.end() ? -1 : it->second;
@@ -274,8 +250,9 @@ Result<int64_t> DeltaLog::CommitAppend(const Commit& commit,
       }
     }
     const int64_t version = snapshot_.version + 1;
-    ARROW_ASSIGN_OR_RAISE(bool written,
-                          PutIfAbsent(*fs_, table_path_ + "/_delta_log/" + CommitName(version), body));
+    ARROW_ASSIGN_OR_RAISE(
+        bool written,
+        store_->PutIfAbsent(table_path_ + "/_delta_log/" + CommitName(version), body));
     if (written) {
       ARROW_RETURN_NOT_OK(Update().status());
       return version;

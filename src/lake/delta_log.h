@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "lake/log_store.h"
 
 namespace pizzastream::lake {
 
@@ -29,17 +30,17 @@ struct AddFile {
   int64_t size = 0;         // bytes
   int64_t num_records = 0;  // from stats.numRecords
   int64_t modification_time_ms = 0;
-  int64_t version = 0;      // the commit that added it
+  int64_t version = 0;  // the commit that added it
 };
 
 // What a table looks like at some version.
 struct Snapshot {
   int64_t version = -1;  // -1: the table does not exist yet
   std::shared_ptr<arrow::Schema> schema;
-  std::vector<AddFile> files;             // live files, in commit order
-  std::map<std::string, int64_t> txns;    // appId -> version
-  int64_t num_records = 0;                // sum of files' numRecords
-  int64_t last_commit_ms = 0;             // commitInfo timestamp of the newest commit
+  std::vector<AddFile> files;           // live files, in commit order
+  std::map<std::string, int64_t> txns;  // appId -> version
+  int64_t num_records = 0;              // sum of files' numRecords
+  int64_t last_commit_ms = 0;           // commitInfo timestamp of the newest commit
 };
 
 struct Commit {
@@ -50,8 +51,9 @@ struct Commit {
 
 class DeltaLog {
  public:
-  // `table_path` is the table root inside `fs` (no scheme).
-  DeltaLog(std::shared_ptr<arrow::fs::FileSystem> fs, std::string table_path);
+  // `table_path` is the table root inside `fs` (no scheme); commits are created through `store`.
+  DeltaLog(std::shared_ptr<arrow::fs::FileSystem> fs, std::shared_ptr<LogStore> store,
+           std::string table_path);
   DeltaLog(const DeltaLog&) = delete;
   DeltaLog& operator=(const DeltaLog&) = delete;
 
@@ -65,13 +67,15 @@ class DeltaLog {
   // Writes `commit` as the next version. Fails with Status::Cancelled ("conflict") when a
   // concurrent commit moved one of commit.txns' appIds past `expected` (appId -> version the
   // writer started from; missing = -1). Returns the version written.
-  Result<int64_t> CommitAppend(const Commit& commit, const std::map<std::string, int64_t>& expected);
+  Result<int64_t> CommitAppend(const Commit& commit,
+                               const std::map<std::string, int64_t>& expected);
   // Files added by commits in (after_version, snapshot version], in commit order.
   Result<std::vector<AddFile>> FilesAddedAfter(int64_t after_version);
 
  private:
   Status ReadCommit(int64_t version, bool* found);
   std::shared_ptr<arrow::fs::FileSystem> fs_;
+  std::shared_ptr<LogStore> store_;
   std::string table_path_;
   Snapshot snapshot_;
 };

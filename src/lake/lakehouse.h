@@ -62,9 +62,11 @@ class Lakehouse {
                                                     const std::vector<int>& columns = {}) const;
 
  private:
-  Lakehouse(std::shared_ptr<arrow::fs::FileSystem> fs, std::string root)
-      : fs_(std::move(fs)), root_(std::move(root)) {}
+  Lakehouse(std::shared_ptr<arrow::fs::FileSystem> fs, std::shared_ptr<LogStore> store,
+            std::string root)
+      : fs_(std::move(fs)), store_(std::move(store)), root_(std::move(root)) {}
   std::shared_ptr<arrow::fs::FileSystem> fs_;
+  std::shared_ptr<LogStore> store_;
   std::string root_;
 };
 

@@ -1,0 +1,28 @@
+// Where a Delta table's commit files are created: the one write of the lake that must be
+// atomic and exclusive. `PutIfAbsent` creates `path` with `body` only if no file of that name
+// exists, and tells the caller which happened; two writers racing for one commit version can
+// never both succeed. Local disks use link(2); object stores need a conditional write.
+// Implementations are thread-safe.
+#pragma once
+
+#include <arrow/filesystem/filesystem.h>
+
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+
+namespace pizzastream::lake {
+
+class LogStore {
+ public:
+  virtual ~LogStore() = default;
+  // true: created by this call; false: the file already existed (another writer won).
+  virtual Result<bool> PutIfAbsent(const std::string& path, const std::string& body) = 0;
+};
+
+// The store for a local filesystem: writes a temporary file, fsyncs it, link(2)s it to
+// `path` (fails atomically when the target exists) and fsyncs the directory.
+std::shared_ptr<LogStore> LocalLogStore();
+
+}  // namespace pizzastream::lake
