@@ -1,6 +1,8 @@
 #include "bronze/bronze_stage.h"
 
 #include <arrow/builder.h>
+#include <arrow/util/base64.h>
+#include <arrow/util/utf8.h>
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 
@@ -17,6 +19,8 @@ namespace pizzastream::bronze {
 namespace {
 
 constexpr size_t kFields = sources::kSourceColumns.size();
+constexpr std::string_view kNotUtf8Reason =
+    "invalid_utf8: the message is not UTF-8; raw_payload holds its bytes in base64";
 
 constexpr std::array<std::string_view, kFields> kFieldNames = [] {
   std::array<std::string_view, kFields> names;
@@ -75,10 +79,18 @@ class BronzeStage::Batch {
     return lines_pos_.Add(m, now, topic);
   }
 
+  // raw_payload is the message as received, or, when it is not UTF-8 (Parquet readers reject
+  // such strings), its bytes in base64 with a reason that says so: lossless either way.
   Status AddQuarantine(std::string_view reason, const transport::Message& m, int64_t now,
                        std::string_view topic) {
-    ARROW_RETURN_NOT_OK(q_raw_.Append(m.value));
-    ARROW_RETURN_NOT_OK(q_reason_.Append(reason));
+    if (arrow::util::ValidateUTF8(m.value)) {
+      ARROW_RETURN_NOT_OK(q_raw_.Append(m.value));
+      ARROW_RETURN_NOT_OK(q_reason_.Append(reason));
+    } else {
+      ARROW_RETURN_NOT_OK(q_raw_.Append(arrow::util::base64_encode(m.value)));
+      ARROW_RETURN_NOT_OK(
+          q_reason_.Append(std::string(kNotUtf8Reason).append(" (").append(reason).append(")")));
+    }
     return q_pos_.Add(m, now, topic);
   }
 
@@ -214,7 +226,9 @@ BronzeStage::BronzeStage(std::shared_ptr<lake::Lakehouse> lake, BronzeOptions op
       options_(std::move(options)),
       lines_log_(lake_->Log(lake::tables::kBronzeOrderLines)),
       quarantine_log_(lake_->Log(lake::tables::kBronzeQuarantine)),
-      batch_(std::make_unique<Batch>()) {}
+      batch_(std::make_unique<Batch>()) {
+  arrow::util::InitializeUTF8();
+}
 
 BronzeStage::~BronzeStage() = default;
 

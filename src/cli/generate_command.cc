@@ -1,10 +1,8 @@
 // `pizzastream generate`: writes the synthetic order stream to a CSV file (13 columns), and
 // optionally the exact figures the pipeline must end with, for tests and demos.
 #include <arrow/array.h>
+#include <arrow/io/file.h>
 #include <fmt/format.h>
-
-#include <fstream>
-#include <iostream>
 
 #include "cli/commands.h"
 #include "cli/source_options.h"
@@ -24,6 +22,26 @@ void WriteCsvField(std::string_view v, std::string* out) {
     out->push_back(c);
   }
   out->push_back('"');
+}
+
+// Every write error (a full disk included) is an error naming the file, never a truncated
+// file with exit 0.
+Status WriteChecked(arrow::io::OutputStream& out, const std::string& path, std::string_view text) {
+  auto st = out.Write(text.data(), static_cast<int64_t>(text.size()));
+  if (!st.ok()) return Status::IOError("cannot write ", path, ": ", st.message());
+  return Status::OK();
+}
+
+Result<std::shared_ptr<arrow::io::FileOutputStream>> OpenOutput(const std::string& path) {
+  auto out = arrow::io::FileOutputStream::Open(path);
+  if (!out.ok()) return Status::IOError("cannot write ", path, ": ", out.status().message());
+  return out;
+}
+
+Status CloseChecked(arrow::io::OutputStream& out, const std::string& path) {
+  auto st = out.Close();
+  if (!st.ok()) return Status::IOError("cannot write ", path, ": ", st.message());
+  return Status::OK();
 }
 
 }  // namespace
@@ -48,8 +66,7 @@ void AddGenerateCommand(CLI::App& app, GlobalOptions& global) {
   cmd->callback([&global, source, output, totals] {
     (void)global;
     auto gen = ValueOrExit(sources::OrderGenerator::Make(source->GeneratorOpts()));
-    std::ofstream out(*output, std::ios::binary);
-    if (!out) ExitIfError(Status::IOError("cannot write ", *output));
+    auto out = ValueOrExit(OpenOutput(*output));
     std::string text;
     for (size_t c = 0; c < sources::kSourceColumns.size(); ++c) {
       text += c ? "," : "";
@@ -67,18 +84,22 @@ void AddGenerateCommand(CLI::App& app, GlobalOptions& global) {
         }
         text.push_back('\n');
       }
-      out << text;
+      ExitIfError(WriteChecked(*out, *output, text));
       text.clear();
     }
+    ExitIfError(WriteChecked(*out, *output, text));  // the header of an empty stream
+    ExitIfError(CloseChecked(*out, *output));
     if (!totals->empty()) {
       const auto& t = gen->totals();
-      std::ofstream tf(*totals);
-      tf << fmt::format(
-          "{{\"records\":{},\"clean_lines\":{},\"dirty\":{},\"duplicates\":{},"
-          "\"revenue_cents\":{},\"orders\":{},\"pizzas\":{},\"order_dates\":{},"
-          "\"top_pizza\":\"{}\"}}\n",
-          t.records, t.clean_lines, t.dirty, t.duplicates, t.revenue_cents, t.orders, t.pizzas,
-          t.order_dates, t.TopPizzaByRevenue());
+      auto tf = ValueOrExit(OpenOutput(*totals));
+      ExitIfError(WriteChecked(
+          *tf, *totals,
+          fmt::format("{{\"records\":{},\"clean_lines\":{},\"dirty\":{},\"duplicates\":{},"
+                      "\"revenue_cents\":{},\"orders\":{},\"pizzas\":{},\"order_dates\":{},"
+                      "\"top_pizza\":\"{}\"}}\n",
+                      t.records, t.clean_lines, t.dirty, t.duplicates, t.revenue_cents, t.orders,
+                      t.pizzas, t.order_dates, t.TopPizzaByRevenue())));
+      ExitIfError(CloseChecked(*tf, *totals));
     }
   });
 }

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <csignal>
+#include <filesystem>
 
 #include "bronze/bronze_stage.h"
 #include "gold/gold_stage.h"
 #include "silver/silver_stage.h"
+#include "sources/input_fingerprint.h"
 #include "warehouse/load_stage.h"
 
 namespace pizzastream::cli {
@@ -43,6 +45,10 @@ Result<orchestration::ProducerTask> OpenProducer(const SourceOptions& source,
   orchestration::ProducerTask task;
   ARROW_ASSIGN_OR_RAISE(task.source, source.Open());
   const std::string id = source.producer_id.empty() ? task.source->id() : source.producer_id;
+  if (!source.input.empty()) {  // refuse a file that changed since this producer sent it
+    ARROW_RETURN_NOT_OK(sources::AdmitInput(
+        (std::filesystem::path(global.data_dir) / "sources").string(), id, source.input));
+  }
   ARROW_ASSIGN_OR_RAISE(task.writer, transport::OpenTopicWriter(global.transport, id));
   task.options = source.producer;
   return task;
@@ -63,8 +69,8 @@ std::string StatusLine(const std::vector<orchestration::StageStats>& stats) {
 
 std::string KpiLine(const warehouse::KpiFigures& k) {
   const auto d = warehouse::RenderDecimals(k);
-  return fmt::format("revenue {} orders {} pizzas {} AOV {} top {}", d.revenue, k.orders,
-                     k.pizzas, d.avg_order_value, k.top_pizza.empty() ? "-" : k.top_pizza);
+  return fmt::format("revenue {} orders {} pizzas {} AOV {} top {}", d.revenue, k.orders, k.pizzas,
+                     d.avg_order_value, k.top_pizza.empty() ? "-" : k.top_pizza);
 }
 
 namespace {

@@ -1,5 +1,7 @@
 #include "gold/gold_schema.h"
 
+#include "core/money.h"
+
 namespace pizzastream::gold {
 
 using arrow::field;
@@ -25,7 +27,7 @@ std::shared_ptr<arrow::Schema> DimPizzaSchema() {
   static const auto schema = arrow::schema(
       {field("pizza_sk", arrow::int64(), false), field("pizza_name_id", arrow::utf8(), false),
        field("pizza_base_id", arrow::utf8(), false), field("pizza_size", arrow::utf8(), false),
-       field("unit_price", arrow::decimal128(8, 2), false),
+       field("unit_price", money::UnitPriceType(), false),
        field("pizza_ingredients", arrow::utf8()), field("pizza_name", arrow::utf8()),
        field("pizza_category", arrow::utf8())});
   return schema;
@@ -36,9 +38,8 @@ std::shared_ptr<arrow::Schema> FactOrderItemSchema() {
       {field("order_item_id", arrow::int64(), false), field("order_id", arrow::int64(), false),
        field("order_date", arrow::date32(), false), field("date_id", arrow::int32(), false),
        field("time_id", arrow::int32(), false), field("pizza_sk", arrow::int64(), false),
-       field("quantity", arrow::int32(), false),
-       field("unit_price", arrow::decimal128(8, 2), false),
-       field("total_price", arrow::decimal128(10, 2), false),
+       field("quantity", arrow::int32(), false), field("unit_price", money::UnitPriceType(), false),
+       field("total_price", money::TotalPriceType(), false),
        field("order_channel", arrow::utf8(), false)});
   return schema;
 }

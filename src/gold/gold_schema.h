@@ -4,7 +4,8 @@
 //   dim_date(date_id int32 PK yyyymmdd, order_date date32, day, month, year, quarter,
 //            week_of_year (ISO), weekday_num (Mon=1..Sun=7) int32, weekday_name utf8)
 //   dim_time(time_id int32 PK HHmm, hour int32, minute int32, timeslot utf8)
-//   dim_pizza(pizza_sk int64 PK crc32(pizza_name_id), pizza_name_id, pizza_base_id, pizza_size,
+//   dim_pizza(pizza_sk int64 PK (gold/dimensions.h: PizzaKeys), pizza_name_id, pizza_base_id,
+//   pizza_size,
 //             unit_price decimal(8,2), pizza_ingredients, pizza_name, pizza_category: utf8)
 //   fact_order_item(order_item_id int64 PK, order_id int64, order_date date32, date_id int32,
 //                   time_id int32, pizza_sk int64, quantity int32, unit_price decimal(8,2),

@@ -3,6 +3,7 @@
 #include <arrow/builder.h>
 #include <arrow/table.h>
 
+#include "core/money.h"
 #include "gold/dimensions.h"
 #include "gold/gold_schema.h"
 #include "silver/field_parsers.h"
@@ -27,6 +28,26 @@ Status CollectKeys(const lake::Lakehouse& lake, lake::DeltaLog& log, const std::
           keys->insert(static_cast<const arrow::Int64Scalar&>(*scalar).value);
         }
       }
+    }
+  }
+  return Status::OK();
+}
+
+// Records the (pizza_sk, pizza_name_id) of every dim_pizza row in `keys`.
+Status CollectPizzaKeys(const lake::Lakehouse& lake, lake::DeltaLog& log, PizzaKeys* keys) {
+  ARROW_ASSIGN_OR_RAISE(auto snapshot, log.Update());
+  for (const auto& f : snapshot->files) {
+    ARROW_ASSIGN_OR_RAISE(auto t, lake.ReadParquet(lake::tables::kGoldDimPizza, f, {0, 1}));
+    if (t->num_columns() != 2 || t->column(0)->type()->id() != arrow::Type::INT64 ||
+        t->column(1)->type()->id() != arrow::Type::STRING) {
+      return Status::Invalid("gold/dim_pizza file ", f.path,
+                             " does not start with pizza_sk int64, pizza_name_id string");
+    }
+    ARROW_ASSIGN_OR_RAISE(auto batch, t->CombineChunksToBatch());
+    const auto& sks = static_cast<const arrow::Int64Array&>(*batch->column(0));
+    const auto& ids = static_cast<const arrow::StringArray&>(*batch->column(1));
+    for (int64_t i = 0; i < batch->num_rows(); ++i) {
+      ARROW_RETURN_NOT_OK(keys->Add(sks.Value(i), ids.GetView(i)));
     }
   }
   return Status::OK();
@@ -69,11 +90,11 @@ Result<std::unique_ptr<GoldStage>> GoldStage::Open(std::shared_ptr<lake::Lakehou
 Status GoldStage::LoadKeys() {
   date_keys_.clear();
   time_keys_.clear();
-  pizza_keys_.clear();
+  pizza_keys_.Clear();
   namespace t = lake::tables;
   ARROW_RETURN_NOT_OK(CollectKeys(*lake_, *dim_date_, t::kGoldDimDate, &date_keys_));
   ARROW_RETURN_NOT_OK(CollectKeys(*lake_, *dim_time_, t::kGoldDimTime, &time_keys_));
-  ARROW_RETURN_NOT_OK(CollectKeys(*lake_, *dim_pizza_, t::kGoldDimPizza, &pizza_keys_));
+  ARROW_RETURN_NOT_OK(CollectPizzaKeys(*lake_, *dim_pizza_, &pizza_keys_));
   keys_valid_ = true;
   return Status::OK();
 }
@@ -107,7 +128,7 @@ Result<orchestration::StepResult> GoldStage::DoStep() {
   arrow::StringBuilder t_slot;
   arrow::Int64Builder p_sk;
   arrow::StringBuilder p_id, p_base, p_size, p_ingredients, p_name, p_category;
-  arrow::Decimal128Builder p_price{arrow::decimal128(8, 2)};
+  arrow::Decimal128Builder p_price{money::UnitPriceType()};
   arrow::Int32Builder f_date_id, f_time_id;
   arrow::Int64Builder f_pizza_sk;
   std::vector<std::shared_ptr<arrow::RecordBatch>> facts;
@@ -134,7 +155,9 @@ Result<orchestration::StepResult> GoldStage::DoStep() {
       silver::ParseTimeOfDay(times.GetView(i), &seconds);
       const int32_t time_id = TimeId(seconds);
       const std::string_view pizza_id = ids.GetView(i);
-      const int64_t sk = PizzaSurrogateKey(pizza_id);
+      int64_t sk = 0;
+      bool new_pizza = false;
+      ARROW_RETURN_NOT_OK(pizza_keys_.KeyFor(pizza_id, &sk, &new_pizza));
       f_date_id.UnsafeAppend(d.date_id);
       f_time_id.UnsafeAppend(time_id);
       f_pizza_sk.UnsafeAppend(sk);
@@ -155,7 +178,7 @@ Result<orchestration::StepResult> GoldStage::DoStep() {
         ARROW_RETURN_NOT_OK(t_minute.Append(time_id % 100));
         ARROW_RETURN_NOT_OK(t_slot.Append(Timeslot(time_id / 100)));
       }
-      if (pizza_keys_.insert(sk).second) {
+      if (new_pizza) {
         ARROW_RETURN_NOT_OK(p_sk.Append(sk));
         ARROW_RETURN_NOT_OK(p_id.Append(pizza_id));
         ARROW_RETURN_NOT_OK(p_base.Append(PizzaBaseId(pizza_id, sizes.GetView(i))));

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "gold/dimensions.h"
 #include "lake/incremental_input.h"
 #include "orchestration/stage.h"
 
@@ -34,7 +35,7 @@ class GoldStage final : public orchestration::Stage {
   GoldOptions options_;
   std::unique_ptr<lake::DeltaLog> silver_, dim_date_, dim_time_, dim_pizza_, fact_;
   std::set<int32_t> date_keys_, time_keys_;
-  std::set<int64_t> pizza_keys_;
+  PizzaKeys pizza_keys_;
   bool keys_valid_ = false;
 };
 

@@ -30,18 +30,34 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 
 std::string_view RuleName(Rule rule) {
   switch (rule) {
-    case Rule::kOk: return "ok";
-    case Rule::kOrderItemId: return "invalid_order_item_id";
-    case Rule::kOrderId: return "invalid_order_id";
-    case Rule::kPizzaNameId: return "missing_pizza_name_id";
-    case Rule::kQuantity: return "invalid_quantity";
-    case Rule::kUnitPrice: return "invalid_unit_price";
-    case Rule::kTotalPrice: return "invalid_total_price";
-    case Rule::kOrderDate: return "invalid_order_date";
-    case Rule::kOrderTime: return "invalid_order_time";
-    case Rule::kPizzaSize: return "invalid_pizza_size";
-    case Rule::kOrderChannel: return "invalid_order_channel";
-    case Rule::kTotalMismatch: return "total_price_mismatch";
+    case Rule::kOk:
+      return "ok";
+    case Rule::kOrderItemId:
+      return "invalid_order_item_id";
+    case Rule::kOrderId:
+      return "invalid_order_id";
+    case Rule::kPizzaNameId:
+      return "missing_pizza_name_id";
+    case Rule::kQuantity:
+      return "invalid_quantity";
+    case Rule::kUnitPrice:
+      return "invalid_unit_price";
+    case Rule::kTotalPrice:
+      return "invalid_total_price";
+    case Rule::kOrderDate:
+      return "invalid_order_date";
+    case Rule::kOrderTime:
+      return "invalid_order_time";
+    case Rule::kPizzaSize:
+      return "invalid_pizza_size";
+    case Rule::kOrderChannel:
+      return "invalid_order_channel";
+    case Rule::kTotalMismatch:
+      return "total_price_mismatch";
+    case Rule::kUnitPriceRange:
+      return "unit_price_out_of_range";
+    case Rule::kTotalPriceRange:
+      return "total_price_out_of_range";
   }
   return "unknown";
 }
@@ -54,10 +70,16 @@ Rule Validate(const RawFields& raw, DateOrder date_order, CleanLine* out) {
   int64_t quantity = 0;
   if (!PositiveWhole(raw, f::kQuantity, &quantity) || quantity > 1000000) return Rule::kQuantity;
   out->quantity = static_cast<int32_t>(quantity);
-  if (!raw[f::kUnitPrice] || !ParseCents(*raw[f::kUnitPrice], &out->unit_cents)) return Rule::kUnitPrice;
-  if (!raw[f::kTotalPrice] || !ParseCents(*raw[f::kTotalPrice], &out->total_cents)) return Rule::kTotalPrice;
-  if (!raw[f::kOrderDate] || !ParseDate(*raw[f::kOrderDate], date_order, &out->order_date)) return Rule::kOrderDate;
-  if (!raw[f::kOrderTime] || !ParseTimeOfDay(*raw[f::kOrderTime], &out->order_seconds)) return Rule::kOrderTime;
+  if (!raw[f::kUnitPrice] || !ParseCents(*raw[f::kUnitPrice], &out->unit_cents))
+    return Rule::kUnitPrice;
+  if (!money::FitsUnitPrice(out->unit_cents)) return Rule::kUnitPriceRange;
+  if (!raw[f::kTotalPrice] || !ParseCents(*raw[f::kTotalPrice], &out->total_cents))
+    return Rule::kTotalPrice;
+  if (!money::FitsTotalPrice(out->total_cents)) return Rule::kTotalPriceRange;
+  if (!raw[f::kOrderDate] || !ParseDate(*raw[f::kOrderDate], date_order, &out->order_date))
+    return Rule::kOrderDate;
+  if (!raw[f::kOrderTime] || !ParseTimeOfDay(*raw[f::kOrderTime], &out->order_seconds))
+    return Rule::kOrderTime;
 
   const std::string_view size = Text(raw, f::kPizzaSize);
   static constexpr std::pair<std::string_view, std::string_view> kSizes[] = {
@@ -80,7 +102,11 @@ Rule Validate(const RawFields& raw, DateOrder date_order, CleanLine* out) {
   }
   if (out->order_channel.empty()) return Rule::kOrderChannel;
 
-  if (out->unit_cents * out->quantity != out->total_cents) return Rule::kTotalMismatch;
+  int64_t expected_total = 0;
+  if (!money::MultiplyCents(out->unit_cents, out->quantity, &expected_total) ||
+      expected_total != out->total_cents) {
+    return Rule::kTotalMismatch;
+  }
   out->pizza_category = Text(raw, f::kPizzaCategory);
   out->pizza_ingredients = Text(raw, f::kPizzaIngredients);
   out->pizza_name = Text(raw, f::kPizzaName);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/money.h"
 #include "silver/field_parsers.h"
 #include "sources/order_source.h"
 
@@ -15,17 +16,19 @@ namespace pizzastream::silver {
 
 enum class Rule {
   kOk = 0,
-  kOrderItemId,    // order-line id (pizza_id) missing or not a positive integer
-  kOrderId,        // order_id missing or not a positive integer
-  kPizzaNameId,    // pizza_name_id blank
-  kQuantity,       // quantity not an integer >= 1
-  kUnitPrice,      // not a decimal >= 0 with at most 2 decimals
-  kTotalPrice,     // not a decimal >= 0 with at most 2 decimals
-  kOrderDate,      // not parseable or not a real calendar day
-  kOrderTime,      // not parseable or not a real time of day
-  kPizzaSize,      // not one of S, M, L, XL, XXL
-  kOrderChannel,   // present but not one of in_store, phone, web, app
-  kTotalMismatch,  // total_price != unit_price x quantity
+  kOrderItemId,      // order-line id (pizza_id) missing or not a positive integer
+  kOrderId,          // order_id missing or not a positive integer
+  kPizzaNameId,      // pizza_name_id blank
+  kQuantity,         // quantity not an integer >= 1
+  kUnitPrice,        // not a decimal >= 0 with at most 2 decimals
+  kTotalPrice,       // not a decimal >= 0 with at most 2 decimals
+  kOrderDate,        // not parseable or not a real calendar day
+  kOrderTime,        // not parseable or not a real time of day
+  kPizzaSize,        // not one of S, M, L, XL, XXL
+  kOrderChannel,     // present but not one of in_store, phone, web, app
+  kTotalMismatch,    // total_price != unit_price x quantity (exact, overflow-checked)
+  kUnitPriceRange,   // a decimal, but more than decimal(8,2) holds (money::kMaxUnitCents)
+  kTotalPriceRange,  // a decimal, but more than decimal(10,2) holds (money::kMaxTotalCents)
 };
 
 // The rule's name as stored in the quarantine ("invalid_quantity", ...).

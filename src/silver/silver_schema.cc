@@ -1,5 +1,6 @@
 #include "silver/silver_schema.h"
 
+#include "core/money.h"
 #include "sources/order_source.h"
 
 namespace pizzastream::silver {
@@ -11,8 +12,8 @@ std::shared_ptr<arrow::Schema> CleanedSchema() {
       {field("order_item_id", arrow::int64(), false), field("order_id", arrow::int64(), false),
        field("pizza_name_id", arrow::utf8(), false), field("quantity", arrow::int32(), false),
        field("order_date", arrow::date32(), false), field("order_time", arrow::utf8(), false),
-       field("unit_price", arrow::decimal128(8, 2), false),
-       field("total_price", arrow::decimal128(10, 2), false),
+       field("unit_price", money::UnitPriceType(), false),
+       field("total_price", money::TotalPriceType(), false),
        field("pizza_size", arrow::utf8(), false), field("pizza_category", arrow::utf8(), false),
        field("pizza_ingredients", arrow::utf8(), false), field("pizza_name", arrow::utf8(), false),
        field("order_channel", arrow::utf8(), false),
@@ -36,7 +37,7 @@ std::shared_ptr<arrow::Schema> PizzaCatalogSchema() {
   static const auto schema = arrow::schema(
       {field("pizza_name_id", arrow::utf8(), false), field("pizza_name", arrow::utf8(), false),
        field("pizza_category", arrow::utf8(), false), field("pizza_size", arrow::utf8(), false),
-       field("unit_price", arrow::decimal128(8, 2), false),
+       field("unit_price", money::UnitPriceType(), false),
        field("pizza_ingredients", arrow::utf8(), false)});
   return schema;
 }

@@ -21,7 +21,7 @@ struct SilverBuilders {
   arrow::Int32Builder quantity, source_partition, hour, minute;
   arrow::Date32Builder order_date;
   arrow::StringBuilder pizza_name_id, order_time, size, category, ingredients, name, channel;
-  arrow::Decimal128Builder unit{arrow::decimal128(8, 2)}, total{arrow::decimal128(10, 2)};
+  arrow::Decimal128Builder unit{money::UnitPriceType()}, total{money::TotalPriceType()};
   arrow::TimestampBuilder ingest{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"),
                                  arrow::default_memory_pool()};
   arrow::TimestampBuilder order_ts{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"),
@@ -38,7 +38,7 @@ struct SilverBuilders {
   }
   // Catalog (new pizza_name_ids only).
   arrow::StringBuilder cat_id, cat_name, cat_category, cat_size, cat_ingredients;
-  arrow::Decimal128Builder cat_price{arrow::decimal128(8, 2)};
+  arrow::Decimal128Builder cat_price{money::UnitPriceType()};
   // Rejected rows: quarantine and duplicates share a layout.
   struct Rejected {
     std::array<arrow::StringBuilder, kRawFields> raw;

@@ -8,16 +8,28 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <mutex>
+
+#include "sources/csv_line_screen.h"
 
 namespace pizzastream::sources {
 
 namespace {
 
+// Malformed records reported by the reader's invalid-row handler (possibly on another thread).
+struct InvalidRows {
+  std::mutex mu;
+  std::vector<MalformedRecord> rows;
+};
+
 class CsvSource final : public OrderSource {
  public:
   CsvSource(std::string id, std::shared_ptr<arrow::csv::StreamingReader> reader,
-            std::shared_ptr<std::vector<MalformedRecord>> pending)
-      : id_(std::move(id)), reader_(std::move(reader)), pending_(std::move(pending)) {
+            std::shared_ptr<CsvLineScreen> screen, std::shared_ptr<InvalidRows> invalid)
+      : id_(std::move(id)),
+        reader_(std::move(reader)),
+        screen_(std::move(screen)),
+        invalid_(std::move(invalid)) {
     const auto& schema = reader_->schema();
     for (size_t i = 0; i < kSourceColumns.size(); ++i) {
       column_index_[i] = schema->GetFieldIndex(kSourceColumns[i]);
@@ -35,7 +47,8 @@ class CsvSource final : public OrderSource {
     while (true) {
       std::shared_ptr<arrow::RecordBatch> batch;
       ARROW_RETURN_NOT_OK(reader_->ReadNext(&batch));
-      if (batch == nullptr && pending_->empty()) return false;
+      CollectMalformed();
+      if (batch == nullptr && pending_.empty()) return false;
       ARROW_RETURN_NOT_OK(Assemble(batch, out));
       if (out->records->num_rows() > 0 || !out->malformed.empty()) return true;
       if (batch == nullptr) return false;
@@ -43,19 +56,31 @@ class CsvSource final : public OrderSource {
   }
 
  private:
-  // Numbers the valid rows around the malformed ones the parser reported for this block, then
-  // drops whatever lies before skip_to_.
+  // Moves what the screen took out and the rows the reader found invalid into pending_, in
+  // sequence order.
+  void CollectMalformed() {
+    for (auto& bad : screen_->TakeCut()) pending_.push_back(std::move(bad));
+    {
+      std::lock_guard lock(invalid_->mu);
+      for (auto& bad : invalid_->rows) pending_.push_back(std::move(bad));
+      invalid_->rows.clear();
+    }
+    std::sort(pending_.begin(), pending_.end(),
+              [](const auto& a, const auto& b) { return a.sequence < b.sequence; });
+  }
+
+  // Numbers the valid rows around the malformed ones known so far, then drops whatever lies
+  // before skip_to_. Malformed records after the batch's last row stay pending (the screen
+  // reads ahead of the reader), except at the end of the file (batch == nullptr).
   Status Assemble(const std::shared_ptr<arrow::RecordBatch>& batch, SourceBatch* out) {
     out->sequences.clear();
     out->malformed.clear();
-    std::sort(pending_->begin(), pending_->end(),
-              [](const auto& a, const auto& b) { return a.sequence < b.sequence; });
     const int64_t rows = batch ? batch->num_rows() : 0;
     size_t next_bad = 0;
     int64_t kept = 0;
     for (int64_t i = 0; i < rows; ++i) {  // i: row of the block
-      while (next_bad < pending_->size() && (*pending_)[next_bad].sequence == next_row_) {
-        ++next_row_;
+      while (next_bad < pending_.size() && pending_[next_bad].sequence <= next_row_) {
+        next_row_ = std::max(next_row_, pending_[next_bad].sequence + 1);
         ++next_bad;
       }
       if (next_row_ >= skip_to_) {
@@ -64,11 +89,16 @@ class CsvSource final : public OrderSource {
       }
       ++next_row_;
     }
-    for (auto& bad : *pending_) {
-      next_row_ = std::max(next_row_, bad.sequence + 1);
-      if (bad.sequence >= skip_to_) out->malformed.push_back(std::move(bad));
+    // Malformed records right after the last row belong here too; at the end, all of them.
+    while (next_bad < pending_.size() &&
+           (batch == nullptr || pending_[next_bad].sequence <= next_row_)) {
+      next_row_ = std::max(next_row_, pending_[next_bad].sequence + 1);
+      ++next_bad;
     }
-    pending_->clear();
+    for (size_t b = 0; b < next_bad; ++b) {
+      if (pending_[b].sequence >= skip_to_) out->malformed.push_back(std::move(pending_[b]));
+    }
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(next_bad));
 
     // Re-shape to the 13 source columns (order_channel may be absent) and keep the chosen rows.
     arrow::ArrayVector columns;
@@ -89,7 +119,9 @@ class CsvSource final : public OrderSource {
 
   std::string id_;
   std::shared_ptr<arrow::csv::StreamingReader> reader_;
-  std::shared_ptr<std::vector<MalformedRecord>> pending_;
+  std::shared_ptr<CsvLineScreen> screen_;
+  std::shared_ptr<InvalidRows> invalid_;
+  std::vector<MalformedRecord> pending_;  // sorted by sequence
   std::array<int, kSourceColumns.size()> column_index_{};
   int64_t next_row_ = 0;
   int64_t skip_to_ = 0;
@@ -101,18 +133,22 @@ Result<std::unique_ptr<OrderSource>> OpenCsvSource(const CsvSourceOptions& optio
   std::error_code ec;
   const auto abs = std::filesystem::absolute(options.path, ec);
   ARROW_ASSIGN_OR_RAISE(auto file, arrow::io::ReadableFile::Open(options.path));
+  auto screen = std::make_shared<CsvLineScreen>(file, options.max_line_bytes);
 
   auto read = arrow::csv::ReadOptions::Defaults();
   read.use_threads = false;  // row numbers of malformed lines are only known single-threaded
-  read.block_size = static_cast<int32_t>(options.block_size);
+  // Every record the screen lets through fits a block, so none straddles two.
+  read.block_size = static_cast<int32_t>(std::clamp<int64_t>(
+      std::max(options.block_size, 2 * options.max_line_bytes + 2), 1, INT32_MAX));
   auto parse = arrow::csv::ParseOptions::Defaults();
   parse.newlines_in_values = true;
-  auto pending = std::make_shared<std::vector<MalformedRecord>>();
-  parse.invalid_row_handler = [pending](const arrow::csv::InvalidRow& row) {
-    // row.number is 1-based and counts the header line.
-    pending->push_back({row.number - 2, std::string(row.text),
-                        fmt::format("csv_field_count: expected {} fields, got {}",
-                                    row.expected_columns, row.actual_columns)});
+  auto invalid = std::make_shared<InvalidRows>();
+  parse.invalid_row_handler = [invalid, screen](const arrow::csv::InvalidRow& row) {
+    // row.number is 1-based and counts the header line; the screen knows what it took out.
+    std::lock_guard lock(invalid->mu);
+    invalid->rows.push_back({screen->SequenceOfPassed(row.number - 2), std::string(row.text),
+                             fmt::format("csv_field_count: expected {} fields, got {}",
+                                         row.expected_columns, row.actual_columns)});
     return arrow::csv::InvalidRowResult::Skip;
   };
   auto convert = arrow::csv::ConvertOptions::Defaults();
@@ -120,7 +156,7 @@ Result<std::unique_ptr<OrderSource>> OpenCsvSource(const CsvSourceOptions& optio
   convert.quoted_strings_can_be_null = false;
   for (const char* name : kSourceColumns) convert.column_types[name] = arrow::utf8();
 
-  auto maybe_reader = arrow::csv::StreamingReader::Make(arrow::io::default_io_context(), file,
+  auto maybe_reader = arrow::csv::StreamingReader::Make(arrow::io::default_io_context(), screen,
                                                         read, parse, convert);
   if (!maybe_reader.ok()) {
     return Status::Invalid("cannot read CSV ", options.path, ": ", maybe_reader.status().message());
@@ -132,8 +168,8 @@ Result<std::unique_ptr<OrderSource>> OpenCsvSource(const CsvSourceOptions& optio
     }
   }
   // Non-source columns are read as whatever Arrow infers and then ignored.
-  return std::unique_ptr<OrderSource>(
-      new CsvSource("csv:" + abs.string(), std::move(reader), std::move(pending)));
+  return std::unique_ptr<OrderSource>(new CsvSource("csv:" + abs.string(), std::move(reader),
+                                                    std::move(screen), std::move(invalid)));
 }
 
 }  // namespace pizzastream::sources

@@ -66,6 +66,18 @@ std::string CreateTableSql(const AggTable& t, bool postgres) {
       postgres ? "" : " WITHOUT ROWID");
 }
 
+// SQLite turns an integer sum that overflows 64 bits into a REAL, which would then be read
+// back as a wrong figure: the upsert that would store one fails instead (PostgreSQL's
+// bigint arithmetic fails by itself).
+std::string ExactSumsTriggerSql(const AggTable& t) {
+  return fmt::format(
+      "CREATE TRIGGER IF NOT EXISTS pizza_sales.{0}_exact_sums BEFORE UPDATE ON {0} "
+      "WHEN typeof(NEW.revenue_cents) <> 'integer' OR typeof(NEW.quantity) <> 'integer' OR "
+      "typeof(NEW.lines) <> 'integer' OR typeof(NEW.orders) <> 'integer' BEGIN "
+      "SELECT RAISE(ABORT, '{0}: a sum does not fit a 64-bit integer'); END",
+      t.name);
+}
+
 // Upserts the rows of `select` (key columns then the four measures) into `target`, adding
 // to what is there.
 std::string UpsertSql(const AggTable& target, const std::string& select) {
@@ -214,6 +226,10 @@ std::vector<std::string> SalesAggregates::CreateStatements() const {
   for (const auto& f : AggFamilies()) {
     out.push_back(CreateTableSql(f.by_day, postgres_));
     out.push_back(CreateTableSql(f.by_month, postgres_));
+    if (!postgres_) {
+      out.push_back(ExactSumsTriggerSql(f.by_day));
+      out.push_back(ExactSumsTriggerSql(f.by_month));
+    }
   }
   out.push_back(postgres_ ? "CREATE INDEX IF NOT EXISTS fact_order_item_by_order "
                             "ON pizza_sales.fact_order_item (order_id)"

@@ -1,6 +1,8 @@
 #include "bronze/bronze_stage.h"
 
 #include <arrow/api.h>
+#include <arrow/util/base64.h>
+#include <arrow/util/utf8.h>
 #include <gtest/gtest.h>
 
 #include "lake/lakehouse.h"
@@ -37,38 +39,45 @@ Landed ReadBronze(const lake::Lakehouse& lake) {
   return out;
 }
 
+// Sends `values` to the topic, one record each, as one producer.
+void Send(const transport::TransportConfig& config, const std::vector<std::string>& values) {
+  auto writer = transport::OpenTopicWriter(config, "test").ValueOrDie();
+  std::vector<transport::OutgoingRecord> records;
+  for (size_t i = 0; i < values.size(); ++i) {
+    records.push_back({"1", values[i], static_cast<int64_t>(i)});
+  }
+  ASSERT_TRUE(writer->Append(records).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+}
+
+// One bronze step of a fresh worker.
+orchestration::StepResult LandOnce(const std::shared_ptr<lake::Lakehouse>& lake,
+                                   const transport::TransportConfig& config) {
+  BronzeOptions options;
+  options.transport = config;
+  auto stage = BronzeStage::Open(lake, options).ValueOrDie();
+  return stage->Step().ValueOrDie();
+}
+
 TEST(BronzeStage, LandsObjectsAndQuarantinesWhatIsNotAnOrderLine) {
   TempDir dir;
   transport::TransportConfig config;
   config.log_dir = dir / "log";
-  {
-    auto writer = transport::OpenTopicWriter(config, "test").ValueOrDie();
-    const std::vector<std::string> values = {
-        R"({"pizza_id":"1","order_id":"1","quantity":"1"})",
-        "not json at all",
-        "",
-        "[1,2,3]",
-        R"({"_malformed":"1,2,3","_reason":"csv_field_count: expected 12 fields, got 3"})",
-        R"({"pizza_id":2,"order_id":"1","quantity":true})",
-        R"({"pizza_id":{"nested":1}})",
-    };
-    std::vector<transport::OutgoingRecord> records;
-    for (size_t i = 0; i < values.size(); ++i) {
-      records.push_back({"1", values[i], static_cast<int64_t>(i)});
-    }
-    ASSERT_TRUE(writer->Append(records).ok());
-    ASSERT_TRUE(writer->Flush().ok());
-  }
+  Send(config,
+       {
+           R"({"pizza_id":"1","order_id":"1","quantity":"1"})",
+           "not json at all",
+           "",
+           "[1,2,3]",
+           R"({"_malformed":"1,2,3","_reason":"csv_field_count: expected 12 fields, got 3"})",
+           R"({"pizza_id":2,"order_id":"1","quantity":true})",
+           R"({"pizza_id":{"nested":1}})",
+       });
   auto lake = lake::Lakehouse::Open(dir / "lake").ValueOrDie();
-  {
-    BronzeOptions options;
-    options.transport = config;
-    auto stage = BronzeStage::Open(lake, options).ValueOrDie();
-    auto r = stage->Step().ValueOrDie();
-    EXPECT_EQ(r.rows_in, 7);
-    EXPECT_EQ(r.rows_out, 2);
-    EXPECT_EQ(r.rejected, 5);
-  }
+  auto r = LandOnce(lake, config);
+  EXPECT_EQ(r.rows_in, 7);
+  EXPECT_EQ(r.rows_out, 2);
+  EXPECT_EQ(r.rejected, 5);
   Landed landed = ReadBronze(*lake);
   EXPECT_EQ(landed.lines, 2);
   ASSERT_EQ(landed.reasons.size(), 5u);
@@ -79,11 +88,42 @@ TEST(BronzeStage, LandsObjectsAndQuarantinesWhatIsNotAnOrderLine) {
   EXPECT_EQ(landed.reasons[4].rfind("nested_value", 0), 0u) << landed.reasons[4];
 
   // A restarted worker resumes from the positions in the lake: nothing lands twice.
-  BronzeOptions options;
-  options.transport = config;
-  auto again = BronzeStage::Open(lake, options).ValueOrDie();
-  EXPECT_EQ(again->Step().ValueOrDie().rows_in, 0);
+  EXPECT_EQ(LandOnce(lake, config).rows_in, 0);
   EXPECT_EQ(ReadBronze(*lake).lines, 2);
+}
+
+TEST(BronzeStage, QuarantinesAMessageThatIsNotUtf8LosslesslyAsValidText) {
+  TempDir dir;
+  transport::TransportConfig config;
+  config.log_dir = dir / "log";
+  // A Latin-1 byte inside an otherwise valid order line, and an invalid UTF-8 lead byte alone.
+  const std::string latin1 = "{\"pizza_id\":\"1\",\"pizza_name\":\"Caf\xe9\"}";
+  const std::string lone = std::string("\xc3(", 2);
+  Send(config, {latin1, R"({"pizza_id":"2"})", lone});
+  auto lake = lake::Lakehouse::Open(dir / "lake").ValueOrDie();
+  auto r = LandOnce(lake, config);
+  EXPECT_EQ(r.rows_out, 1);
+  EXPECT_EQ(r.rejected, 2);
+
+  auto log = lake->Log(lake::tables::kBronzeQuarantine);
+  std::vector<std::string> payloads, reasons;
+  for (const auto& f : log->Update().ValueOrDie()->files) {
+    auto t = lake->ReadParquet(lake::tables::kBronzeQuarantine, f).ValueOrDie();
+    auto batch = t->CombineChunksToBatch().ValueOrDie();
+    const auto& raw =
+        static_cast<const arrow::StringArray&>(*batch->GetColumnByName("raw_payload"));
+    const auto& why = static_cast<const arrow::StringArray&>(*batch->GetColumnByName("reason"));
+    ASSERT_TRUE(raw.ValidateFull().ok());  // every string in the column is UTF-8
+    for (int64_t i = 0; i < batch->num_rows(); ++i) {
+      payloads.emplace_back(raw.GetView(i));
+      reasons.emplace_back(why.GetView(i));
+    }
+  }
+  ASSERT_EQ(payloads.size(), 2u);
+  EXPECT_EQ(reasons[0].rfind("invalid_utf8", 0), 0u) << reasons[0];
+  EXPECT_NE(reasons[0].find("base64"), std::string::npos) << reasons[0];
+  EXPECT_EQ(arrow::util::base64_decode(payloads[0]).ValueOrDie(), latin1);
+  EXPECT_EQ(arrow::util::base64_decode(payloads[1]).ValueOrDie(), lone);
 }
 
 }  // namespace

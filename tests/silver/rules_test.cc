@@ -57,6 +57,41 @@ TEST(SilverRules, EachBrokenFieldNamesItsRule) {
   EXPECT_EQ(Check(With(7, "14.25")), Rule::kTotalMismatch);
 }
 
+RawFields WithMoney(std::string_view quantity, std::string_view unit, std::string_view total) {
+  RawFields raw = ValidLine();
+  raw[sources::field::kQuantity] = quantity;
+  raw[sources::field::kUnitPrice] = unit;
+  raw[sources::field::kTotalPrice] = total;
+  return raw;
+}
+
+TEST(SilverRules, MoneyThatDoesNotFitItsDecimalIsRejectedWithItsOwnRule) {
+  // The largest values decimal(8,2) and decimal(10,2) hold pass; one cent more does not.
+  EXPECT_EQ(Check(WithMoney("1", "999999.99", "999999.99")), Rule::kOk);
+  EXPECT_EQ(Check(WithMoney("1", "1000000.00", "1000000.00")), Rule::kUnitPriceRange);
+  EXPECT_EQ(Check(WithMoney("1", "99999999.99", "99999999.99")), Rule::kUnitPriceRange);
+  EXPECT_EQ(Check(WithMoney("100", "999999.99", "99999999.00")), Rule::kOk);
+  EXPECT_EQ(Check(WithMoney("1000", "100000.00", "100000000.00")), Rule::kTotalPriceRange);
+  // The line: it made total_revenue -995117277.76 when it wrapped in Parquet.
+  EXPECT_EQ(Check(WithMoney("100000", "99999.99", "9999999000.00")), Rule::kTotalPriceRange);
+  EXPECT_EQ(RuleName(Rule::kUnitPriceRange), "unit_price_out_of_range");
+  EXPECT_EQ(RuleName(Rule::kTotalPriceRange), "total_price_out_of_range");
+}
+
+TEST(SilverRules, TotalCheckCannotBeFooledByOverflow) {
+  // 720575940379279.37 x 256 wraps to 2.56 in int64 cents; it must not match.
+  CleanLine line;
+  EXPECT_NE(Validate(WithMoney("256", "720575940379279.37", "2.56"), DateOrder::kDayFirst, &line),
+            Rule::kOk);
+  int64_t product = 0;
+  EXPECT_FALSE(money::MultiplyCents(72057594037927937, 256, &product));
+  EXPECT_TRUE(money::MultiplyCents(money::kMaxUnitCents, 1000000, &product));
+  EXPECT_EQ(product, int64_t{99999999} * 1000000);
+  int64_t sum = INT64_MAX - 1;
+  EXPECT_FALSE(money::AddCents(2, &sum));
+  EXPECT_EQ(sum, INT64_MAX - 1);
+}
+
 TEST(SilverRules, NormalisesSizeChannelAndWholeNumbers) {
   RawFields raw = With(8, "xl");
   raw[3] = "2.00";

@@ -1,7 +1,10 @@
 #include "sources/csv_source.h"
 
 #include <arrow/api.h>
+#include <arrow/util/base64.h>
 #include <gtest/gtest.h>
+
+#include <map>
 
 #include "support/process.h"
 
@@ -85,6 +88,95 @@ TEST(CsvSource, ReadsTheOptionalChannelColumnAndSkipsAhead) {
   EXPECT_EQ(batches[0].sequences.front(), 3);
   EXPECT_EQ(Field(batches[0], 0, "pizza_id"), "4");
   EXPECT_EQ(Field(batches[0], 0, "order_channel"), "web");
+}
+
+std::string Line(int id) {
+  return std::to_string(id) + ",1,hawaiian_m,1,1/1/2015,11:38:36,13.25,13.25,M,Classic,x,y\n";
+}
+
+// Every record of the source, valid or malformed, by sequence: "ok:<pizza_id>" or the reason.
+std::map<int64_t, std::string> BySequence(OrderSource& source) {
+  std::map<int64_t, std::string> out;
+  for (const auto& b : ReadAll(source)) {
+    for (int64_t i = 0; i < b.records->num_rows(); ++i) {
+      const int64_t seq = b.sequences.empty() ? b.first_sequence + i : b.sequences[i];
+      EXPECT_TRUE(out.emplace(seq, "ok:" + Field(b, i, "pizza_id")).second) << seq;
+    }
+    for (const auto& bad : b.malformed) {
+      EXPECT_TRUE(out.emplace(bad.sequence, bad.reason.substr(0, bad.reason.find(':'))).second);
+    }
+  }
+  return out;
+}
+
+// Writes `text` as dir/name and opens it with small blocks and a small line limit.
+std::unique_ptr<OrderSource> OpenSmall(const TempDir& dir, const std::string& name,
+                                       const std::string& text, int64_t block_size,
+                                       int64_t max_line_bytes) {
+  WriteFile(dir / name, text);
+  CsvSourceOptions options;
+  options.path = dir / name;
+  options.block_size = block_size;
+  options.max_line_bytes = max_line_bytes;
+  return OpenCsvSource(options).ValueOrDie();
+}
+
+TEST(CsvSource, ALineThatIsNotUtf8IsMalformedAndTheReplayGoesOn) {
+  TempDir dir;
+  const std::string latin1 =
+      "2,1,hawaiian_m,1,1/1/2015,11:38:36,13.25,13.25,M,Classic,Jalape\xf1os,y";
+  auto source = OpenCsv(dir, std::string(kHeader) + "\n" + Line(1) + latin1 + "\n" + Line(3));
+  std::vector<MalformedRecord> malformed;
+  int64_t rows = 0;
+  for (const auto& b : ReadAll(*source)) {
+    rows += b.records->num_rows();
+    for (const auto& m : b.malformed) malformed.push_back(m);
+  }
+  EXPECT_EQ(rows, 2);
+  ASSERT_EQ(malformed.size(), 1u);
+  EXPECT_EQ(malformed[0].sequence, 1);
+  EXPECT_EQ(malformed[0].reason.rfind("invalid_utf8", 0), 0u) << malformed[0].reason;
+  // Lossless: the exact bytes, as base64 (valid text all the way to bronze).
+  EXPECT_EQ(arrow::util::base64_decode(malformed[0].raw).ValueOrDie(), latin1);
+}
+
+TEST(CsvSource, ALineOfAnyLengthIsMalformedAndTheReplayGoesOn) {
+  TempDir dir;
+  // 2 MiB + 1 bytes in one field (quoted, with newlines), then a field-count error, then more.
+  std::string huge = "2,1,hawaiian_m,1,1/1/2015,11:38:36,13.25,13.25,M,Classic,\"";
+  huge.append(size_t{2} << 20, 'a');
+  huge += "\nb\",y\n";
+  const std::string text = std::string(kHeader) + "\n" + Line(1) + huge + "4,short\n" + Line(5) +
+                           "\n" + Line(6);  // the empty line is skipped, as Arrow does
+  auto source = OpenCsv(dir, text);
+  const std::map<int64_t, std::string> expected = {
+      {0, "ok:1"}, {1, "line_too_long"}, {2, "csv_field_count"}, {3, "ok:5"}, {4, "ok:6"}};
+  EXPECT_EQ(BySequence(*source), expected);
+
+  // The same numbering when a restarted producer skips ahead, and from a small block size.
+  auto small = OpenSmall(dir, "b.csv", text, 64, 200);
+  ASSERT_TRUE(small->SkipTo(2).ok());
+  const std::map<int64_t, std::string> rest = {{2, "csv_field_count"}, {3, "ok:5"}, {4, "ok:6"}};
+  EXPECT_EQ(BySequence(*small), rest);
+}
+
+TEST(CsvSource, ManyBadLinesAcrossBlocksKeepUniqueIncreasingSequences) {
+  TempDir dir;
+  std::string text = std::string(kHeader) + "\n";
+  std::map<int64_t, std::string> expected;
+  for (int i = 0; i < 3000; ++i) {
+    if (i % 7 == 3) {
+      text += "9,\xff\xfe,bad\n";
+      expected[i] = "invalid_utf8";
+    } else if (i % 11 == 5) {
+      text += "9,short\n";
+      expected[i] = "csv_field_count";
+    } else {
+      text += Line(i + 1);
+      expected[i] = "ok:" + std::to_string(i + 1);
+    }
+  }
+  EXPECT_EQ(BySequence(*OpenSmall(dir, "a.csv", text, 4096, 1024)), expected);
 }
 
 TEST(CsvSource, MissingRequiredColumnIsAClearError) {
