@@ -24,24 +24,26 @@ void WriteCsvField(std::string_view v, std::string* out) {
   out->push_back('"');
 }
 
-// Every write error (a full disk included) is an error naming the file, never a truncated
-// file with exit 0.
+// Every write error (a full disk included) is an error naming the file and the cause, never a
+// truncated file with exit 0.
+Status CannotWrite(const std::string& path, const Status& st) {
+  if (st.ok()) return st;
+  return Status::IOError("cannot write ", path, ": ", st.message(),
+                         st.detail() ? " (" + st.detail()->ToString() + ")" : "");
+}
+
 Status WriteChecked(arrow::io::OutputStream& out, const std::string& path, std::string_view text) {
-  auto st = out.Write(text.data(), static_cast<int64_t>(text.size()));
-  if (!st.ok()) return Status::IOError("cannot write ", path, ": ", st.message());
-  return Status::OK();
+  return CannotWrite(path, out.Write(text.data(), static_cast<int64_t>(text.size())));
 }
 
 Result<std::shared_ptr<arrow::io::FileOutputStream>> OpenOutput(const std::string& path) {
   auto out = arrow::io::FileOutputStream::Open(path);
-  if (!out.ok()) return Status::IOError("cannot write ", path, ": ", out.status().message());
+  if (!out.ok()) return CannotWrite(path, out.status());
   return out;
 }
 
 Status CloseChecked(arrow::io::OutputStream& out, const std::string& path) {
-  auto st = out.Close();
-  if (!st.ok()) return Status::IOError("cannot write ", path, ": ", st.message());
-  return Status::OK();
+  return CannotWrite(path, out.Close());
 }
 
 }  // namespace

@@ -62,12 +62,13 @@ int64_t CsvLineScreen::SequenceOfPassed(int64_t passed) const {
 }
 
 Status CsvLineScreen::Fill() {
-  ARROW_ASSIGN_OR_RAISE(auto chunk, file_->Read(kChunkBytes));
-  if (chunk->size() == 0) {
+  chunk_.resize(kChunkBytes);  // allocated once, reused for every chunk
+  ARROW_ASSIGN_OR_RAISE(int64_t n, file_->Read(kChunkBytes, chunk_.data()));
+  if (n == 0) {
     eof_ = true;
     if (record_bytes_ > 0 || lexer_ != Lexer::kFieldStart) EndRecord();
   } else {
-    Scan(reinterpret_cast<const char*>(chunk->data()), static_cast<size_t>(chunk->size()));
+    Scan(chunk_.data(), static_cast<size_t>(n));
   }
   return error_;
 }
@@ -75,7 +76,7 @@ Status CsvLineScreen::Fill() {
 void CsvLineScreen::Scan(const char* data, size_t size) {
   size_t start = 0;  // first byte of the current record in `data`
   for (size_t i = 0; i < size; ++i) {
-    const char c = data[i];
+    char c = data[i];
     if (skip_lf_) {
       skip_lf_ = false;
       if (c == '\n') {
@@ -83,9 +84,17 @@ void CsvLineScreen::Scan(const char* data, size_t size) {
         continue;
       }
     }
-    if (lexer_ == Lexer::kQuoted) {  // only a quote matters inside quotes
-      if (c == '"') lexer_ = Lexer::kQuoteInQuoted;
+    if (lexer_ == Lexer::kQuoted) {  // only a quote matters inside quotes: jump to the next
+      const void* quote = std::memchr(data + i, '"', size - i);
+      if (quote == nullptr) break;
+      i = static_cast<size_t>(static_cast<const char*>(quote) - data);
+      lexer_ = Lexer::kQuoteInQuoted;
       continue;
+    }
+    if (lexer_ == Lexer::kUnquoted) {  // plain bytes up to the next comma or line end
+      while (i < size && data[i] != ',' && data[i] != '\n' && data[i] != '\r') ++i;
+      if (i == size) break;
+      c = data[i];
     }
     if (lexer_ == Lexer::kQuoteInQuoted && c == '"') {  // "" inside quotes
       lexer_ = Lexer::kQuoted;

@@ -57,6 +57,7 @@ class CsvLineScreen final : public arrow::io::InputStream {
   bool eof_ = false, closed_ = false;
   int64_t position_ = 0;  // bytes handed to the reader
   Status error_;
+  std::string chunk_;  // the last chunk read from the file
   std::string ready_;  // screened bytes not yet read
   size_t ready_from_ = 0;
   // The record being split.

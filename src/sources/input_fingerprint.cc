@@ -1,6 +1,5 @@
 #include "sources/input_fingerprint.h"
 
-#include <arrow/buffer.h>
 #include <arrow/io/file.h>
 #include <fmt/format.h>
 
@@ -68,13 +67,14 @@ Status FingerprintFile(const std::string& path, int64_t prefix_bytes, FileFinger
     if (done == prefix_bytes) *prefix = {done, Hex(XXH3_128bits_digest(state.get()))};
   };
   take_prefix();
+  std::string chunk(kChunkBytes, '\0');
   while (true) {
     int64_t want = kChunkBytes;
     if (done < prefix_bytes) want = std::min(want, prefix_bytes - done);
-    ARROW_ASSIGN_OR_RAISE(auto chunk, file->Read(want));
-    if (chunk->size() == 0) break;
-    XXH3_128bits_update(state.get(), chunk->data(), static_cast<size_t>(chunk->size()));
-    done += chunk->size();
+    ARROW_ASSIGN_OR_RAISE(int64_t n, file->Read(want, chunk.data()));
+    if (n == 0) break;
+    XXH3_128bits_update(state.get(), chunk.data(), static_cast<size_t>(n));
+    done += n;
     take_prefix();
   }
   *whole = {done, Hex(XXH3_128bits_digest(state.get()))};

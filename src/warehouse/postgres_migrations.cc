@@ -34,7 +34,7 @@ CREATE TABLE pizza_sales.dim_time (
   timeslot text    NOT NULL
 );
 CREATE TABLE pizza_sales.dim_pizza (
-  pizza_sk          bigint        PRIMARY KEY,  -- crc32(pizza_name_id)
+  pizza_sk          bigint        PRIMARY KEY,  -- gold's persisted key (gold/dimensions.h)
   pizza_name_id     text          NOT NULL,
   pizza_base_id     text          NOT NULL,
   pizza_size        text          NOT NULL,

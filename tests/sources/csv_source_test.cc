@@ -160,6 +160,30 @@ TEST(CsvSource, ALineOfAnyLengthIsMalformedAndTheReplayGoesOn) {
   EXPECT_EQ(BySequence(*small), rest);
 }
 
+TEST(CsvSource, CrLfQuotedNewlinesAndQuotesSplitLikeArrowAndAnOpenQuoteIsMalformed) {
+  TempDir dir;
+  const std::string text =
+      std::string(kHeader) + "\r\n" +
+      "1,1,hawaiian_m,1,1/1/2015,11:38:36,13.25,13.25,M,Classic,\"Ham,\r\n\"\"Pine\"\"\",y\r\n" +
+      "\r\n" +  // an empty line
+      "2,1,hawaiian_m,1,1/1/2015,11:38:36,13.25,13.25,M,Classic,ab\"c,y\r" +
+      "3,1,hawaiian_m,1,1/1/2015,11:38:36,13.25,13.25,M,Classic,\"never closed,y\n" + Line(4);
+  auto source = OpenSmall(dir, "a.csv", text, 1 << 20, 1 << 10);
+  std::map<int64_t, std::string> seen;
+  SourceBatch b;
+  while (source->Next(&b).ValueOrDie()) {
+    for (int64_t i = 0; i < b.records->num_rows(); ++i) {
+      seen[b.sequences.empty() ? b.first_sequence + i : b.sequences[i]] =
+          Field(b, i, "pizza_ingredients");
+    }
+    for (const auto& bad : b.malformed) seen[bad.sequence] = bad.reason.substr(0, 18);
+  }
+  // The open quote swallows the rest of the file, as it does for Arrow: one malformed record.
+  const std::map<int64_t, std::string> expected = {
+      {0, "Ham,\r\n\"Pine\""}, {1, "ab\"c"}, {2, "unterminated_quote"}};
+  EXPECT_EQ(seen, expected);
+}
+
 TEST(CsvSource, ManyBadLinesAcrossBlocksKeepUniqueIncreasingSequences) {
   TempDir dir;
   std::string text = std::string(kHeader) + "\n";
