@@ -24,21 +24,26 @@ void AddStageCommands(CLI::App& app, GlobalOptions& global) {
     auto* cmd = app.add_subcommand(name, help);
     AddCommonOptions(cmd, &global);
     auto follow = std::make_shared<bool>(false);
-    cmd->add_flag("--follow", *follow, "Keep running and take new input as it arrives (Ctrl-C stops)");
+    cmd->add_flag("--follow", *follow,
+                  "Keep running and take new input as it arrives (Ctrl-C stops)");
     const std::string stage_name = name;
     cmd->callback([&global, follow, stage_name] {
-      global.Resolve();
+      StopSignals signals;
+      ExitIfError(global.Resolve());
       std::vector<std::unique_ptr<orchestration::Stage>> stages;
       stages.push_back(ValueOrExit(OpenStage(stage_name, global)));
       orchestration::PipelineOptions options;
       options.exit_when_idle = !*follow;
       options.max_consecutive_errors = *follow ? 0 : 5;
       orchestration::Pipeline pipeline(std::nullopt, std::move(stages), options);
-      StopOnSignal signals(&pipeline);
-      ExitIfError(pipeline.Run());
+      signals.Attach(&pipeline);
+      const Status st = pipeline.Run();
+      signals.Detach();
       const auto s = pipeline.Stats().at(0);
       std::cerr << fmt::format("{}: {} rows in, {} out, {} rejected, {} duplicates\n", stage_name,
                                s.rows_in, s.rows_out, s.rejected, s.duplicates);
+      ExitIfError(st);
+      signals.ExitIfStopped(stage_name + " committed its position; the next run resumes there");
     });
   }
 }
