@@ -128,7 +128,6 @@ class EmbeddedTopicWriter final : public TopicWriter {
       partition.durable_offset = partition.next_offset;
       partition.durable_last_sequence = partition.last_sequence;
     }
-    recovered_ = true;
     return Status::OK();
   }
 

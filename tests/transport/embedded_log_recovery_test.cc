@@ -99,9 +99,11 @@ TEST_F(EmbeddedLogRecoveryTest, DamageInTheMiddleOfTheLogIsAnErrorNotATornTail) 
   ASSERT_EQ(starts.size(), 10u);
   const auto size = std::filesystem::file_size(segment);
   for (const auto& [where, what] :
-       {std::pair<int64_t, std::string>{starts[4] + 70, "checksum"},  // a digit in a payload
-        std::pair<int64_t, std::string>{starts[4], "magic"}}) {       // a batch header
+       {std::pair<int64_t, std::string>{starts[4] + 70, "checksum"},         // a digit in a payload
+        std::pair<int64_t, std::string>{starts[4], "magic"},                 // a batch header
+        std::pair<int64_t, std::string>{starts[4] + 54, "past the end"}}) {  // its length field
     const std::string before = ReadBytes(segment);
+    std::filesystem::remove(PartitionDir(0) + "/producers.snapshot");  // as after a crash
     Overwrite(segment, where, "#");
     for (int attempt = 0; attempt < 2; ++attempt) {  // the failed open changed nothing
       auto writer = OpenEmbeddedWriter(config_, "p");
