@@ -1,10 +1,14 @@
 # pizzastream: the two commands a new user needs are `make demo` and `make test`.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+N ?= 50
 CMAKE_GEN  := -G Ninja
 JOBS       ?= $(shell nproc)
 
-.PHONY: all bootstrap build build-asan demo test test-unit test-asan bench stack format clean
+.PHONY: all bootstrap build build-asan build-fuzz demo test test-unit test-asan bench stack format clean \
+        fuzz chaos
 
 all: build
 
@@ -18,6 +22,11 @@ build: bootstrap
 build-asan: bootstrap
 	@cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DPIZZASTREAM_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests
+
+build-fuzz: bootstrap
+	@cmake -S . -B $(FUZZ_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+	  -DCMAKE_CXX_COMPILER=clang++ -DPIZZASTREAM_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
 
 ## demo: set up, build and run the pipeline on the embedded default (Ctrl-C stops it cleanly).
 demo: build
@@ -34,10 +43,20 @@ stack: build
 	  $(BUILD)/pizzastream demo --kafka-brokers $$brokers --partitions 6 --data-dir $$data \
 	    --warehouse "$$pg"
 
-## test: set up, build and pass every test (unit tests also under ASan+UBSan).
-test: build build-asan
+## test: set up, build and pass every test (unit tests also under ASan+UBSan, each fuzz target
+## for a few seconds).
+test: build build-asan build-fuzz
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -L unit
+	@cd $(FUZZ_BUILD) && ctest --output-on-failure -L fuzz
 	@cd $(BUILD) && ctest --output-on-failure -j 2
+
+## fuzz: every libFuzzer target for FUZZ_SECONDS each; prints execs, execs/s and findings.
+fuzz: bootstrap
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) scripts/fuzz
+
+## chaos: N random SIGKILLs across run and the stages, then compare with an uninterrupted run.
+chaos: build
+	@PIZZASTREAM_CHAOS_KILLS=$(N) $(BUILD)/tests/e2e_tests --gtest_filter='Chaos.*'
 
 bench: build
 	@$(BUILD)/bench/pipeline_bench
@@ -46,4 +65,4 @@ format:
 	@clang-format -i $$(git ls-files '*.cc' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

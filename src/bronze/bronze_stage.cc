@@ -7,10 +7,9 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
-#include <cctype>
 #include <chrono>
-#include <cstring>
 
+#include "bronze/bronze_record.h"
 #include "bronze/bronze_schema.h"
 #include "sources/order_source.h"
 
@@ -18,39 +17,14 @@ namespace pizzastream::bronze {
 
 namespace {
 
-constexpr size_t kFields = sources::kSourceColumns.size();
 constexpr std::string_view kNotUtf8Reason =
     "invalid_utf8: the message is not UTF-8; raw_payload holds its bytes in base64";
-
-constexpr std::array<std::string_view, kFields> kFieldNames = [] {
-  std::array<std::string_view, kFields> names;
-  for (size_t i = 0; i < kFields; ++i) names[i] = sources::kSourceColumns[i];
-  return names;
-}();
-
-// The field `key` names, or -1; `hint` is where it usually is (producers write the fields in
-// order), so the common case is one comparison.
-int FieldIndex(std::string_view key, size_t hint) {
-  if (hint < kFields && key == kFieldNames[hint]) return static_cast<int>(hint);
-  for (size_t i = 0; i < kFields; ++i) {
-    if (key == kFieldNames[i]) return static_cast<int>(i);
-  }
-  return -1;
-}
 
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-// Result of decoding one message.
-struct Decoded {
-  std::array<std::string_view, kFields> fields;
-  std::array<bool, kFields> present{};
-  std::string_view reason;  // non-empty: quarantine
-  std::string reason_storage;
-};
 
 }  // namespace
 
@@ -71,7 +45,7 @@ class BronzeStage::Batch {
     }
   }
 
-  Status AddLine(const Decoded& d, const transport::Message& m, int64_t now,
+  Status AddLine(const DecodedRecord& d, const transport::Message& m, int64_t now,
                  std::string_view topic) {
     for (size_t i = 0; i < kFields; ++i) {
       ARROW_RETURN_NOT_OK(d.present[i] ? fields_[i].Append(d.fields[i]) : fields_[i].AppendNull());
@@ -143,84 +117,6 @@ class BronzeStage::Batch {
   Position lines_pos_, q_pos_;
 };
 
-namespace {
-
-// Decodes one message into `out`; `scratch` is a reused padded copy for simdjson.
-void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch, std::string_view value,
-                   Decoded* out) {
-  out->present.fill(false);
-  out->reason = {};
-  if (value.empty()) {
-    out->reason = "empty_message";
-    return;
-  }
-  scratch.assign(value);
-  scratch.resize(value.size() + simdjson::SIMDJSON_PADDING);
-  auto fail = [&](std::string_view what, simdjson::error_code code) {
-    out->reason_storage.assign(what);
-    out->reason_storage.append(": ");
-    out->reason_storage.append(simdjson::error_message(code));
-    out->reason = out->reason_storage;
-  };
-  simdjson::ondemand::document doc;
-  if (auto err = parser.iterate(scratch.data(), value.size(), scratch.size()).get(doc)) {
-    return fail("invalid_json", err);
-  }
-  simdjson::ondemand::object object;
-  if (auto err = doc.get_object().get(object)) {
-    // On-Demand reads lazily: tell a JSON value that is not an object from text that is no JSON.
-    std::string_view text = value;
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-      text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-      text.remove_suffix(1);
-    const bool json_value =
-        text == "true" || text == "false" || text == "null" ||
-        (!text.empty() && std::strchr("[\"-0123456789", text.front()) != nullptr);
-    return fail(json_value ? "not_a_json_object" : "invalid_json", err);
-  }
-  std::string_view malformed, malformed_reason;
-  size_t hint = 0;
-  for (auto field : object) {
-    std::string_view key;
-    if (auto err = field.unescaped_key().get(key)) return fail("invalid_json", err);
-    simdjson::ondemand::value v;
-    if (auto err = field.value().get(v)) return fail("invalid_json", err);
-    simdjson::ondemand::json_type type;
-    if (auto err = v.type().get(type)) return fail("invalid_json", err);
-    std::string_view text;
-    if (type == simdjson::ondemand::json_type::string) {
-      if (auto err = v.get_string().get(text)) return fail("invalid_json", err);
-    } else if (type == simdjson::ondemand::json_type::null) {
-      continue;
-    } else if (type == simdjson::ondemand::json_type::object ||
-               type == simdjson::ondemand::json_type::array) {
-      out->reason_storage = "nested_value: field '" + std::string(key) + "' is not a scalar";
-      out->reason = out->reason_storage;
-      return;
-    } else {
-      text = v.raw_json_token();  // numbers and booleans keep their text as received
-      while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.remove_suffix(1);
-    }
-    if (key == "_malformed") {
-      malformed = text;
-    } else if (key == "_reason") {
-      malformed_reason = text;
-    } else if (int i = FieldIndex(key, hint); i >= 0) {
-      out->fields[i] = text;
-      out->present[i] = true;
-      hint = static_cast<size_t>(i) + 1;
-    }
-  }
-  if (!malformed.empty() || !malformed_reason.empty()) {
-    out->reason_storage.assign(malformed_reason.empty() ? "malformed_source_record"
-                                                        : malformed_reason);
-    out->reason = out->reason_storage;
-  }
-}
-
-}  // namespace
-
 BronzeStage::BronzeStage(std::shared_ptr<lake::Lakehouse> lake, BronzeOptions options)
     : lake_(std::move(lake)),
       options_(std::move(options)),
@@ -273,7 +169,7 @@ Result<orchestration::StepResult> BronzeStage::Step() {
 
   static thread_local simdjson::ondemand::parser parser;
   static thread_local std::string scratch;
-  Decoded decoded;
+  DecodedRecord decoded;
   batch_->Reset();
   const int64_t now = NowMicros();
   const std::string& topic = options_.transport.topic;
@@ -352,6 +248,19 @@ Result<orchestration::StepResult> BronzeStage::Step() {
   return result;
 }
 
-Result<int64_t> BronzeStage::Lag() { return reader_->Lag(); }
+Result<int64_t> BronzeStage::Lag() {
+  // The whole topic against the positions committed in the lake, whichever worker of the group
+  // holds which partition (or none, while a broker is away): 0 means the group has landed every
+  // record the topic has. A failure is passed on, never read as "nothing left".
+  ARROW_ASSIGN_OR_RAISE(std::vector<transport::PartitionOffset> ends, reader_->EndOffsets());
+  ARROW_ASSIGN_OR_RAISE(const lake::Snapshot* lines, lines_log_->Update());
+  int64_t lag = 0;
+  for (const transport::PartitionOffset& end : ends) {
+    const auto it = lines->txns.find(PositionAppId(options_.transport.topic, end.partition));
+    const int64_t landed = it == lines->txns.end() ? 0 : it->second;
+    lag += std::max<int64_t>(0, end.next_offset - landed);
+  }
+  return lag;
+}
 
 }  // namespace pizzastream::bronze

@@ -28,6 +28,7 @@ class BronzeStage final : public orchestration::Stage {
 
   std::string name() const override { return "bronze"; }
   Result<orchestration::StepResult> Step() override;
+  // Records of the topic, over all its partitions, beyond the positions committed in the lake.
   Result<int64_t> Lag() override;
 
  private:

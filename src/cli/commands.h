@@ -3,7 +3,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <memory>
 #include <string>
 
@@ -27,8 +26,9 @@ struct GlobalOptions {
   silver::DateOrder date_order() const {
     return month_first ? silver::DateOrder::kMonthFirst : silver::DateOrder::kDayFirst;
   }
-  // Fills transport.log_dir etc.; call after parsing.
-  void Resolve();
+  // Fills transport.log_dir etc. and creates the data directory; call after parsing. Fails
+  // (naming the directory) when it cannot be created, e.g. when a file is in the way.
+  Status Resolve();
   Result<std::shared_ptr<lake::Lakehouse>> OpenLake() const;
 };
 

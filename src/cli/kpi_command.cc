@@ -14,7 +14,7 @@ void AddKpiCommand(CLI::App& app, GlobalOptions& global) {
   auto json = std::make_shared<bool>(false);
   cmd->add_flag("--json", *json, "One JSON object (money and ratios rounded to 2 decimals)");
   cmd->callback([&global, json] {
-    global.Resolve();
+    ExitIfError(global.Resolve());
     auto wh = ValueOrExit(warehouse::OpenWarehouse(global.WarehouseTarget()));
     ExitIfError(wh->Init());
     const auto k = ValueOrExit(wh->Kpi());

@@ -4,6 +4,8 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
+#include <exception>
+#include <iostream>
 
 #include "cli/commands.h"
 
@@ -40,10 +42,19 @@ int main(int argc, char** argv) {
   AddGenerateCommand(app, global);
   AddWarehouseCommand(app, global);
   AddServeCommand(app, global);
+  // Errors are values inside the engine; the commands turn them into CLI::RuntimeError. The
+  // last two handlers are a backstop: whatever a library throws ends in one line and exit 1,
+  // never in std::terminate.
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "pizzastream: unexpected error: " << e.what() << std::endl;
+    return 1;
+  } catch (...) {
+    std::cerr << "pizzastream: unexpected error of an unknown kind" << std::endl;
+    return 1;
   }
   return 0;
 }

@@ -9,7 +9,10 @@ namespace pizzastream::cli {
 
 std::string GlobalOptions::LakeUri() const {
   if (!lake.empty()) return lake;
-  return "file://" + std::filesystem::absolute(data_dir).lexically_normal().string() + "/lakehouse";
+  std::error_code error;  // absolute() only fails without a current directory: keep it relative
+  std::filesystem::path dir = std::filesystem::absolute(data_dir, error);
+  if (error) dir = data_dir;
+  return "file://" + dir.lexically_normal().string() + "/lakehouse";
 }
 
 std::string GlobalOptions::WarehouseTarget() const {
@@ -17,11 +20,16 @@ std::string GlobalOptions::WarehouseTarget() const {
   return (std::filesystem::path(data_dir) / "warehouse.db").string();
 }
 
-void GlobalOptions::Resolve() {
+Status GlobalOptions::Resolve() {
   transport.log_dir = (std::filesystem::path(data_dir) / "log").string();
-  std::filesystem::create_directories(data_dir);
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  std::error_code error;
+  std::filesystem::create_directories(data_dir, error);
+  if (error) {
+    return Status::IOError("cannot create the data directory ", data_dir, ": ", error.message());
+  }
+  return Status::OK();
 }
 
 Result<std::shared_ptr<lake::Lakehouse>> GlobalOptions::OpenLake() const {
@@ -32,13 +40,15 @@ void AddCommonOptions(CLI::App* cmd, GlobalOptions* g) {
   cmd->option_defaults()->always_capture_default();
   cmd->add_option("--data-dir", g->data_dir,
                   "Directory of the embedded log, the local lake and the SQLite warehouse")
-      ->envname("PIZZASTREAM_DATA_DIR")->capture_default_str();
+      ->envname("PIZZASTREAM_DATA_DIR")
+      ->capture_default_str();
   cmd->add_option("--lake", g->lake,
                   "Lake root URI (file:///path or s3://bucket/path); default <data-dir>/lakehouse")
       ->envname("PIZZASTREAM_LAKE");
-  cmd->add_option("--warehouse", g->warehouse,
-                  "postgresql://USER@HOST:PORT/DB or a SQLite file; default <data-dir>/warehouse.db."
-                  " Passwords come from the URL, PGPASSWORD or a passfile")
+  cmd->add_option(
+         "--warehouse", g->warehouse,
+         "postgresql://USER@HOST:PORT/DB or a SQLite file; default <data-dir>/warehouse.db."
+         " Passwords come from the URL, PGPASSWORD or a passfile")
       ->envname("PIZZASTREAM_WAREHOUSE");
   cmd->add_option("--kafka-brokers", g->transport.kafka_brokers,
                   "Kafka bootstrap servers HOST:PORT[,...]; without it the embedded log is used")
@@ -46,7 +56,8 @@ void AddCommonOptions(CLI::App* cmd, GlobalOptions* g) {
   cmd->add_option("--topic", g->transport.topic, "Topic of the order lines")->capture_default_str();
   cmd->add_option("--partitions", g->transport.partitions,
                   "Partitions of the topic when it is created")
-      ->capture_default_str()->check(CLI::Range(1, 1024));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   cmd->add_option("--group", g->transport.group, "Consumer group of the bronze workers")
       ->capture_default_str();
   cmd->add_flag("--month-first", g->month_first,

@@ -18,10 +18,13 @@ void AddProduceCommand(CLI::App& app, GlobalOptions& global) {
   auto source = std::make_shared<SourceOptions>();
   AddSourceOptions(cmd, source.get(), /*required=*/true);
   cmd->callback([&global, source] {
-    global.Resolve();
-    if (!source->any()) ExitIfError(Status::Invalid("produce needs --input FILE.csv or --generate"));
+    std::atomic<bool> stop{false};  // outlives `signals`, which may set it
+    StopSignals signals;
+    ExitIfError(global.Resolve());
+    if (!source->any())
+      ExitIfError(Status::Invalid("produce needs --input FILE.csv or --generate"));
     auto task = ValueOrExit(OpenProducer(*source, global));
-    std::atomic<bool> stop{false};
+    signals.Attach(&stop);
     sources::ProducerProgress progress;
     const auto started = std::chrono::steady_clock::now();
     auto last_print = started;
@@ -36,9 +39,13 @@ void AddProduceCommand(CLI::App& app, GlobalOptions& global) {
                     << std::flush;
         },
         &progress));
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::cerr << fmt::format("\rproduce: {} records sent in {:.2f}s (resumed at sequence {})\n",
                              progress.sent, secs, progress.resumed_from);
+    signals.ExitIfStopped(
+        "every record sent is durable in the topic; the next produce of this source resumes "
+        "after it");
   });
 }
 

@@ -25,7 +25,8 @@ struct RunOptions {
 };
 
 void RunPipeline(GlobalOptions& global, RunOptions& run) {
-  global.Resolve();
+  StopSignals signals;
+  ExitIfError(global.Resolve());
   std::optional<orchestration::ProducerTask> producer;
   if (run.source.any()) producer = ValueOrExit(OpenProducer(run.source, global));
   std::vector<std::unique_ptr<orchestration::Stage>> stages;
@@ -59,13 +60,16 @@ void RunPipeline(GlobalOptions& global, RunOptions& run) {
               << (tty ? "" : "\n") << std::flush;
   };
   orchestration::Pipeline pipeline(std::move(producer), std::move(stages), options);
-  StopOnSignal signals(&pipeline);
+  signals.Attach(&pipeline);
   const Status st = pipeline.Run();
+  signals.Detach();
   if (tty && !run.quiet) std::cerr << "\n";
-  if (!run.quiet && st.ok()) {
+  ExitIfError(st);
+  signals.ExitIfStopped(StatusLine(pipeline.Stats()) +
+                        "; every stage committed its position (the next run resumes there)");
+  if (!run.quiet) {
     std::cerr << "stopped; every stage committed its position (the next run resumes there)\n";
   }
-  ExitIfError(st);
 }
 
 }  // namespace

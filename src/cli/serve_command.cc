@@ -8,6 +8,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "cli/stop_signals.h"
 #include "serve/request_guard.h"
 
 namespace pizzastream::cli {
@@ -58,7 +59,7 @@ void AddServeCommand(CLI::App& app, const GlobalOptions& defaults) {
   AddCommonOptions(cmd, global.get());
   AddDashboardFlags(cmd, flags.get());
   cmd->callback([global, flags] {
-    global->Resolve();
+    ExitIfError(global->Resolve());
     // Threads started from here on inherit the blocked signals; this one waits for them.
     sigset_t signals;
     sigemptyset(&signals);
@@ -70,6 +71,7 @@ void AddServeCommand(CLI::App& app, const GlobalOptions& defaults) {
     sigwait(&signals, &signal);
     spdlog::info("serve: stopping on signal {}", signal);
     server->Stop();
+    ExitStoppedBy(signal, "the dashboard answered every request it had taken and closed");
   });
 }
 

@@ -78,7 +78,8 @@ void AddStageCommands(CLI::App& app, GlobalOptions& global) {
                   "Print a summary object on stdout: rows in/out, rejected, duplicates and the "
                   "version of each Delta table written, before and after");
     cmd->callback([&global, follow, json, &command] {
-      global.Resolve();
+      StopSignals signals;
+      ExitIfError(global.Resolve());
       std::vector<int64_t> before;
       if (*json) before = ValueOrExit(TableVersions(global, command.tables));
       std::vector<std::unique_ptr<orchestration::Stage>> stages;
@@ -87,15 +88,19 @@ void AddStageCommands(CLI::App& app, GlobalOptions& global) {
       options.exit_when_idle = !*follow;
       options.max_consecutive_errors = *follow ? 0 : 5;
       orchestration::Pipeline pipeline(std::nullopt, std::move(stages), options);
-      StopOnSignal signals(&pipeline);
-      ExitIfError(pipeline.Run());
+      signals.Attach(&pipeline);
+      const Status st = pipeline.Run();
+      signals.Detach();
       const auto s = pipeline.Stats().at(0);
       std::cerr << fmt::format("{}: {} rows in, {} out, {} rejected, {} duplicates\n", command.name,
                                s.rows_in, s.rows_out, s.rejected, s.duplicates);
+      ExitIfError(st);
       if (*json) {
         const auto after = ValueOrExit(TableVersions(global, command.tables));
         std::cout << SummaryJson(command, s, before, after) << std::endl;
       }
+      signals.ExitIfStopped(std::string(command.name) +
+                            " committed its position; the next run resumes there");
     });
   }
 }

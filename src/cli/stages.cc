@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <csignal>
 #include <filesystem>
 
 #include "bronze/bronze_stage.h"
@@ -71,32 +70,6 @@ std::string KpiLine(const warehouse::KpiFigures& k) {
   const auto d = warehouse::RenderDecimals(k);
   return fmt::format("revenue {} orders {} pizzas {} AOV {} top {}", d.revenue, k.orders, k.pizzas,
                      d.avg_order_value, k.top_pizza.empty() ? "-" : k.top_pizza);
-}
-
-namespace {
-orchestration::Pipeline* g_pipeline = nullptr;
-void OnSignal(int) {
-  if (g_pipeline == nullptr) return;
-  // First signal: finish what is in flight and stop; second: stop after the current step;
-  // third: leave at once (every stage resumes from its last commit next time).
-  static int count = 0;
-  ++count;
-  if (count == 1) g_pipeline->Stop();
-  if (count == 2) g_pipeline->StopNow();
-  if (count > 2) std::_Exit(130);
-}
-}  // namespace
-
-StopOnSignal::StopOnSignal(orchestration::Pipeline* pipeline) {
-  g_pipeline = pipeline;
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
-}
-
-StopOnSignal::~StopOnSignal() {
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-  g_pipeline = nullptr;
 }
 
 }  // namespace pizzastream::cli

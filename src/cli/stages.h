@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/source_options.h"
+#include "cli/stop_signals.h"
 #include "orchestration/pipeline.h"
 #include "warehouse/kpi.h"
 
@@ -23,12 +24,5 @@ std::string StatusLine(const std::vector<orchestration::StageStats>& stats);
 
 // The key figures in one short line: "revenue 817860.05 | orders 21350 | ...".
 std::string KpiLine(const warehouse::KpiFigures& k);
-
-// Stops `pipeline` on SIGINT/SIGTERM while it runs (the second signal exits at once).
-class StopOnSignal {
- public:
-  explicit StopOnSignal(orchestration::Pipeline* pipeline);
-  ~StopOnSignal();
-};
 
 }  // namespace pizzastream::cli

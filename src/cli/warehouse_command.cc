@@ -11,7 +11,7 @@ void AddWarehouseCommand(CLI::App& app, GlobalOptions& global) {
   auto* init = cmd->add_subcommand("init", "Create or upgrade schema pizza_sales (idempotent)");
   AddCommonOptions(init, &global);
   init->callback([&global] {
-    global.Resolve();
+    ExitIfError(global.Resolve());
     auto wh = ValueOrExit(warehouse::OpenWarehouse(global.WarehouseTarget()));
     ExitIfError(wh->Init());
     std::cerr << "warehouse: schema pizza_sales is ready (" << wh->dialect() << ")\n";

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <thread>
 
 namespace pizzastream::orchestration {
@@ -18,6 +19,22 @@ int64_t WallMs() {
       .count();
 }
 // Lowers the calling thread's priority by `nice` (Linux: nice is per thread). Best effort.
+// A stage's Step and Lag with any exception a library let through turned into a Status: a
+// thread must never end in std::terminate.
+Result<StepResult> GuardedStep(Stage& stage) {
+  try {
+    return stage.Step();
+  } catch (const std::exception& e) {
+    return Status::UnknownError(stage.name(), ": unexpected exception: ", e.what());
+  }
+}
+Result<int64_t> GuardedLag(Stage& stage) {
+  try {
+    return stage.Lag();
+  } catch (const std::exception& e) {
+    return Status::UnknownError(stage.name(), ": unexpected exception: ", e.what());
+  }
+}
 void NiceThisThread(int nice) {
   if (nice <= 0) return;
   const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
@@ -53,27 +70,53 @@ void Pipeline::RunProducer() {
   NiceThisThread(options_.nice_step * static_cast<int>(stats_.size() - 1));
   sources::ProducerProgress progress;
   int64_t last = 0;
-  Status st = sources::RunProducer(
-      *producer_->source, *producer_->writer, producer_->options, producer_stop_,
-      [&](const sources::ProducerProgress& p) {
-        Record(0, [&](StageStats& s) {
-          s.rows_in += p.sent - last;
-          s.rows_out += p.sent - last;
-          s.last_commit_ms = WallMs();
-        });
-        last = p.sent;
-      },
-      &progress);
+  Status st;
+  try {
+    st = sources::RunProducer(
+        *producer_->source, *producer_->writer, producer_->options, producer_stop_,
+        [&](const sources::ProducerProgress& p) {
+          Record(0, [&](StageStats& s) {
+            s.rows_in += p.sent - last;
+            s.rows_out += p.sent - last;
+            s.last_commit_ms = WallMs();
+          });
+          last = p.sent;
+        },
+        &progress);
+  } catch (const std::exception& e) {
+    st = Status::UnknownError("produce: unexpected exception: ", e.what());
+  }
   if (!st.ok()) {
     spdlog::error("produce: {}", st.ToString());
-    std::lock_guard lock(mu_);
-    if (first_error_.ok()) first_error_ = st;
-    failed_.store(true);
-    stop_.store(true);
-    producer_stop_.store(true);
+    GiveUp(st);
   }
   Record(0, [&](StageStats& s) { s.finished = true; });
   done_[0].store(true);
+}
+
+void Pipeline::PublishStatus() {
+  if (!options_.on_status) return;
+  // The stage threads are running: an exception leaving here would end in std::terminate.
+  try {
+    options_.on_status(Stats());
+  } catch (const std::exception& e) {
+    spdlog::warn("status: {}", e.what());
+  }
+}
+
+void Pipeline::PauseUnlessStopped(std::chrono::milliseconds pause) const {
+  for (auto waited = std::chrono::milliseconds(0); waited < pause && !stop_.load();
+       waited += std::chrono::milliseconds(50)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+void Pipeline::GiveUp(const Status& error) {
+  std::lock_guard lock(mu_);
+  if (first_error_.ok()) first_error_ = error;
+  failed_.store(true);
+  stop_.store(true);
+  producer_stop_.store(true);
 }
 
 void Pipeline::RunStage(size_t index) {
@@ -83,44 +126,45 @@ void Pipeline::RunStage(size_t index) {
   int consecutive_errors = 0;
   auto backoff = std::chrono::milliseconds(100);
   auto lag_measured = std::chrono::steady_clock::time_point{};
+  // Since when Lag() has failed without a break (epoch: it answered last time).
+  auto lag_unknown_since = std::chrono::steady_clock::time_point{};
+  auto lag_backoff = std::chrono::milliseconds(100);
+  // Counts a failure; false when the stage must give up (the run then fails with it).
+  auto failed = [&](const Status& error, const char* what) {
+    ++consecutive_errors;
+    spdlog::error("{}: {}{} (retrying in {} ms)", stage.name(), what, error.ToString(),
+                  backoff.count());
+    Record(slot, [&](StageStats& s) {
+      ++s.errors;
+      s.last_error = error.ToString();
+    });
+    if (options_.max_consecutive_errors > 0 &&
+        consecutive_errors >= options_.max_consecutive_errors) {
+      GiveUp(error);
+      return false;
+    }
+    PauseUnlessStopped(backoff);
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+    return true;
+  };
   while (!stop_.load()) {
     // Upstream finished before this step began: an empty step means this stage is done too.
     const bool upstream_done = slot == 0 || done_[slot - 1].load();
-    auto step = stage.Step();
+    auto step = GuardedStep(stage);
     if (!step.ok()) {
-      ++consecutive_errors;
-      spdlog::error("{}: {} (retrying in {} ms)", stage.name(), step.status().ToString(),
-                    backoff.count());
-      Record(slot, [&](StageStats& s) {
-        ++s.errors;
-        s.last_error = step.status().ToString();
-      });
-      if (options_.max_consecutive_errors > 0 &&
-          consecutive_errors >= options_.max_consecutive_errors) {
-        std::lock_guard lock(mu_);
-        if (first_error_.ok()) first_error_ = step.status();
-        failed_.store(true);
-        stop_.store(true);
-        producer_stop_.store(true);
-        break;
-      }
-      for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stop_.load();
-           waited += std::chrono::milliseconds(50)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+      if (!failed(step.status(), "")) break;
       continue;
     }
-    consecutive_errors = 0;
-    backoff = std::chrono::milliseconds(100);
     const StepResult r = *step;
     if (r.rows_in > 0 || r.rows_out > 0) {
+      consecutive_errors = 0;
+      backoff = std::chrono::milliseconds(100);
       const bool measure_lag =
           std::chrono::steady_clock::now() - lag_measured > std::chrono::milliseconds(500);
       int64_t lag = -1;
       if (measure_lag) {
         lag_measured = std::chrono::steady_clock::now();
-        auto l = stage.Lag();
+        auto l = GuardedLag(stage);
         lag = l.ok() ? *l : -1;
       }
       Record(slot, [&](StageStats& s) {
@@ -134,14 +178,32 @@ void Pipeline::RunStage(size_t index) {
       continue;
     }
     // Lag is measured here, on the stage's own thread: stages are not thread-safe.
-    auto lag = stage.Lag();
+    auto lag = GuardedLag(stage);
     Record(slot, [&](StageStats& s) { s.lag = lag.ok() ? *lag : -1; });
+    if (!lag.ok()) {
+      // Not knowing what is left is not "nothing left": retry with backoff, for a while.
+      const auto now = std::chrono::steady_clock::now();
+      if (lag_unknown_since == std::chrono::steady_clock::time_point{}) lag_unknown_since = now;
+      if (options_.exit_when_idle && now - lag_unknown_since > options_.max_unknown_lag) {
+        GiveUp(lag.status().WithMessage(
+            stage.name(), ": cannot tell what is left for ",
+            std::chrono::duration_cast<std::chrono::seconds>(options_.max_unknown_lag).count(),
+            " s: ", lag.status().message()));
+        break;
+      }
+      spdlog::warn("{}: cannot tell what is left: {} (asking again in {} ms)", stage.name(),
+                   lag.status().ToString(), lag_backoff.count());
+      PauseUnlessStopped(lag_backoff);
+      lag_backoff = std::min(lag_backoff * 2, std::chrono::milliseconds(5000));
+      continue;
+    }
+    lag_unknown_since = {};
+    lag_backoff = std::chrono::milliseconds(100);
+    consecutive_errors = 0;
+    backoff = std::chrono::milliseconds(100);
     // Caught up: nothing came in this step and nothing is waiting (a Kafka fetch can take
     // longer than one poll, so an empty step alone does not prove it).
-    if (upstream_done && (options_.exit_when_idle || draining_.load()) &&
-        (!lag.ok() || *lag <= 0)) {
-      break;
-    }
+    if (upstream_done && options_.exit_when_idle && *lag == 0) break;
     std::this_thread::sleep_for(options_.idle_wait);
   }
   Record(slot, [&](StageStats& s) { s.finished = true; });
@@ -174,11 +236,11 @@ Status Pipeline::Run() {
         last_rows[i] = stats_[i].rows_in;
       }
     }
-    if (options_.on_status) options_.on_status(Stats());
+    PublishStatus();
     if (done_[last_slot].load() || stop_.load()) break;
   }
   for (auto& t : threads) t.join();
-  if (options_.on_status) options_.on_status(Stats());
+  PublishStatus();
   std::lock_guard lock(mu_);
   return first_error_;
 }

@@ -1,8 +1,15 @@
 // Runs the stages continuously, each on its own thread: the producer (when the run has a
 // source), bronze, silver, gold and load. A stage that finds nothing new waits a little; a
 // stage whose step fails logs the error and retries with backoff (a broker or a database may
-// come back). Stop() (Ctrl-C) lets every stage finish its step and commit, so nothing is lost
-// and the next run resumes where this one stopped.
+// come back). Stop() (Ctrl-C, SIGTERM) lets every stage finish the step it is in and commit,
+// then returns: nothing is lost, and the next run resumes where this one stopped. It does not
+// wait for the backlog upstream to drain (that could take minutes).
+//
+// With exit_when_idle, Run returns once the producer has ended and every stage is caught up:
+// its step found nothing new and its Lag() answered exactly 0. A Lag() that fails is never
+// taken for 0 (e.g. a broker that cannot be asked where the topic ends): the stage keeps
+// trying, and an answer that stays away for max_unknown_lag ends the run in an error rather
+// than in a partial result.
 #pragma once
 
 #include <atomic>
@@ -42,6 +49,10 @@ struct PipelineOptions {
   std::chrono::milliseconds idle_wait{100};  // a stage with nothing new waits this long
   std::chrono::milliseconds status_interval{1000};
   int max_consecutive_errors = 0;  // give up after this many failures in a row (0: never)
+  // With exit_when_idle: give up when a caught-up stage could not tell what is left (its Lag()
+  // failing, e.g. a broker away) for this long. A broker restart takes seconds; the Kafka
+  // producer waits this long for delivery too.
+  std::chrono::milliseconds max_unknown_lag = std::chrono::minutes(5);
   // Scheduling: each stage's thread runs this much nicer than the one downstream of it, so
   // with every core busy the stages nearest the warehouse (the slowest) get the CPU and
   // upstream backlog waits instead. 0: all equal.
@@ -61,28 +72,31 @@ class Pipeline {
   // Runs until Stop() or, with exit_when_idle, until everything produced is loaded.
   // Returns the first error a stage gave up on.
   Status Run();
-  // Graceful stop (Ctrl-C): the producer stops sending, and every stage finishes what is
-  // already upstream of it, then returns. Async-signal-safe (atomic stores only).
+  // Graceful stop (Ctrl-C): the producer stops after the batch it is sending, every stage after
+  // the step it is in; the rest is left for the next run (every stage resumes from its
+  // committed position). Async-signal-safe (atomic stores only).
   void Stop() {
     producer_stop_.store(true);
-    draining_.store(true);
+    stop_.store(true);
   }
-  // Stops after the current steps, leaving the rest for the next run (nothing is lost: every
-  // stage resumes from its committed position).
-  void StopNow() { stop_.store(true); }
   std::vector<StageStats> Stats() const;
 
  private:
   void RunStage(size_t index);
   void RunProducer();
   void Record(size_t index, const std::function<void(StageStats&)>& update);
+  // Calls options_.on_status, if any, with the current figures.
+  void PublishStatus();
+  // Waits `pause`, in slices, returning early once the run is stopping.
+  void PauseUnlessStopped(std::chrono::milliseconds pause) const;
+  // Ends the run with `error` (the first one given wins).
+  void GiveUp(const Status& error);
 
   std::optional<ProducerTask> producer_;
   std::vector<std::unique_ptr<Stage>> stages_;
   PipelineOptions options_;
-  std::atomic<bool> stop_{false};           // hard stop: leave after the current step
+  std::atomic<bool> stop_{false};           // leave after the current step
   std::atomic<bool> producer_stop_{false};  // the producer stops sending
-  std::atomic<bool> draining_{false};       // stages finish what is upstream, then return
   std::atomic<bool> failed_{false};
   mutable std::mutex mu_;
   std::vector<StageStats> stats_;  // producer first (if any), then stages

@@ -35,6 +35,10 @@
 
 namespace pizzastream::transport {
 
+namespace embedded_log {
+class LogEnv;
+}
+
 struct EmbeddedLogOptions {
   // A writer starts a new segment before a write that would take the active one past this size.
   int64_t segment_bytes = int64_t{256} << 20;
@@ -46,6 +50,9 @@ struct EmbeddedLogOptions {
   // at most a buffer's worth of a partition: 32 MB lets bronze take its 50k-record steps
   // (4 MB made steps of ~6k records: 8x the commits and small files).
   size_t read_buffer_bytes = size_t{32} << 20;
+  // The system calls of the writer's file changes (embedded_log_env.h); nullptr: POSIX. Tests
+  // inject failures through it.
+  embedded_log::LogEnv* env = nullptr;
 };
 
 // The partition of a record: zlib crc32 of the key modulo `partitions` (librdkafka's

@@ -60,11 +60,12 @@ Result<size_t> ReadAt(int fd, char* buf, size_t n, int64_t pos, const std::strin
   return done;
 }
 
-Status WriteAll(int fd, const char* data, size_t n, const std::string& path) {
+Status WriteAll(int fd, const char* data, size_t n, const std::string& path, LogEnv* env) {
   while (n > 0) {
-    const ssize_t put = ::write(fd, data, n);
+    const ssize_t put = env->Write(fd, data, n);
     if (put < 0 && errno == EINTR) continue;
     if (put < 0) return ErrnoError(errno, "cannot write", path);
+    if (put == 0) return Status::IOError("cannot write ", path, ": no byte written");
     data += put;
     n -= static_cast<size_t>(put);
   }
@@ -77,19 +78,19 @@ Result<int64_t> FileSize(int fd, const std::string& path) {
   return static_cast<int64_t>(st.st_size);
 }
 
-Status Truncate(int fd, int64_t size, const std::string& path) {
-  if (::ftruncate(fd, size) != 0) return ErrnoError(errno, "cannot truncate", path);
+Status Truncate(int fd, int64_t size, const std::string& path, LogEnv* env) {
+  if (env->Truncate(fd, size) != 0) return ErrnoError(errno, "cannot truncate", path);
   return Status::OK();
 }
 
-Status SyncData(int fd, const std::string& path) {
-  if (::fdatasync(fd) != 0) return ErrnoError(errno, "cannot fsync", path);
+Status SyncData(int fd, const std::string& path, LogEnv* env) {
+  if (env->SyncData(fd) != 0) return ErrnoError(errno, "cannot fsync", path);
   return Status::OK();
 }
 
-Status SyncDir(const std::string& dir) {
+Status SyncDir(const std::string& dir, LogEnv* env) {
   ARROW_ASSIGN_OR_RAISE(FileHandle handle, OpenFile(dir, O_RDONLY | O_DIRECTORY));
-  if (::fsync(handle.fd()) != 0) return ErrnoError(errno, "cannot fsync directory", dir);
+  if (env->SyncDirectory(handle.fd()) != 0) return ErrnoError(errno, "cannot fsync directory", dir);
   return Status::OK();
 }
 
@@ -118,12 +119,12 @@ Result<FileHandle> LockExclusive(const std::string& path, std::string_view holde
   return handle;
 }
 
-Status ReplaceFile(const std::string& path, std::string_view contents, bool sync) {
+Status ReplaceFile(const std::string& path, std::string_view contents, bool sync, LogEnv* env) {
   const std::string temp = path + ".tmp";
   {
     ARROW_ASSIGN_OR_RAISE(FileHandle file, OpenFile(temp, O_WRONLY | O_CREAT | O_TRUNC));
-    ARROW_RETURN_NOT_OK(WriteAll(file.fd(), contents.data(), contents.size(), temp));
-    if (sync) ARROW_RETURN_NOT_OK(SyncData(file.fd(), temp));
+    ARROW_RETURN_NOT_OK(WriteAll(file.fd(), contents.data(), contents.size(), temp, env));
+    if (sync) ARROW_RETURN_NOT_OK(SyncData(file.fd(), temp, env));
   }
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     return ErrnoError(errno, "cannot rename to " + path + ":", temp);

@@ -1,5 +1,7 @@
 // POSIX file plumbing for the embedded log: owned descriptors, whole reads and writes, fsync,
 // flock and atomic replacement. Every failure is a Status naming the path and the errno text.
+// The calls that change a file go through a LogEnv (embedded_log_env.h; the POSIX one unless
+// given), so tests can make them fail.
 #pragma once
 
 #include <sys/types.h>
@@ -10,6 +12,7 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "transport/embedded_log_env.h"
 
 namespace pizzastream::transport::embedded_log {
 
@@ -41,11 +44,12 @@ Result<FileHandle> OpenIfExists(const std::string& path, int flags);
 
 // Reads up to `n` bytes at `pos`, fewer only at the end of the file.
 Result<size_t> ReadAt(int fd, char* buf, size_t n, int64_t pos, const std::string& path);
-Status WriteAll(int fd, const char* data, size_t n, const std::string& path);
+Status WriteAll(int fd, const char* data, size_t n, const std::string& path,
+                LogEnv* env = LogEnv::Default());
 Result<int64_t> FileSize(int fd, const std::string& path);
-Status Truncate(int fd, int64_t size, const std::string& path);
-Status SyncData(int fd, const std::string& path);
-Status SyncDir(const std::string& dir);
+Status Truncate(int fd, int64_t size, const std::string& path, LogEnv* env = LogEnv::Default());
+Status SyncData(int fd, const std::string& path, LogEnv* env = LogEnv::Default());
+Status SyncDir(const std::string& dir, LogEnv* env = LogEnv::Default());
 Status CreateDirs(const std::string& dir);
 
 // Takes an exclusive flock on `path` (created if missing) without waiting and records this
@@ -54,7 +58,8 @@ Result<FileHandle> LockExclusive(const std::string& path, std::string_view holde
 
 // Replaces `path` with `contents` atomically (temporary file + rename); fsyncs the data first
 // when `sync`.
-Status ReplaceFile(const std::string& path, std::string_view contents, bool sync);
+Status ReplaceFile(const std::string& path, std::string_view contents, bool sync,
+                   LogEnv* env = LogEnv::Default());
 // The whole content of a small file; nullopt if it does not exist.
 Result<std::optional<std::string>> ReadWholeFile(const std::string& path);
 

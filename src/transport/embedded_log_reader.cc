@@ -97,6 +97,15 @@ class EmbeddedTopicReader final : public TopicReader {
     return lag;
   }
 
+  Result<std::vector<PartitionOffset>> EndOffsets() override {
+    std::vector<PartitionOffset> ends;
+    for (PartitionCursor& cursor : cursors_) {
+      ARROW_ASSIGN_OR_RAISE(int64_t end, cursor.EndOffset());
+      ends.push_back({cursor.partition(), end});
+    }
+    return ends;
+  }
+
   std::vector<int32_t> Assignment() const override {
     std::vector<int32_t> partitions;
     for (const PartitionCursor& cursor : cursors_) partitions.push_back(cursor.partition());

@@ -60,6 +60,40 @@ Status DeleteSegmentsAfter(const std::string& dir, const std::vector<int64_t>& s
   return SyncDir(dir);
 }
 
+// Damaged bytes at scanner.pos() of segment `i`, after the recovery point: an unfinished write
+// (a torn tail: nothing intact after it, or only a hole of zeros before data a power loss kept)
+// is OK to cut; damage followed by intact batches is corruption in the middle of the log, an
+// error naming the file and byte (cutting there would throw away good records). A batch that
+// runs past the end of its segment (`incomplete`, e.g. a damaged length) is judged by what
+// follows in the same segment only: a power loss may cut a segment short before later ones.
+Status CheckTornTail(const std::string& dir, const std::vector<int64_t>& segments, size_t i, int fd,
+                     const SegmentScanner& scanner, bool incomplete) {
+  const std::string path = SegmentPath(dir, segments[i]);
+  ARROW_ASSIGN_OR_RAISE(IntactBatchSearch after, FindIntactBatch(fd, path, scanner.pos() + 1));
+  std::string intact_at;
+  if (after.found_at >= 0) {
+    intact_at = "byte " + std::to_string(after.found_at);
+  } else if (!incomplete && i + 1 < segments.size()) {
+    // A later segment that begins with an intact batch was written after this damage.
+    const std::string next = SegmentPath(dir, segments[i + 1]);
+    ARROW_ASSIGN_OR_RAISE(FileHandle next_file, OpenFile(next, O_RDONLY));
+    SegmentScanner next_scanner(next_file.fd(), next, 0, segments[i + 1]);
+    ARROW_ASSIGN_OR_RAISE(SegmentScanner::Step first, next_scanner.Next(/*verify=*/true));
+    if (first == SegmentScanner::Step::kBatch) intact_at = "the start of " + next;
+  }
+  if (intact_at.empty() || after.zeros_before) return Status::OK();
+  const std::string problem = incomplete ? "the batch there runs past the end of the file"
+                                         : scanner.InvalidError().message();
+  return Status::IOError(
+      incomplete ? "corrupt log segment " + path + " at byte " + std::to_string(scanner.pos()) +
+                       ": " + problem
+                 : problem,
+      "; intact batches follow at ", intact_at,
+      ", so this is damage inside the log, not an unfinished write: restore the partition from a "
+      "copy, or move the segment away to drop the records from byte ",
+      scanner.pos(), " on");
+}
+
 // Walks the log from the segment holding `state->valid_to` (the recovery point) to its end:
 // trusts the batches before the recovery point, checks the crc of the later ones, cuts the log at
 // the first bad one and applies the later batches to `state`. Returns false if the recovery point
@@ -94,6 +128,8 @@ Result<bool> Recover(const std::string& dir, const std::vector<int64_t>& segment
         return Status::IOError("log segment ", path, " ends inside a batch at byte ", scanner.pos(),
                                " although it was synced up to offset ", recovery_point);
       }
+      ARROW_RETURN_NOT_OK(CheckTornTail(dir, segments, i, file.fd(), scanner,
+                                        step == SegmentScanner::Step::kIncomplete));
       ARROW_ASSIGN_OR_RAISE(int64_t size, FileSize(file.fd(), path));
       spdlog::warn("embedded log: cutting {} bytes of an unfinished write from {} at byte {}",
                    size - scanner.pos(), path, scanner.pos());
@@ -131,7 +167,8 @@ int64_t ProducerState::LastSequence(uint64_t producer) const {
   return it == last_sequence.end() ? -1 : it->second;
 }
 
-Status SaveProducerSnapshot(const std::string& partition_dir, const ProducerState& state) {
+Status SaveProducerSnapshot(const std::string& partition_dir, const ProducerState& state,
+                            LogEnv* env) {
   std::string text(kSnapshotHeader);
   text += "valid_to " + std::to_string(state.valid_to) + "\n";
   for (const auto& [producer, sequence] : state.last_sequence) {
@@ -140,7 +177,7 @@ Status SaveProducerSnapshot(const std::string& partition_dir, const ProducerStat
     text += line;
   }
   text += "end\n";
-  return ReplaceFile(SnapshotPath(partition_dir), text, /*sync=*/false);
+  return ReplaceFile(SnapshotPath(partition_dir), text, /*sync=*/false, env);
 }
 
 Result<RecoveredPartition> RecoverPartition(const std::string& partition_dir) {

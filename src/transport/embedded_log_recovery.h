@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/status.h"
+#include "transport/embedded_log_env.h"
 #include "transport/embedded_log_format.h"
 
 namespace pizzastream::transport::embedded_log {
@@ -25,7 +26,8 @@ struct ProducerState {
 
 // <partition dir>/producers.snapshot: a ProducerState whose `valid_to` is an offset up to which
 // the log is durable. A missing or damaged snapshot only costs a longer scan.
-Status SaveProducerSnapshot(const std::string& partition_dir, const ProducerState& state);
+Status SaveProducerSnapshot(const std::string& partition_dir, const ProducerState& state,
+                            LogEnv* env = LogEnv::Default());
 
 struct RecoveredPartition {
   int64_t segment_base = 0;  // the last segment, where appends go

@@ -1,6 +1,8 @@
 #include "transport/embedded_log_scan.h"
 
 #include <algorithm>
+#include <cstring>
+#include <string_view>
 
 #include "transport/embedded_log_files.h"
 
@@ -48,18 +50,58 @@ Result<SegmentScanner::Step> SegmentScanner::Next(bool verify) {
                    std::to_string(next_offset_));
   }
   const int64_t end = pos_ + static_cast<int64_t>(header.batch_bytes());
+  // Judged from the file size before reading: a damaged length field must not make the scan
+  // allocate and read up to kMaxPayloadBytes (found by fuzz/embedded_log_batch_fuzzer.cc).
+  if (end > file_size_) {
+    ARROW_ASSIGN_OR_RAISE(file_size_, FileSize(fd_, path_));
+    if (end > file_size_) return Step::kIncomplete;
+  }
   if (verify) {
     ARROW_ASSIGN_OR_RAISE(bytes, Fetch(pos_, header.batch_bytes(), &available));
     if (bytes == nullptr) return Step::kIncomplete;
     if (!BatchCrcMatches(header, bytes)) return Invalid("batch checksum mismatch");
-  } else if (end > file_size_) {
-    ARROW_ASSIGN_OR_RAISE(file_size_, FileSize(fd_, path_));
-    if (end > file_size_) return Step::kIncomplete;
   }
   header_ = header;
   pos_ = end;
   next_offset_ = header.end_offset();
   return Step::kBatch;
+}
+
+Result<IntactBatchSearch> FindIntactBatch(int fd, const std::string& path, int64_t from) {
+  const char magic[4] = {'P', 'Z', 'B', '1'};
+  static_assert(sizeof(magic) == sizeof(kBatchMagic));
+  IntactBatchSearch out;
+  ARROW_ASSIGN_OR_RAISE(const int64_t size, FileSize(fd, path));
+  if (size <= from) return out;
+  const size_t step = static_cast<size_t>(std::min<int64_t>(int64_t{1} << 20, size - from));
+  std::vector<char> chunk(step + kBatchHeaderBytes);
+  std::vector<char> batch;
+  for (int64_t at = from; at < size; at += static_cast<int64_t>(step)) {
+    // Each chunk overlaps the next by a header, so a header across the border is seen whole.
+    ARROW_ASSIGN_OR_RAISE(size_t got, ReadAt(fd, chunk.data(), chunk.size(), at, path));
+    const std::string_view bytes(chunk.data(), got);
+    const size_t starts = std::min(got, step);
+    for (size_t i = 0; i < starts; ++i) {
+      if (bytes[i] != magic[0] || i + kBatchHeaderBytes > got ||
+          std::memcmp(bytes.data() + i, magic, sizeof(magic)) != 0) {
+        if (bytes[i] != 0) out.zeros_before = false;
+        continue;
+      }
+      BatchHeader header;
+      const int64_t pos = at + static_cast<int64_t>(i);
+      if (DecodeBatchHeader(bytes.data() + i, &header).empty() &&
+          pos + static_cast<int64_t>(header.batch_bytes()) <= size) {
+        batch.resize(header.batch_bytes());
+        ARROW_ASSIGN_OR_RAISE(size_t read, ReadAt(fd, batch.data(), batch.size(), pos, path));
+        if (read == batch.size() && BatchCrcMatches(header, batch.data())) {
+          out.found_at = pos;
+          return out;
+        }
+      }
+      out.zeros_before = false;  // the magic's first byte is not zero
+    }
+  }
+  return out;
 }
 
 }  // namespace pizzastream::transport::embedded_log

@@ -54,4 +54,15 @@ class SegmentScanner {
   std::string problem_;
 };
 
+// Where the first intact batch (a sane header whose crc matches) after byte `from` of a segment
+// starts, if any, and whether every byte of the segment in [from, there) is zero. Tells damage
+// in the middle of a log (intact batches follow garbage) from an unfinished write at its end
+// (nothing intact follows, or only a hole of zeros that a power loss left before data the
+// disk wrote out of order).
+struct IntactBatchSearch {
+  int64_t found_at = -1;  // -1: none
+  bool zeros_before = true;
+};
+Result<IntactBatchSearch> FindIntactBatch(int fd, const std::string& path, int64_t from);
+
 }  // namespace pizzastream::transport::embedded_log

@@ -36,12 +36,15 @@ class EmbeddedTopicWriter final : public TopicWriter {
         options_(options),
         partitions_(static_cast<size_t>(layout_.partitions)) {
     options_.max_batch_bytes = std::clamp<uint32_t>(options_.max_batch_bytes, 1, kMaxPayloadBytes);
+    env_ = options_.env != nullptr ? options_.env : LogEnv::Default();
   }
 
   // Makes what was appended durable and leaves a producer snapshot so the next writer starts
   // without scanning.
+  // A writer whose Recover failed touches nothing: its partitions' state is unknown, and a
+  // snapshot written now would move the recovery point of the next open.
   ~EmbeddedTopicWriter() override {
-    if (!failed_.ok() || !Flush().ok()) return;
+    if (!recovered_ || !failed_.ok() || !Flush().ok()) return;
     for (Partition& partition : partitions_) (void)SaveSnapshot(partition);
   }
 
@@ -58,6 +61,7 @@ class EmbeddedTopicWriter final : public TopicWriter {
       partition.durable_offset = partition.next_offset;  // recovery synced what it kept
       partition.durable_last_sequence = partition.last_sequence;
     }
+    recovered_ = true;
     return Status::OK();
   }
 
@@ -113,7 +117,13 @@ class EmbeddedTopicWriter final : public TopicWriter {
     }
     if (!dirty.empty()) synced[0] = Sync(*dirty[0]);
     for (std::thread& thread : threads) thread.join();
-    for (Status& status : synced) ARROW_RETURN_NOT_OK(status);
+    for (Status& status : synced) {
+      // After a failed fsync the kernel may have dropped the dirty pages and a retry would
+      // "succeed": nothing this writer wrote since the last Flush can be trusted any more. The
+      // writer refuses further work; the next one recovers from the last recovery point.
+      if (!status.ok()) failed_ = status;
+      ARROW_RETURN_NOT_OK(status);
+    }
     for (Partition& partition : partitions_) {
       partition.durable_offset = partition.next_offset;
       partition.durable_last_sequence = partition.last_sequence;
@@ -203,12 +213,12 @@ class EmbeddedTopicWriter final : public TopicWriter {
         partition.segment_bytes + static_cast<int64_t>(pending.size()) > options_.segment_bytes) {
       ARROW_RETURN_NOT_OK(Roll(partition));
     }
-    Status written =
-        WriteAll(partition.segment.fd(), pending.data(), pending.size(), partition.segment_path);
+    Status written = WriteAll(partition.segment.fd(), pending.data(), pending.size(),
+                              partition.segment_path, env_);
     if (!written.ok()) {
       // Take back a partial write so the segment stays a sequence of whole batches.
       Status undone =
-          Truncate(partition.segment.fd(), partition.segment_bytes, partition.segment_path);
+          Truncate(partition.segment.fd(), partition.segment_bytes, partition.segment_path, env_);
       if (!undone.ok()) failed_ = undone;
     }
     return written;
@@ -216,16 +226,16 @@ class EmbeddedTopicWriter final : public TopicWriter {
 
   Status Sync(Partition& partition) {
     for (auto& [file, path] : partition.sealed_unsynced) {
-      ARROW_RETURN_NOT_OK(SyncData(file.fd(), path));
+      ARROW_RETURN_NOT_OK(SyncData(file.fd(), path, env_));
       file.Close();
     }
     partition.sealed_unsynced.clear();
     if (partition.unsynced) {
-      ARROW_RETURN_NOT_OK(SyncData(partition.segment.fd(), partition.segment_path));
+      ARROW_RETURN_NOT_OK(SyncData(partition.segment.fd(), partition.segment_path, env_));
       partition.unsynced = false;
     }
     if (partition.dir_unsynced) {
-      ARROW_RETURN_NOT_OK(SyncDir(partition.dir));
+      ARROW_RETURN_NOT_OK(SyncDir(partition.dir, env_));
       partition.dir_unsynced = false;
     }
     return Status::OK();
@@ -239,7 +249,7 @@ class EmbeddedTopicWriter final : public TopicWriter {
     if (partition.durable_last_sequence >= 0) {
       state.last_sequence[producer_] = partition.durable_last_sequence;
     }
-    ARROW_RETURN_NOT_OK(SaveProducerSnapshot(partition.dir, state));
+    ARROW_RETURN_NOT_OK(SaveProducerSnapshot(partition.dir, state, env_));
     partition.snapshot_valid_to = partition.durable_offset;
     return Status::OK();
   }
@@ -276,9 +286,11 @@ class EmbeddedTopicWriter final : public TopicWriter {
   uint64_t producer_;
   FileHandle lock_;
   EmbeddedLogOptions options_;
+  LogEnv* env_ = nullptr;
   std::vector<Partition> partitions_;
   int64_t delivered_ = 0;
-  Status failed_;  // set when a partition could not be brought back to whole batches
+  bool recovered_ = false;  // every partition recovered: the writer may write
+  Status failed_;           // set when a partition could not be brought back to whole batches
 };
 
 }  // namespace

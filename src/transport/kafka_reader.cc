@@ -72,7 +72,8 @@ Result<std::unique_ptr<KafkaTopicReader>> KafkaTopicReader::Open(const Transport
   ARROW_ASSIGN_OR_RAISE(reader->rk_, kafka::MakeClient(RD_KAFKA_CONSUMER, std::move(conf)));
   rd_kafka_t* rk = reader->rk_.get();
 
-  ARROW_RETURN_NOT_OK(kafka::EnsureTopic(rk, config.topic, config.partitions).status());
+  ARROW_ASSIGN_OR_RAISE(reader->topic_partitions_,
+                        kafka::EnsureTopic(rk, config.topic, config.partitions));
   rd_kafka_poll_set_consumer(rk);  // one queue: messages, rebalances and errors
   kafka::PartitionList topics(rd_kafka_topic_partition_list_new(1));
   rd_kafka_topic_partition_list_add(topics.get(), config.topic.c_str(), RD_KAFKA_PARTITION_UA);
@@ -289,6 +290,26 @@ Result<int64_t> KafkaTopicReader::Lag() {
     lag += std::max<int64_t>(0, high - std::max(position, low));
   }
   return lag;
+}
+
+Result<std::vector<PartitionOffset>> KafkaTopicReader::EndOffsets() {
+  std::vector<PartitionOffset> ends;
+  for (int32_t partition = 0; partition < topic_partitions_; ++partition) {
+    int64_t low = 0;
+    int64_t high = 0;
+    // Always a round trip: a cached watermark may predate records a producer just flushed.
+    ARROW_RETURN_NOT_OK(kafka::ErrorStatus(
+        rd_kafka_query_watermark_offsets(rk_.get(), topic_.c_str(), partition, &low, &high,
+                                         static_cast<int>(kWatermarkTimeout.count())),
+        "reading the end of partition " + std::to_string(partition) + " of " + topic_ + " at " +
+            brokers_));
+    if (high < 0) {
+      return Status::IOError("the broker at ", brokers_, " gave no end for partition ", partition,
+                             " of ", topic_);
+    }
+    ends.push_back({partition, high});
+  }
+  return ends;
 }
 
 std::vector<int32_t> KafkaTopicReader::Assignment() const {

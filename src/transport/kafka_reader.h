@@ -6,8 +6,13 @@
 // offset; on revocation the partition is simply dropped (its records already returned will
 // fail the lake's per-partition commit check if the new owner commits first).
 //
-// Thread-safety: one thread uses the reader, except Lag(), which a status thread may call at
-// any time (it reads a copy of the positions published at the end of every Poll and Seek).
+// Thread-safety: one thread uses the reader, except Lag() and EndOffsets(), which a status
+// thread may call at any time (Lag reads a copy of the positions published at the end of every
+// Poll and Seek).
+//
+// EndOffsets asks the broker for the high watermark of every partition of the topic, assigned
+// here or not: whether the group has consumed the topic is judged against it, never against
+// this worker's assignment (which is empty while the broker is away).
 //
 // Offsets are committed to Kafka only by CommitOffsets (enable.auto.commit=false), after
 // the lake commit, for lag tools. A member that dies is replaced after kSessionTimeout.
@@ -34,6 +39,8 @@ class KafkaTopicReader final : public TopicReader {
   static constexpr std::chrono::seconds kSessionTimeout{10};
   // Open waits this long at most for the group to hand out partitions.
   static constexpr std::chrono::seconds kJoinTimeout{60};
+  // How long EndOffsets waits for the broker's answer about one partition.
+  static constexpr std::chrono::milliseconds kWatermarkTimeout{2000};
 
   // Creates the topic when missing, joins the group and waits for the first assignment, so an
   // empty Poll means "nothing new" rather than "not a member yet".
@@ -48,6 +55,7 @@ class KafkaTopicReader final : public TopicReader {
               std::vector<Message>* out) override;
   Status CommitOffsets(std::span<const PartitionOffset> offsets) override;
   Result<int64_t> Lag() override;
+  Result<std::vector<PartitionOffset>> EndOffsets() override;
   std::vector<int32_t> Assignment() const override;
   Status Seek(int32_t partition, int64_t next_offset) override;
 
@@ -71,6 +79,7 @@ class KafkaTopicReader final : public TopicReader {
   std::string topic_;
   std::string group_;
   StartOffsetFn start_offset_;
+  int32_t topic_partitions_ = 0;  // as the cluster reported them at Open
   kafka::Handle rk_;
   // Assigned partition -> the next offset to hand out (start, Seek, or last returned + 1).
   std::map<int32_t, int64_t> positions_;

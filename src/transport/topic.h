@@ -78,6 +78,10 @@ class TopicReader {
   virtual Status CommitOffsets(std::span<const PartitionOffset> offsets) = 0;
   // Records available beyond the current position, summed over this reader's partitions.
   virtual Result<int64_t> Lag() = 0;
+  // The end (the next offset to be written) of every partition of the topic, assigned here or
+  // not, as the topic's storage reports it now. Fails when that cannot be known (e.g. the
+  // broker is unreachable): callers must not take a failure for "nothing left".
+  virtual Result<std::vector<PartitionOffset>> EndOffsets() = 0;
   // Partitions currently assigned to this reader.
   virtual std::vector<int32_t> Assignment() const = 0;
   // Moves the read position of an assigned partition (after a lake commit conflict).

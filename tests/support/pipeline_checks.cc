@@ -33,6 +33,12 @@ KpiOutput ParseKpi(const std::string& text) {
   return out;
 }
 
+KpiOutput RunKpi(const std::string& data_dir) {
+  auto r = RunPizzastream({"kpi", "--data-dir", data_dir, "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return ParseKpi(r.out);
+}
+
 std::string Money(int64_t cents) {
   return std::to_string(cents / 100) + "." + (cents % 100 < 10 ? "0" : "") +
          std::to_string(cents % 100);

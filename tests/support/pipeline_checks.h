@@ -24,6 +24,8 @@ struct KpiOutput {
   bool Has(const std::string& key, const std::string& value) const;
 };
 KpiOutput ParseKpi(const std::string& text);
+// `pizzastream kpi --data-dir DATA --json`, expected to succeed.
+KpiOutput RunKpi(const std::string& data_dir);
 
 // "123.45" for 12345 cents.
 std::string Money(int64_t cents);

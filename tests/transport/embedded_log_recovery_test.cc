@@ -63,6 +63,113 @@ int64_t ExpectedResume(const OwnedRecords& written, int partitions) {
   return *std::min_element(next.begin(), next.end());
 }
 
+// Overwrites `bytes` at `pos` of `path`.
+void Overwrite(const std::string& path, std::streamoff pos, std::string_view bytes) {
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  file.seekp(pos);
+  file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+std::string ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Byte positions of the batches of a segment, from their headers.
+std::vector<int64_t> BatchStarts(const std::string& segment) {
+  const std::string bytes = ReadBytes(segment);
+  std::vector<int64_t> starts;
+  for (size_t pos = 0; pos + embedded_log::kBatchHeaderBytes <= bytes.size();) {
+    embedded_log::BatchHeader header;
+    if (!embedded_log::DecodeBatchHeader(bytes.data() + pos, &header).empty()) break;
+    starts.push_back(static_cast<int64_t>(pos));
+    pos += header.batch_bytes();
+  }
+  return starts;
+}
+
+TEST_F(EmbeddedLogRecoveryTest, DamageInTheMiddleOfTheLogIsAnErrorNotATornTail) {
+  // After a crash there is no recovery point at the end: every batch is checked. A flipped byte
+  // with intact batches after it must not be cut as an unfinished write.
+  config_.partitions = 1;
+  OwnedRecords in = OwnedRecords::Make(0, 100);
+  ASSERT_EQ(AppendAndCrash(config_, "p", in.records, 10), 0);
+  const std::string segment = Segments(0).back();
+  const std::vector<int64_t> starts = BatchStarts(segment);
+  ASSERT_EQ(starts.size(), 10u);
+  const auto size = std::filesystem::file_size(segment);
+  for (const auto& [where, what] :
+       {std::pair<int64_t, std::string>{starts[4] + 70, "checksum"},         // a digit in a payload
+        std::pair<int64_t, std::string>{starts[4], "magic"},                 // a batch header
+        std::pair<int64_t, std::string>{starts[4] + 54, "past the end"}}) {  // its length field
+    const std::string before = ReadBytes(segment);
+    std::filesystem::remove(PartitionDir(0) + "/producers.snapshot");  // as after a crash
+    Overwrite(segment, where, "#");
+    for (int attempt = 0; attempt < 2; ++attempt) {  // the failed open changed nothing
+      auto writer = OpenEmbeddedWriter(config_, "p");
+      ASSERT_FALSE(writer.ok()) << what;
+      EXPECT_TRUE(writer.status().IsIOError());
+      const std::string message = writer.status().message();
+      EXPECT_NE(message.find(segment), std::string::npos) << message;
+      EXPECT_NE(message.find("at byte " + std::to_string(starts[4])), std::string::npos) << message;
+      EXPECT_NE(message.find(what), std::string::npos) << message;
+      EXPECT_EQ(std::filesystem::file_size(segment), size);
+    }
+    Overwrite(segment, 0, before);  // repaired: the log is whole again
+    auto writer = Writer("p");
+    ASSERT_NE(writer, nullptr);
+    EXPECT_EQ(*writer->ResumeSequence(), 100);
+  }
+}
+
+TEST_F(EmbeddedLogRecoveryTest, AHoleOfZerosBeforeSurvivingDataIsATornTail) {
+  // A power loss can keep later pages of an unsynced tail and lose earlier ones (zeros).
+  config_.partitions = 1;
+  OwnedRecords in = OwnedRecords::Make(0, 50);
+  ASSERT_EQ(AppendAndCrash(config_, "p", in.records, 10), 0);
+  const std::string segment = Segments(0).back();
+  const std::vector<int64_t> starts = BatchStarts(segment);
+  ASSERT_EQ(starts.size(), 5u);
+  Overwrite(segment, starts[3], std::string(starts[4] - starts[3], '\0'));
+  auto writer = Writer("p");
+  ASSERT_NE(writer, nullptr);
+  EXPECT_EQ(static_cast<int64_t>(std::filesystem::file_size(segment)), starts[3]);
+  EXPECT_EQ(*writer->ResumeSequence(), 30);
+}
+
+TEST_F(EmbeddedLogRecoveryTest, AFailedOpenLeavesTheRecoveryStateAlone) {
+  // A cleanly closed log has its recovery point at the end; damage before it fails the open.
+  // The failed writer must not rewrite the producer snapshot: that would make the next open
+  // check the damaged batch as if it were unsynced and cut it, with everything after it.
+  config_.partitions = 2;
+  OwnedRecords in = OwnedRecords::Make(0, 200);
+  {
+    auto writer = Writer("p");
+    for (size_t i = 0; i < 200; i += 20) {
+      ASSERT_TRUE(writer->Append({in.records.data() + i, 20}).ok());
+    }
+  }
+  const std::string segment = Segments(0).back();
+  const std::vector<int64_t> starts = BatchStarts(segment);
+  ASSERT_GT(starts.size(), 3u);
+  const auto size = std::filesystem::file_size(segment);
+  Overwrite(segment, starts[2], "#");
+  std::vector<std::string> snapshots;
+  for (int p = 0; p < 2; ++p)
+    snapshots.push_back(ReadBytes(PartitionDir(p) + "/producers.snapshot"));
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto writer = OpenEmbeddedWriter(config_, "p");
+    ASSERT_FALSE(writer.ok());
+    EXPECT_NE(writer.status().message().find(segment), std::string::npos)
+        << writer.status().ToString();
+    for (int p = 0; p < 2; ++p) {
+      EXPECT_EQ(ReadBytes(PartitionDir(p) + "/producers.snapshot"), snapshots[p]) << p;
+    }
+    EXPECT_EQ(std::filesystem::file_size(segment), size);
+  }
+  EXPECT_FALSE(std::filesystem::exists("/producers.snapshot.tmp"));
+}
+
 TEST_F(EmbeddedLogRecoveryTest, ReplayedSequencesAreDroppedAcrossWriterRestarts) {
   OwnedRecords all = OwnedRecords::Make(0, 300);
   ASSERT_TRUE(Writer("csv:a")->Append({all.records.data(), 100}).ok());

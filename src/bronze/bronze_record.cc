@@ -1,0 +1,100 @@
+#include "bronze/bronze_record.h"
+
+#include <cctype>
+#include <cstring>
+
+namespace pizzastream::bronze {
+namespace {
+
+constexpr std::array<std::string_view, kFields> kFieldNames = [] {
+  std::array<std::string_view, kFields> names;
+  for (size_t i = 0; i < kFields; ++i) names[i] = sources::kSourceColumns[i];
+  return names;
+}();
+
+// The field `key` names, or -1; `hint` is where it usually is (producers write the fields in
+// order), so the common case is one comparison.
+int FieldIndex(std::string_view key, size_t hint) {
+  if (hint < kFields && key == kFieldNames[hint]) return static_cast<int>(hint);
+  for (size_t i = 0; i < kFields; ++i) {
+    if (key == kFieldNames[i]) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace
+
+void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch, std::string_view value,
+                   DecodedRecord* out) {
+  out->present.fill(false);
+  out->reason = {};
+  if (value.empty()) {
+    out->reason = "empty_message";
+    return;
+  }
+  scratch.assign(value);
+  scratch.resize(value.size() + simdjson::SIMDJSON_PADDING);
+  auto fail = [&](std::string_view what, simdjson::error_code code) {
+    out->reason_storage.assign(what);
+    out->reason_storage.append(": ");
+    out->reason_storage.append(simdjson::error_message(code));
+    out->reason = out->reason_storage;
+  };
+  simdjson::ondemand::document doc;
+  if (auto err = parser.iterate(scratch.data(), value.size(), scratch.size()).get(doc)) {
+    return fail("invalid_json", err);
+  }
+  simdjson::ondemand::object object;
+  if (auto err = doc.get_object().get(object)) {
+    // On-Demand reads lazily: tell a JSON value that is not an object from text that is no JSON.
+    std::string_view text = value;
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+      text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+      text.remove_suffix(1);
+    const bool json_value =
+        text == "true" || text == "false" || text == "null" ||
+        (!text.empty() && std::strchr("[\"-0123456789", text.front()) != nullptr);
+    return fail(json_value ? "not_a_json_object" : "invalid_json", err);
+  }
+  std::string_view malformed, malformed_reason;
+  size_t hint = 0;
+  for (auto field : object) {
+    std::string_view key;
+    if (auto err = field.unescaped_key().get(key)) return fail("invalid_json", err);
+    simdjson::ondemand::value v;
+    if (auto err = field.value().get(v)) return fail("invalid_json", err);
+    simdjson::ondemand::json_type type;
+    if (auto err = v.type().get(type)) return fail("invalid_json", err);
+    std::string_view text;
+    if (type == simdjson::ondemand::json_type::string) {
+      if (auto err = v.get_string().get(text)) return fail("invalid_json", err);
+    } else if (type == simdjson::ondemand::json_type::null) {
+      continue;
+    } else if (type == simdjson::ondemand::json_type::object ||
+               type == simdjson::ondemand::json_type::array) {
+      out->reason_storage = "nested_value: field '" + std::string(key) + "' is not a scalar";
+      out->reason = out->reason_storage;
+      return;
+    } else {
+      text = v.raw_json_token();  // numbers and booleans keep their text as received
+      while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.remove_suffix(1);
+    }
+    if (key == "_malformed") {
+      malformed = text;
+    } else if (key == "_reason") {
+      malformed_reason = text;
+    } else if (int i = FieldIndex(key, hint); i >= 0) {
+      out->fields[i] = text;
+      out->present[i] = true;
+      hint = static_cast<size_t>(i) + 1;
+    }
+  }
+  if (!malformed.empty() || !malformed_reason.empty()) {
+    out->reason_storage.assign(malformed_reason.empty() ? "malformed_source_record"
+                                                        : malformed_reason);
+    out->reason = out->reason_storage;
+  }
+}
+
+}  // namespace pizzastream::bronze
