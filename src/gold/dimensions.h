@@ -1,5 +1,5 @@
 // How the gold dimensions are derived from a typed order line (gold contract in
-// ../shared/design/pipeline.md), and the pizza surrogate keys (PizzaKeys).
+// docs/data-model.md), and the pizza surrogate keys (PizzaKeys).
 #pragma once
 
 #include <cstdint>

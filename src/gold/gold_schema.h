@@ -1,4 +1,4 @@
-// Arrow schemas of the gold star schema (the gold contract of ../shared/design/pipeline.md).
+// Arrow schemas of the gold star schema (the gold contract of docs/data-model.md).
 // The warehouses create their tables with the same names and columns.
 //
 //   dim_date(date_id int32 PK yyyymmdd, order_date date32, day, month, year, quarter,

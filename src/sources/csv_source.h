@@ -1,5 +1,5 @@
 // Replays a point-of-sale CSV export (the 12- or 13-column layout of
-// ../shared/design/pipeline.md) with Arrow's streaming CSV reader: quoted fields with commas,
+// docs/data-model.md) with Arrow's streaming CSV reader: quoted fields with commas,
 // UTF-8, every field kept as text. A bad line never stops the replay: one with the wrong number
 // of fields becomes a MalformedRecord that bronze quarantines with its raw text; one that is
 // not UTF-8 or longer than max_line_bytes is taken out before the reader (CsvLineScreen) and

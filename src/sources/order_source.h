@@ -1,6 +1,6 @@
 // Where order lines come from: a CSV replay (sources/csv_source.h) or the synthetic generator
 // (sources/generator.h). Both yield batches of records in the source layout of
-// ../shared/design/pipeline.md, every field as text, exactly as a point-of-sale export has it.
+// docs/data-model.md, every field as text, exactly as a point-of-sale export has it.
 #pragma once
 
 #include <arrow/record_batch.h>

@@ -1,4 +1,4 @@
-// The dashboard's key figures, exactly as ../shared/design/pipeline.md defines them.
+// The dashboard's key figures, exactly as docs/data-model.md defines them.
 // Money is integer cents; ratios are rounded to 2 decimals only when rendered.
 #pragma once
 

@@ -1,6 +1,6 @@
 // The SQL warehouse at the end of the pipeline: schema `pizza_sales` holding the gold star
 // schema (dim_date, dim_time, dim_pizza, fact_order_item) with the names of the gold contract
-// (../shared/design/pipeline.md). Embedded default: a SQLite file (warehouse/sqlite_warehouse.h);
+// (docs/data-model.md). Embedded default: a SQLite file (warehouse/sqlite_warehouse.h);
 // production: PostgreSQL (warehouse/postgres_warehouse.h). Not thread-safe: one per thread.
 #pragma once
 
