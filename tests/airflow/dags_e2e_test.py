@@ -140,6 +140,25 @@ print(json.dumps({"errors": {k: str(v) for k, v in bag.import_errors.items()}, "
             self.assertEqual(full["load"]["outlets"], ["pizzastream://warehouse/pizza_sales"])
 
 
+class StageOperatorTest(unittest.TestCase):
+    """PizzastreamStageOperator in-process (stage_operator_probe.py, in the Airflow venv) on the
+    real binary: a failing stage fails the task with pizzastream's one-line error, and on_kill
+    (what a task timeout calls) stops a running stage, which still reports what it did."""
+
+    def test_failure_carries_the_one_line_error_and_on_kill_stops_the_stage(self):
+        with Workspace() as work:
+            home = AirflowHome(work, TEMPLATE_DB)
+            probe = Path(__file__).resolve().parent / "stage_operator_probe.py"
+            out = home.python(f"import runpy, sys; sys.argv = ['probe', {pizzastream_binary()!r}, {str(work / 'data')!r}]; "
+                              f"runpy.run_path({str(probe)!r}, run_name='__main__')")
+            result = json.loads(out.strip().splitlines()[-1])
+            self.assertEqual(result["error"], "pizzastream bronze failed: Cannot create directory '/proc/no-lake-here'")
+            self.assertTrue(result["running_before_kill"])
+            self.assertEqual(result["exit_code"], 0)  # stopped on request, not killed
+            self.assertEqual(result["summary"]["stage"], "bronze")
+            self.assertEqual(result["summary"]["rows_in"], 0)
+
+
 class FullPipelineTest(unittest.TestCase):
     def test_full_dag_gives_the_kpis_of_run_and_a_second_run_changes_nothing(self):
         with Workspace() as work:

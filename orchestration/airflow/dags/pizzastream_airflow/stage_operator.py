@@ -52,20 +52,23 @@ class PizzastreamStageOperator(BaseOperator):
             raise AirflowFailException(str(e)) from None
         self.log.info("running %s", " ".join(invocation.argv))
         started = time.monotonic()
-        env = {**os.environ, **invocation.env}
-        self._process = subprocess.Popen(
+        # Airflow's own settings and secrets (AIRFLOW__*, AIRFLOW_CONN_*, ...) stay out of the stage.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+        env.update(invocation.env)
+        process = subprocess.Popen(
             invocation.argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
-        last_error: list[str] = []
-        stderr_reader = threading.Thread(target=self._relay_stderr, args=(last_error,), daemon=True)
+        self._process = process
+        lines: dict[str, str] = {}
+        stderr_reader = threading.Thread(target=self._relay_stderr, args=(process, lines), daemon=True)
         stderr_reader.start()
-        stdout, _ = self._process.communicate()
+        assert process.stdout is not None
+        stdout = process.stdout.read()  # the summary; stderr has a reader of its own
+        process.wait()
         stderr_reader.join()
-        code = self._process.returncode
         self._process = None
-        if code != 0:
-            reason = last_error[0] if last_error else f"exited with {_describe(code)} and no message"
-            raise AirflowException(f"pizzastream {self.stage} failed: {reason}")
+        if process.returncode != 0:
+            raise AirflowException(f"pizzastream {self.stage} failed: {_failure(process.returncode, lines)}")
         summary = _last_json_line(stdout)
         if summary is None:
             raise AirflowException(f"pizzastream {self.stage} printed no --json summary: {stdout[-500:]!r}")
@@ -88,15 +91,18 @@ class PizzastreamStageOperator(BaseOperator):
             self.log.warning("pizzastream %s did not stop within %ss: killing it", self.stage, self.stop_grace_s)
             process.kill()
 
-    def _relay_stderr(self, last_error: list[str]) -> None:
-        assert self._process is not None and self._process.stderr is not None
-        for line in self._process.stderr:
+    def _relay_stderr(self, process: subprocess.Popen, lines: dict[str, str]) -> None:
+        """Logs the stage's stderr line by line, keeping the CLI's one-line error
+        (`pizzastream: ...`) as lines["error"] and the last line as lines["last"]."""
+        assert process.stderr is not None
+        for line in process.stderr:
             line = line.rstrip("\n")
             if not line:
                 continue
             self.log.info("%s", line)
-            if line.startswith("pizzastream: "):  # the CLI's one-line error
-                last_error[:] = [line.removeprefix("pizzastream: ")]
+            lines["last"] = line
+            if line.startswith("pizzastream: "):
+                lines["error"] = line.removeprefix("pizzastream: ")
 
     def _annotate_asset_events(self, context: Any, summary: dict[str, Any]) -> None:
         outlet_events = context.get("outlet_events")
@@ -122,10 +128,14 @@ def _last_json_line(stdout: str) -> dict[str, Any] | None:
     return None
 
 
-def _describe(code: int) -> str:
+def _failure(code: int, lines: dict[str, str]) -> str:
+    """Why the stage failed, in one line: its own error, the signal that ended it, or the last
+    thing it printed (e.g. a usage error)."""
+    if "error" in lines:
+        return lines["error"]
     if code < 0:
         try:
-            return f"signal {signal.Signals(-code).name}"
+            return f"killed by signal {signal.Signals(-code).name}"
         except ValueError:
-            return f"signal {-code}"
-    return f"code {code}"
+            return f"killed by signal {-code}"
+    return f"exited with code {code}: {lines.get('last', 'no message')}"
