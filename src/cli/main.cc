@@ -4,8 +4,10 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
+#include <iostream>
 
 #include "cli/commands.h"
+#include "lake/s3_runtime.h"
 
 namespace {
 
@@ -40,10 +42,18 @@ int main(int argc, char** argv) {
   AddGenerateCommand(app, global);
   AddWarehouseCommand(app, global);
   AddServeCommand(app, global);
+  AddLakeCommand(app, global);
+  // Every way out passes here, after the command's own objects (S3 filesystems included) are
+  // gone: the AWS SDK, if a command started it, is stopped before exit (or it crashes there).
+  int code = 0;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    code = app.exit(e);  // also a failed command: CLI::RuntimeError carries its exit code
+  } catch (const std::exception& e) {
+    std::cerr << "pizzastream: " << e.what() << std::endl;
+    code = 1;
   }
-  return 0;
+  pizzastream::lake::StopS3();
+  return code;
 }

@@ -1,11 +1,19 @@
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "cli/commands.h"
+#include "lake/s3_errors.h"
 
 namespace pizzastream::cli {
+
+namespace {
+// 100 ms doubling to 5 s: about 16 s of waiting, like a stage's retries in `run`.
+constexpr int kLakeOpenAttempts = 8;
+}  // namespace
 
 std::string GlobalOptions::LakeUri() const {
   if (!lake.empty()) return lake;
@@ -28,17 +36,34 @@ Result<std::shared_ptr<lake::Lakehouse>> GlobalOptions::OpenLake() const {
   return lake::Lakehouse::Open(LakeUri());
 }
 
+Result<std::shared_ptr<lake::Lakehouse>> GlobalOptions::OpenLakeWaiting() const {
+  // An S3 store that does not answer yet (starting, restarting) is waited for with backoff,
+  // as a stage waits for a broker; refused credentials or a missing bucket fail at once.
+  auto backoff = std::chrono::milliseconds(100);
+  for (int attempt = 1;; ++attempt) {
+    auto lake = lake::Lakehouse::Open(LakeUri());
+    if (lake.ok() || !lake::IsUnreachable(lake.status()) || attempt >= kLakeOpenAttempts) {
+      return lake;
+    }
+    spdlog::warn("{} (retrying in {} ms)", lake.status().message(), backoff.count());
+    std::this_thread::sleep_for(backoff);
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+  }
+}
+
 void AddCommonOptions(CLI::App* cmd, GlobalOptions* g) {
   cmd->option_defaults()->always_capture_default();
   cmd->add_option("--data-dir", g->data_dir,
                   "Directory of the embedded log, the local lake and the SQLite warehouse")
-      ->envname("PIZZASTREAM_DATA_DIR")->capture_default_str();
+      ->envname("PIZZASTREAM_DATA_DIR")
+      ->capture_default_str();
   cmd->add_option("--lake", g->lake,
                   "Lake root URI (file:///path or s3://bucket/path); default <data-dir>/lakehouse")
       ->envname("PIZZASTREAM_LAKE");
-  cmd->add_option("--warehouse", g->warehouse,
-                  "postgresql://USER@HOST:PORT/DB or a SQLite file; default <data-dir>/warehouse.db."
-                  " Passwords come from the URL, PGPASSWORD or a passfile")
+  cmd->add_option(
+         "--warehouse", g->warehouse,
+         "postgresql://USER@HOST:PORT/DB or a SQLite file; default <data-dir>/warehouse.db."
+         " Passwords come from the URL, PGPASSWORD or a passfile")
       ->envname("PIZZASTREAM_WAREHOUSE");
   cmd->add_option("--kafka-brokers", g->transport.kafka_brokers,
                   "Kafka bootstrap servers HOST:PORT[,...]; without it the embedded log is used")
@@ -46,7 +71,8 @@ void AddCommonOptions(CLI::App* cmd, GlobalOptions* g) {
   cmd->add_option("--topic", g->transport.topic, "Topic of the order lines")->capture_default_str();
   cmd->add_option("--partitions", g->transport.partitions,
                   "Partitions of the topic when it is created")
-      ->capture_default_str()->check(CLI::Range(1, 1024));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   cmd->add_option("--group", g->transport.group, "Consumer group of the bronze workers")
       ->capture_default_str();
   cmd->add_flag("--month-first", g->month_first,
