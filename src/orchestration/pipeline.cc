@@ -82,6 +82,27 @@ void Pipeline::RunStage(size_t index) {
   Stage& stage = *stages_[index];
   int consecutive_errors = 0;
   auto backoff = std::chrono::milliseconds(100);
+  // Waits `backoff` (or until a hard stop), then doubles it up to 5 s.
+  auto wait_backoff = [&] {
+    for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stop_.load();
+         waited += std::chrono::milliseconds(50)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+  };
+  // After max_consecutive_errors failures in a row, the run fails with `status`.
+  auto gives_up = [&](int failures, const Status& status) {
+    if (options_.max_consecutive_errors <= 0 || failures < options_.max_consecutive_errors) {
+      return false;
+    }
+    std::lock_guard lock(mu_);
+    if (first_error_.ok()) first_error_ = status;
+    failed_.store(true);
+    stop_.store(true);
+    producer_stop_.store(true);
+    return true;
+  };
+  int lag_errors = 0;  // empty steps in a row whose lag could not be read
   auto lag_measured = std::chrono::steady_clock::time_point{};
   while (!stop_.load()) {
     // Upstream finished before this step began: an empty step means this stage is done too.
@@ -95,20 +116,8 @@ void Pipeline::RunStage(size_t index) {
         ++s.errors;
         s.last_error = step.status().ToString();
       });
-      if (options_.max_consecutive_errors > 0 &&
-          consecutive_errors >= options_.max_consecutive_errors) {
-        std::lock_guard lock(mu_);
-        if (first_error_.ok()) first_error_ = step.status();
-        failed_.store(true);
-        stop_.store(true);
-        producer_stop_.store(true);
-        break;
-      }
-      for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stop_.load();
-           waited += std::chrono::milliseconds(50)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+      if (gives_up(consecutive_errors, step.status())) break;
+      wait_backoff();
       continue;
     }
     consecutive_errors = 0;
@@ -137,11 +146,19 @@ void Pipeline::RunStage(size_t index) {
     auto lag = stage.Lag();
     Record(slot, [&](StageStats& s) { s.lag = lag.ok() ? *lag : -1; });
     // Caught up: nothing came in this step and nothing is waiting (a Kafka fetch can take
-    // longer than one poll, so an empty step alone does not prove it).
-    if (upstream_done && (options_.exit_when_idle || draining_.load()) &&
-        (!lag.ok() || *lag <= 0)) {
+    // longer than one poll, so an empty step alone does not prove it). A lag that could not be
+    // read (the lake's store is down) proves nothing either: wait and look again.
+    if (upstream_done && (options_.exit_when_idle || draining_.load()) && lag.ok() && *lag <= 0) {
       break;
     }
+    if (!lag.ok()) {
+      spdlog::warn("{}: {} (retrying in {} ms)", stage.name(), lag.status().ToString(),
+                   backoff.count());
+      if (gives_up(++lag_errors, lag.status())) break;
+      wait_backoff();
+      continue;
+    }
+    lag_errors = 0;
     std::this_thread::sleep_for(options_.idle_wait);
   }
   Record(slot, [&](StageStats& s) { s.finished = true; });

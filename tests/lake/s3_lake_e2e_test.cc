@@ -190,16 +190,25 @@ void RaceManyWriters(const std::string& lake, const std::string& lake_dir,
   const auto parts = SplitCsv(dir / "orders.csv", 3, dir);
   std::vector<pid_t> producers, bronzes, silvers;
   for (int w = 0; w < 3; ++w) {
-    const std::string data = dir / ("w" + std::to_string(w));
-    const std::string topic = "orders_" + std::to_string(w);
     bronzes.push_back(StartPizzastreamWithEnv(
-        env, {"bronze", "--follow", "--data-dir", data, "--topic", topic, "--lake", lake},
+        env,
+        {"bronze", "--follow", "--data-dir", dir / ("w" + std::to_string(w)), "--topic",
+         "orders_" + std::to_string(w), "--lake", lake},
         dir / ("bronze" + std::to_string(w) + ".log")));
-    producers.push_back(
-        StartPizzastreamWithEnv(env,
-                                {"produce", "--input", parts[w], "--data-dir", data, "--topic",
-                                 topic, "--batch-size", "100", "--rate", "3000"},
-                                dir / ("produce" + std::to_string(w) + ".log")));
+  }
+  // The workers are up once the table exists; then the inputs trickle in, so every worker
+  // commits many small steps while the others do.
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        return fs::exists(lake_dir + "/bronze/order_lines/_delta_log/00000000000000000000.json");
+      },
+      std::chrono::seconds(60)));
+  for (int w = 0; w < 3; ++w) {
+    producers.push_back(StartPizzastreamWithEnv(
+        env,
+        {"produce", "--input", parts[w], "--data-dir", dir / ("w" + std::to_string(w)), "--topic",
+         "orders_" + std::to_string(w), "--batch-size", "50", "--rate", "1000"},
+        dir / ("produce" + std::to_string(w) + ".log")));
   }
   for (int s = 0; s < 2; ++s) {
     silvers.push_back(StartPizzastreamWithEnv(
