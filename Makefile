@@ -32,16 +32,20 @@ build-fuzz: bootstrap
 demo: build
 	@$(BUILD)/pizzastream demo --data-dir pizzastream-data
 
-## stack: start a local Kafka broker (scripts/kafka: KRaft, no Docker) and run the pipeline on it.
-## With PostgreSQL (scripts/postgres) as the warehouse. Ctrl-C stops the pipeline;
-## `scripts/kafka stop` and `scripts/postgres stop` stop the servers and drop their data. The data
-## dir is per broker port, so a fresh broker never meets a lake holding another broker's offsets.
+## stack: start a local Kafka broker (scripts/kafka: KRaft, no Docker), a local S3 server
+## (scripts/s3: versitygw, bucket `lakehouse`) and PostgreSQL (scripts/postgres), and run the
+## pipeline on them: Kafka topic -> Delta lake in s3://lakehouse -> PostgreSQL. Ctrl-C stops the
+## pipeline; `scripts/kafka stop`, `scripts/s3 stop` and `scripts/postgres stop` stop the servers
+## and drop their data. The data dir and the lake prefix are per broker port, so a fresh broker
+## never meets a lake holding another broker's offsets.
 stack: build
-	@brokers=$$(scripts/kafka start | tail -n 1) && pg=$$(scripts/postgres start | tail -n 1) && \
-	  data=pizzastream-data/stack-$${brokers##*:} && \
-	  echo "stack: Kafka at $$brokers, PostgreSQL at $${pg%%\?*}, data in $$data" && \
+	@brokers=$$(scripts/kafka start | tail -n 1) && s3=$$(scripts/s3 start | tail -n 1) && \
+	  pg=$$(scripts/postgres start | tail -n 1) && \
+	  data=pizzastream-data/stack-$${brokers##*:} && lake=s3://lakehouse/stack-$${brokers##*:} && \
+	  . "$${s3#* }" && \
+	  echo "stack: Kafka at $$brokers, S3 at $${s3%% *} ($$lake), PostgreSQL at $${pg%%\?*}, data in $$data" && \
 	  $(BUILD)/pizzastream demo --kafka-brokers $$brokers --partitions 6 --data-dir $$data \
-	    --warehouse "$$pg"
+	    --lake "$$lake" --warehouse "$$pg"
 
 ## test: set up, build and pass every test (unit tests also under ASan+UBSan, each fuzz target
 ## for a few seconds).

@@ -14,52 +14,24 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.h"
+
 namespace {
 
-struct Measured {
-  double seconds = 0;
-  long max_rss_kb = 0;
-  int exit_code = -1;
-};
+using pizzastream::bench::Measured;
 
 Measured RunTimed(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  std::string bin = PIZZASTREAM_BIN;
-  argv.push_back(bin.data());
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  const auto start = std::chrono::steady_clock::now();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
-  Measured m;
-  m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  m.max_rss_kb = usage.ru_maxrss;
-  m.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return m;
+  return pizzastream::bench::RunTimed(PIZZASTREAM_BIN, args);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  int64_t lines = 5000000;
-  std::string dir = "/tmp/pizzastream-bench";
-  bool keep = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--lines" && i + 1 < argc) lines = std::atoll(argv[++i]);
-    else if (a == "--dir" && i + 1 < argc) dir = argv[++i];
-    else if (a == "--keep") keep = true;
-    else {
-      fmt::print(stderr, "usage: pipeline_bench [--lines N] [--dir DIR] [--keep]\n");
-      return 2;
-    }
-  }
+  pizzastream::bench::BenchArgs args{5000000, "/tmp/pizzastream-bench", false};
+  if (!pizzastream::bench::ParseBenchArgs(argc, argv, "pipeline_bench", &args)) return 2;
+  const int64_t lines = args.lines;
+  const std::string dir = args.dir;
+  const bool keep = args.keep;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string csv = dir + "/orders.csv";

@@ -164,6 +164,10 @@ Status BronzeStage::Resync() {
 
 Result<orchestration::StepResult> BronzeStage::Step() {
   orchestration::StepResult result;
+  if (resync_needed_) {
+    ARROW_RETURN_NOT_OK(Resync());
+    resync_needed_ = false;
+  }
   ARROW_RETURN_NOT_OK(reader_->Poll(options_.max_batch, options_.poll_timeout, &messages_));
   if (messages_.empty()) return result;
 
@@ -241,7 +245,10 @@ Result<orchestration::StepResult> BronzeStage::Step() {
     ARROW_RETURN_NOT_OK(Resync());
     return orchestration::StepResult{};
   }
-  ARROW_RETURN_NOT_OK(st);
+  if (!st.ok()) {  // e.g. the lake's store is unreachable: retried from the lake's positions
+    resync_needed_ = true;
+    return st;
+  }
   if (auto cs = reader_->CommitOffsets(offsets); !cs.ok()) {
     spdlog::warn("bronze: could not record consumer offsets: {}", cs.message());
   }

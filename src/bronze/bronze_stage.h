@@ -47,6 +47,9 @@ class BronzeStage final : public orchestration::Stage {
   std::map<std::string, int64_t> lines_expected_;
   std::map<std::string, int64_t> quarantine_expected_;
   std::vector<transport::Message> messages_;
+  // A step failed after reading: the reader is past what the lake holds, so the next step
+  // first goes back to the lake's positions (else those records would be skipped).
+  bool resync_needed_ = false;
 };
 
 }  // namespace pizzastream::bronze

@@ -30,6 +30,9 @@ struct GlobalOptions {
   // (naming the directory) when it cannot be created, e.g. when a file is in the way.
   Status Resolve();
   Result<std::shared_ptr<lake::Lakehouse>> OpenLake() const;
+  // The same, but an unreachable store (S3 starting or restarting) is waited for with backoff
+  // (~16 s), as a stage waits for a broker: for the stages.
+  Result<std::shared_ptr<lake::Lakehouse>> OpenLakeWaiting() const;
 };
 
 // Adds --data-dir, --lake, --warehouse, --kafka-brokers, --topic, --partitions, --group,
@@ -45,6 +48,7 @@ void AddKpiCommand(CLI::App& app, GlobalOptions& global);
 void AddGenerateCommand(CLI::App& app, GlobalOptions& global);
 void AddWarehouseCommand(CLI::App& app, GlobalOptions& global);
 void AddServeCommand(CLI::App& app, const GlobalOptions& global);
+void AddLakeCommand(CLI::App& app, GlobalOptions& global);  // lake init, ...
 
 // Prints "pizzastream: <message>" to stderr and throws CLI::RuntimeError(1) if !status.ok().
 void ExitIfError(const Status& status);

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "lake/s3_runtime.h"
 
 namespace {
 
@@ -42,19 +43,24 @@ int main(int argc, char** argv) {
   AddGenerateCommand(app, global);
   AddWarehouseCommand(app, global);
   AddServeCommand(app, global);
+  AddLakeCommand(app, global);
   // Errors are values inside the engine; the commands turn them into CLI::RuntimeError. The
   // last two handlers are a backstop: whatever a library throws ends in one line and exit 1,
-  // never in std::terminate.
+  // never in std::terminate. Every way out passes the end, after the command's own objects
+  // (S3 filesystems included) are gone: the AWS SDK, if a command started it, is stopped
+  // before exit (or it crashes there).
+  int code = 0;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    code = app.exit(e);  // also a failed command: CLI::RuntimeError carries its exit code
   } catch (const std::exception& e) {
     std::cerr << "pizzastream: unexpected error: " << e.what() << std::endl;
-    return 1;
+    code = 1;
   } catch (...) {
     std::cerr << "pizzastream: unexpected error of an unknown kind" << std::endl;
-    return 1;
+    code = 1;
   }
-  return 0;
+  pizzastream::lake::StopS3();
+  return code;
 }

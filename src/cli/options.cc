@@ -1,11 +1,19 @@
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "cli/commands.h"
+#include "lake/s3_errors.h"
 
 namespace pizzastream::cli {
+
+namespace {
+// 100 ms doubling to 5 s: about 16 s of waiting, like a stage's retries in `run`.
+constexpr int kLakeOpenAttempts = 8;
+}  // namespace
 
 std::string GlobalOptions::LakeUri() const {
   if (!lake.empty()) return lake;
@@ -34,6 +42,21 @@ Status GlobalOptions::Resolve() {
 
 Result<std::shared_ptr<lake::Lakehouse>> GlobalOptions::OpenLake() const {
   return lake::Lakehouse::Open(LakeUri());
+}
+
+Result<std::shared_ptr<lake::Lakehouse>> GlobalOptions::OpenLakeWaiting() const {
+  // An S3 store that does not answer yet (starting, restarting) is waited for with backoff,
+  // as a stage waits for a broker; refused credentials or a missing bucket fail at once.
+  auto backoff = std::chrono::milliseconds(100);
+  for (int attempt = 1;; ++attempt) {
+    auto lake = lake::Lakehouse::Open(LakeUri());
+    if (lake.ok() || !lake::IsUnreachable(lake.status()) || attempt >= kLakeOpenAttempts) {
+      return lake;
+    }
+    spdlog::warn("{} (retrying in {} ms)", lake.status().message(), backoff.count());
+    std::this_thread::sleep_for(backoff);
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+  }
 }
 
 void AddCommonOptions(CLI::App* cmd, GlobalOptions* g) {

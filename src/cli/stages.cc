@@ -14,7 +14,7 @@ namespace pizzastream::cli {
 
 Result<std::unique_ptr<orchestration::Stage>> OpenStage(const std::string& name,
                                                         const GlobalOptions& global) {
-  ARROW_ASSIGN_OR_RAISE(auto lake, global.OpenLake());
+  ARROW_ASSIGN_OR_RAISE(auto lake, global.OpenLakeWaiting());
   if (name == "bronze") {
     bronze::BronzeOptions options;
     options.transport = global.transport;

@@ -82,6 +82,12 @@ Status CommitStep(const Lakehouse& lake, const std::string& app_id, const InputR
     const bool primary = i + 1 == outputs.size();
     ARROW_ASSIGN_OR_RAISE(int64_t done, TxnVersion(*out.log, app_id));
     if (done >= range.to_version) continue;  // committed before a crash
+    // Another writer of the same appId committed part of this range: ours would repeat it.
+    if (done > range.after_version) {
+      return Status::Cancelled("conflict: ", app_id, " moved to ", done, " in ", out.table,
+                               " during a step over (", range.after_version, ", ",
+                               range.to_version, "]");
+    }
     int64_t rows = 0;
     for (const auto& b : out.batches) rows += b->num_rows();
     if (rows == 0 && !primary) continue;

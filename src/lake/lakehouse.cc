@@ -1,6 +1,7 @@
 #include "lake/lakehouse.h"
 
 #include <arrow/filesystem/api.h>
+#include <arrow/filesystem/s3fs.h>
 #include <arrow/io/api.h>
 #include <fmt/format.h>
 #include <parquet/arrow/reader.h>
@@ -9,7 +10,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <random>
+#include <set>
+
+#include "lake/s3_errors.h"
+#include "lake/s3_lake_config.h"
+#include "lake/s3_log_store.h"
+#include "lake/s3_runtime.h"
 
 namespace pizzastream::lake {
 
@@ -24,18 +32,87 @@ std::string NewDataFileName() {
                      static_cast<uint32_t>(salt), counter++ % 1000000);
 }
 
+// One line for what Arrow's S3 filesystem reported: what kind of failure, where, and what
+// to do; no credential in it.
+Status ExplainS3Error(const Status& st, const S3LakeConfig& config, const S3Credentials& creds) {
+  const std::string detail = MaskSecrets(st.message(), creds);
+  auto has = [&](const char* needle) { return detail.find(needle) != std::string::npos; };
+  if (has("NETWORK_CONNECTION") || has("curlCode") || has("Couldn't connect") ||
+      has("Connection refused") || has("Timeout") || has("timed out")) {
+    return S3Unreachable("cannot reach the S3 endpoint " + config.endpoint + " for " +
+                         config.shown_uri + " (is the server running?): " + detail);
+  }
+  if (has("ACCESS_DENIED") || has("InvalidAccessKeyId") || has("SignatureDoesNotMatch") ||
+      has("AccessDenied") || has("403")) {
+    const std::string key =
+        creds.access_key.empty() ? "none" : MaskSecrets(creds.access_key, creds);
+    return S3Unauthorized(
+        "the S3 store at " + config.endpoint + " refused the credentials " + "(access key " + key +
+        ") for bucket '" + config.bucket +
+        "': check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AWS_PROFILE: " + detail);
+  }
+  return Status(st.code(), detail);
+}
+
+// Conditional writes are checked once per process and store/bucket: every stage opens the lake.
+Status VerifyOnce(S3LogStore& store, arrow::fs::FileSystem& fs, const S3LakeConfig& config) {
+  static std::mutex mu;
+  static std::set<std::string> verified;
+  const std::string key = config.endpoint + "/" + config.bucket;
+  {
+    std::lock_guard lock(mu);
+    if (verified.contains(key)) return Status::OK();
+  }
+  ARROW_ASSIGN_OR_RAISE(std::string probe, store.VerifyConditionalWrites(config.root_path()));
+  (void)fs.DeleteFile(probe);  // best effort: a leftover probe object harms nothing
+  std::lock_guard lock(mu);
+  verified.insert(key);
+  return Status::OK();
+}
+
 }  // namespace
 
-Result<std::shared_ptr<Lakehouse>> Lakehouse::Open(const std::string& root_uri) {
+Result<std::shared_ptr<Lakehouse>> Lakehouse::Open(const std::string& root_uri,
+                                                   const LakeOpenOptions& options) {
+  if (root_uri.starts_with("s3://")) return OpenS3(root_uri, options);
   std::string path;
   ARROW_ASSIGN_OR_RAISE(auto fs, arrow::fs::FileSystemFromUriOrPath(root_uri, &path));
   while (path.size() > 1 && path.back() == '/') path.pop_back();
-  ARROW_RETURN_NOT_OK(fs->CreateDir(path, /*recursive=*/true));
   if (fs->type_name() != "local") {
     return Status::NotImplemented("no atomic commit store for ", fs->type_name(),
-                                  " lakes yet: ", root_uri);
+                                  " lakes: use a local directory or s3://");
   }
-  return std::shared_ptr<Lakehouse>(new Lakehouse(std::move(fs), LocalLogStore(), std::move(path)));
+  ARROW_RETURN_NOT_OK(fs->CreateDir(path, /*recursive=*/true));
+  std::string shown = "file://" + path;
+  return std::shared_ptr<Lakehouse>(
+      new Lakehouse(std::move(fs), LocalLogStore(), std::move(path), std::move(shown), true));
+}
+
+Result<std::shared_ptr<Lakehouse>> Lakehouse::OpenS3(const std::string& root_uri,
+                                                     const LakeOpenOptions& options) {
+  ARROW_RETURN_NOT_OK(StartS3());
+  ARROW_ASSIGN_OR_RAISE(S3LakeConfig config, ResolveS3Lake(root_uri));
+  config.options.allow_bucket_creation = options.create_bucket;
+  ARROW_ASSIGN_OR_RAISE(std::shared_ptr<arrow::fs::FileSystem> fs,
+                        arrow::fs::S3FileSystem::Make(config.options));
+  const S3Credentials creds = config.Credentials();
+  auto bucket = fs->GetFileInfo(config.bucket);
+  if (!bucket.ok()) return ExplainS3Error(bucket.status(), config, creds);
+  if (bucket->type() == arrow::fs::FileType::NotFound) {
+    if (!options.create_bucket) {
+      return Status::Invalid("S3 bucket '", config.bucket, "' does not exist at ", config.endpoint,
+                             ": create it with `pizzastream lake init --lake ", config.shown_uri,
+                             "`");
+    }
+    const Status created = fs->CreateDir(config.bucket, /*recursive=*/false);
+    if (!created.ok()) return ExplainS3Error(created, config, creds);
+  }
+  auto store = std::make_shared<S3LogStore>(config);
+  ARROW_RETURN_NOT_OK(VerifyOnce(*store, *fs, config));
+  std::string root = config.root_path();
+  std::string shown = config.shown_uri;
+  return std::shared_ptr<Lakehouse>(
+      new Lakehouse(std::move(fs), std::move(store), std::move(root), std::move(shown), false));
 }
 
 std::unique_ptr<DeltaLog> Lakehouse::Log(const std::string& table) const {
@@ -71,6 +148,11 @@ Result<AddFile> Lakehouse::WriteParquet(
   ARROW_RETURN_NOT_OK(writer->Close());
   ARROW_ASSIGN_OR_RAISE(add.size, out->Tell());
   ARROW_RETURN_NOT_OK(out->Close());
+  if (local_) {
+    // Durable before the commit that names it: a crash must not leave a commit without its data.
+    ARROW_RETURN_NOT_OK(SyncLocalFile(full));
+    ARROW_RETURN_NOT_OK(SyncLocalDirectory(TablePath(table)));
+  }
   add.modification_time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  std::chrono::system_clock::now().time_since_epoch())
                                  .count();

@@ -1,5 +1,9 @@
 // The lake: one root (`file:///.../lakehouse` or `s3://bucket/lakehouse`) holding
 // bronze/, silver/ and gold/, each table a Delta table written with Parquet through Arrow.
+// Commit files are created through a LogStore: link(2) on local disks, a conditional PUT on
+// S3 (see s3_log_store.h). On local disks a data file and its directory are fsynced before
+// WriteParquet returns, so a commit never names a file a crash could lose. Thread-safe for
+// reads and writes of distinct files; each writer keeps its own DeltaLog.
 #pragma once
 
 #include <arrow/filesystem/filesystem.h>
@@ -40,13 +44,25 @@ struct ParquetHints {
   std::vector<std::string> no_statistics;
 };
 
+struct LakeOpenOptions {
+  // S3: create the bucket when it does not exist (`pizzastream lake init`); otherwise a
+  // missing bucket is an error that names the command creating it.
+  bool create_bucket = false;
+};
+
 class Lakehouse {
  public:
-  // `root_uri`: a filesystem URI (file://, s3://) or a local path.
-  static Result<std::shared_ptr<Lakehouse>> Open(const std::string& root_uri);
+  // `root_uri`: a filesystem URI (file://, s3://) or a local path. An S3 lake is checked on
+  // open: the bucket exists, the credentials are accepted, and the store honours conditional
+  // writes (once per process and bucket); each failure is one clear error, with no
+  // credential in it. An unreachable store gives an error for which IsUnreachable() holds.
+  static Result<std::shared_ptr<Lakehouse>> Open(const std::string& root_uri,
+                                                 const LakeOpenOptions& options = {});
 
   const std::shared_ptr<arrow::fs::FileSystem>& fs() const { return fs_; }
   const std::string& root() const { return root_; }
+  // The root as shown to users: no credentials, scheme included.
+  const std::string& shown_uri() const { return shown_uri_; }
   std::string TablePath(const std::string& table) const { return root_ + "/" + table; }
 
   // A fresh log handle for `table` (each writer/reader keeps its own).
@@ -63,11 +79,19 @@ class Lakehouse {
 
  private:
   Lakehouse(std::shared_ptr<arrow::fs::FileSystem> fs, std::shared_ptr<LogStore> store,
-            std::string root)
-      : fs_(std::move(fs)), store_(std::move(store)), root_(std::move(root)) {}
+            std::string root, std::string shown_uri, bool local)
+      : fs_(std::move(fs)),
+        store_(std::move(store)),
+        root_(std::move(root)),
+        shown_uri_(std::move(shown_uri)),
+        local_(local) {}
+  static Result<std::shared_ptr<Lakehouse>> OpenS3(const std::string& root_uri,
+                                                   const LakeOpenOptions& options);
   std::shared_ptr<arrow::fs::FileSystem> fs_;
   std::shared_ptr<LogStore> store_;
   std::string root_;
+  std::string shown_uri_;
+  bool local_ = true;
 };
 
 }  // namespace pizzastream::lake

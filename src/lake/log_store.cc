@@ -57,8 +57,7 @@ class LinkLogStore final : public LogStore {
       return Status::IOError("cannot create ", path, ": ", std::strerror(err));
     }
     // The commit is durable only once its directory entry is.
-    ARROW_RETURN_NOT_OK(
-        SyncPath(std::filesystem::path(path).parent_path().string(), O_RDONLY | O_DIRECTORY));
+    ARROW_RETURN_NOT_OK(SyncLocalDirectory(std::filesystem::path(path).parent_path().string()));
     return true;
   }
 };
@@ -66,5 +65,11 @@ class LinkLogStore final : public LogStore {
 }  // namespace
 
 std::shared_ptr<LogStore> LocalLogStore() { return std::make_shared<LinkLogStore>(); }
+
+Status SyncLocalFile(const std::string& path) { return SyncPath(path, O_RDONLY); }
+
+Status SyncLocalDirectory(const std::string& path) {
+  return SyncPath(path, O_RDONLY | O_DIRECTORY);
+}
 
 }  // namespace pizzastream::lake

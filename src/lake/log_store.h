@@ -25,4 +25,8 @@ class LogStore {
 // `path` (fails atomically when the target exists) and fsyncs the directory.
 std::shared_ptr<LogStore> LocalLogStore();
 
+// fsync(2) of a local file, and of a local directory (makes its entries durable).
+Status SyncLocalFile(const std::string& path);
+Status SyncLocalDirectory(const std::string& path);
+
 }  // namespace pizzastream::lake

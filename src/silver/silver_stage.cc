@@ -102,6 +102,8 @@ Status SilverStage::LoadState() {
   accepted_ids_.Clear();
   catalog_ids_.clear();
   ARROW_ASSIGN_OR_RAISE(auto snapshot, cleaned_->Update());
+  const auto position = snapshot->txns.find(kSilverAppId);
+  state_position_ = position == snapshot->txns.end() ? -1 : position->second;
   for (const auto& f : snapshot->files) {
     ARROW_ASSIGN_OR_RAISE(auto t,
                           lake_->ReadParquet(lake::tables::kSilverCleaned, f, {kOrderItemId}));
@@ -137,6 +139,10 @@ Result<orchestration::StepResult> SilverStage::DoStep() {
   orchestration::StepResult result;
   if (!state_valid_) ARROW_RETURN_NOT_OK(LoadState());
   ARROW_ASSIGN_OR_RAISE(int64_t done, lake::TxnVersion(*cleaned_, kSilverAppId));
+  if (done != state_position_) {  // another silver process committed meanwhile
+    ARROW_RETURN_NOT_OK(LoadState());
+    done = state_position_;
+  }
   ARROW_ASSIGN_OR_RAISE(int64_t forced,
                         lake::MaxTxnVersion({order_items_.get(), catalog_.get(), timestamp_.get(),
                                              quarantine_.get(), duplicates_.get()},
@@ -273,6 +279,7 @@ Result<orchestration::StepResult> SilverStage::DoStep() {
        OrderLineParquetHints()},  // primary: last
   };
   ARROW_RETURN_NOT_OK(lake::CommitStep(*lake_, kSilverAppId, range, outputs, "STREAMING UPDATE"));
+  state_position_ = range.to_version;
   result.rows_out = accepted;
   result.rejected = quarantined->num_rows();
   result.duplicates = duplicates->num_rows();

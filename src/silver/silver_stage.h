@@ -46,6 +46,9 @@ class SilverStage final : public orchestration::Stage {
   };
   std::unordered_set<std::string, TextHash, std::equal_to<>> catalog_ids_;
   bool state_valid_ = false;
+  // The silver position the sets stand for: another silver process that committed since left
+  // ids in the lake that are not in them, so they are read again.
+  int64_t state_position_ = -1;
 };
 
 // The txn appId silver uses for its position in bronze/order_lines.

@@ -7,14 +7,6 @@ namespace {
 
 std::string KafkaScript() { return std::string(PIZZASTREAM_SOURCE_DIR) + "/scripts/kafka"; }
 
-// The last non-empty line of `text`.
-std::string LastLine(const std::string& text) {
-  std::string_view rest(text);
-  while (!rest.empty() && rest.back() == '\n') rest.remove_suffix(1);
-  const size_t newline = rest.rfind('\n');
-  return std::string(newline == std::string_view::npos ? rest : rest.substr(newline + 1));
-}
-
 }  // namespace
 
 Result<std::string> KafkaBroker::Run(const std::vector<std::string>& args) {

@@ -7,14 +7,6 @@ namespace {
 
 std::string PostgresScript() { return std::string(PIZZASTREAM_SOURCE_DIR) + "/scripts/postgres"; }
 
-// The last non-empty line of `text`: the scripts print their address there.
-std::string FinalLine(const std::string& text) {
-  std::string_view rest(text);
-  while (!rest.empty() && rest.back() == '\n') rest.remove_suffix(1);
-  const size_t newline = rest.rfind('\n');
-  return std::string(newline == std::string_view::npos ? rest : rest.substr(newline + 1));
-}
-
 }  // namespace
 
 Result<std::string> PostgresServer::Run(const std::string& command) {
@@ -25,7 +17,7 @@ Result<std::string> PostgresServer::Run(const std::string& command) {
     return Status::IOError("scripts/postgres ", command, " exited with ", result.exit_code, ": ",
                            result.err, result.out);
   }
-  return FinalLine(result.out);
+  return LastLine(result.out);
 }
 
 Result<std::unique_ptr<PostgresServer>> PostgresServer::Start() {

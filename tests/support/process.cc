@@ -29,6 +29,13 @@ std::string ReadAll(const std::string& path) {
 
 std::string PizzastreamBinary() { return PIZZASTREAM_BIN; }
 
+std::string LastLine(const std::string& text) {
+  std::string_view rest(text);
+  while (!rest.empty() && rest.back() == '\n') rest.remove_suffix(1);
+  const size_t newline = rest.rfind('\n');
+  return std::string(newline == std::string_view::npos ? rest : rest.substr(newline + 1));
+}
+
 pid_t StartBackground(const std::vector<std::string>& argv, const std::string& log_path) {
   return StartBackgroundSplit(argv, log_path, log_path);
 }
@@ -38,7 +45,8 @@ pid_t StartBackgroundSplit(const std::vector<std::string>& argv, const std::stri
   const pid_t pid = fork();
   if (pid == 0) {
     const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    const int err = out_path == err_path ? out : open(err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    const int err =
+        out_path == err_path ? out : open(err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     dup2(out, 1);
     dup2(err, 2);
     const int null = open("/dev/null", O_RDONLY);

@@ -43,6 +43,8 @@ class TempDir {
 };
 
 std::string PizzastreamBinary();
+// The last non-empty line of `text` (the scripts/ servers print their address there).
+std::string LastLine(const std::string& text);
 void WriteFile(const std::string& path, const std::string& content);
 
 }  // namespace pizzastream::testing
