@@ -60,6 +60,7 @@ void Pipeline::RunProducer() {
           s.rows_in += p.sent - last;
           s.rows_out += p.sent - last;
           s.last_commit_ms = WallMs();
+          s.progress = p.fraction;
         });
         last = p.sent;
       },
@@ -83,6 +84,7 @@ void Pipeline::RunStage(size_t index) {
   int consecutive_errors = 0;
   auto backoff = std::chrono::milliseconds(100);
   auto lag_measured = std::chrono::steady_clock::time_point{};
+  auto idle_wait = options_.idle_wait_min;
   while (!stop_.load()) {
     // Upstream finished before this step began: an empty step means this stage is done too.
     const bool upstream_done = slot == 0 || done_[slot - 1].load();
@@ -131,6 +133,7 @@ void Pipeline::RunStage(size_t index) {
         s.duplicates += r.duplicates;
         s.last_commit_ms = WallMs();
       });
+      idle_wait = options_.idle_wait_min;
       continue;
     }
     // Lag is measured here, on the stage's own thread: stages are not thread-safe.
@@ -142,7 +145,8 @@ void Pipeline::RunStage(size_t index) {
         (!lag.ok() || *lag <= 0)) {
       break;
     }
-    std::this_thread::sleep_for(options_.idle_wait);
+    std::this_thread::sleep_for(idle_wait);
+    idle_wait = std::min(idle_wait * 2, std::max(options_.idle_wait, options_.idle_wait_min));
   }
   Record(slot, [&](StageStats& s) { s.finished = true; });
   done_[slot].store(true);

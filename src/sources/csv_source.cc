@@ -16,8 +16,11 @@ namespace {
 class CsvSource final : public OrderSource {
  public:
   CsvSource(std::string id, std::shared_ptr<arrow::csv::StreamingReader> reader,
-            std::shared_ptr<std::vector<MalformedRecord>> pending)
-      : id_(std::move(id)), reader_(std::move(reader)), pending_(std::move(pending)) {
+            std::shared_ptr<std::vector<MalformedRecord>> pending, int64_t file_size)
+      : id_(std::move(id)),
+        reader_(std::move(reader)),
+        pending_(std::move(pending)),
+        file_size_(file_size) {
     const auto& schema = reader_->schema();
     for (size_t i = 0; i < kSourceColumns.size(); ++i) {
       column_index_[i] = schema->GetFieldIndex(kSourceColumns[i]);
@@ -25,6 +28,12 @@ class CsvSource final : public OrderSource {
   }
 
   std::string id() const override { return id_; }
+
+  double Fraction() const override {
+    if (file_size_ <= 0) return -1;
+    return std::min(1.0,
+                    static_cast<double>(reader_->bytes_read()) / static_cast<double>(file_size_));
+  }
 
   Status SkipTo(int64_t sequence) override {
     skip_to_ = std::max(skip_to_, sequence);
@@ -91,6 +100,7 @@ class CsvSource final : public OrderSource {
   std::shared_ptr<arrow::csv::StreamingReader> reader_;
   std::shared_ptr<std::vector<MalformedRecord>> pending_;
   std::array<int, kSourceColumns.size()> column_index_{};
+  int64_t file_size_;
   int64_t next_row_ = 0;
   int64_t skip_to_ = 0;
 };
@@ -101,6 +111,7 @@ Result<std::unique_ptr<OrderSource>> OpenCsvSource(const CsvSourceOptions& optio
   std::error_code ec;
   const auto abs = std::filesystem::absolute(options.path, ec);
   ARROW_ASSIGN_OR_RAISE(auto file, arrow::io::ReadableFile::Open(options.path));
+  ARROW_ASSIGN_OR_RAISE(const int64_t file_size, file->GetSize());
 
   auto read = arrow::csv::ReadOptions::Defaults();
   read.use_threads = false;  // row numbers of malformed lines are only known single-threaded
@@ -133,7 +144,7 @@ Result<std::unique_ptr<OrderSource>> OpenCsvSource(const CsvSourceOptions& optio
   }
   // Non-source columns are read as whatever Arrow infers and then ignored.
   return std::unique_ptr<OrderSource>(
-      new CsvSource("csv:" + abs.string(), std::move(reader), std::move(pending)));
+      new CsvSource("csv:" + abs.string(), std::move(reader), std::move(pending), file_size));
 }
 
 }  // namespace pizzastream::sources
