@@ -1,15 +1,15 @@
 // `pizzastream run` drives every stage continuously; `pizzastream demo` is `run` on an endless
-// synthetic stream with a status line (and the dashboard when it is built in).
+// synthetic stream with the dashboard. Both show the live display of cli/run_display.h.
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
+#include "cli/run_display.h"
 #include "cli/serve_command.h"
 #include "cli/source_options.h"
 #include "cli/stages.h"
-#include "serve/sales_queries.h"
 #include "warehouse/kpi.h"
 
 namespace pizzastream::cli {
@@ -42,34 +42,30 @@ void RunPipeline(GlobalOptions& global, RunOptions& run) {
   orchestration::PipelineOptions options;
   options.exit_when_idle = run.exit_when_idle;
   options.max_consecutive_errors = run.exit_when_idle ? 8 : 0;
-  const bool tty = isatty(STDERR_FILENO);
-  // The key figures, from a connection of the status line's own, every few seconds.
-  std::unique_ptr<warehouse::Warehouse> figures_source;
-  if (!run.quiet) figures_source = ValueOrExit(warehouse::OpenWarehouse(global.WarehouseTarget()));
-  std::string figures;
-  auto figures_at = std::chrono::steady_clock::time_point{};
+  std::optional<RunDisplay> display;
+  if (!run.quiet) display.emplace(STDERR_FILENO);
   options.on_status = [&](const std::vector<orchestration::StageStats>& stats) {
     if (status) status->Publish(stats);
-    if (run.quiet) return;
-    if (std::chrono::steady_clock::now() - figures_at > std::chrono::seconds(2)) {
-      figures_at = std::chrono::steady_clock::now();
-      // From the aggregates the dashboard reads: milliseconds, not a fact-table scan.
-      if (auto k = serve::QueryKpi(*figures_source); k.ok()) figures = KpiLine(*k);
-    }
-    std::cerr << (tty ? "\r\33[2K" : "") << StatusLine(stats) << " || " << figures
-              << (tty ? "" : "\n") << std::flush;
+    if (display) display->Update(stats);
   };
   orchestration::Pipeline pipeline(std::move(producer), std::move(stages), options);
   signals.Attach(&pipeline);
   const Status st = pipeline.Run();
   signals.Detach();
-  if (tty && !run.quiet) std::cerr << "\n";
+  if (display) {
+    // The final figures, from the warehouse with SQL (kpi's own computation), once.
+    std::optional<warehouse::KpiFigures> figures;
+    if (st.ok()) {
+      auto wh = warehouse::OpenWarehouse(global.WarehouseTarget());
+      if (wh.ok()) {
+        if (auto k = (*wh)->Kpi(); k.ok()) figures = *k;
+      }
+    }
+    display->Finish(pipeline.Stats(), figures, st.ok());
+  }
   ExitIfError(st);
   signals.ExitIfStopped(StatusLine(pipeline.Stats()) +
                         "; every stage committed its position (the next run resumes there)");
-  if (!run.quiet) {
-    std::cerr << "stopped; every stage committed its position (the next run resumes there)\n";
-  }
 }
 
 }  // namespace
@@ -84,7 +80,7 @@ void AddRunCommands(CLI::App& app, GlobalOptions& global) {
   AddSourceOptions(cmd, &run->source, /*required=*/false);
   cmd->add_flag("--exit-when-idle", run->exit_when_idle,
                 "Exit 0 once the source is exhausted and every record has reached the warehouse");
-  cmd->add_flag("--quiet", run->quiet, "No status line");
+  cmd->add_flag("--quiet", run->quiet, "No live display and no summary");
   cmd->add_flag("--serve", run->serve, "Also serve the dashboard while the pipeline runs");
   AddDashboardFlags(cmd, &run->dashboard);
   cmd->callback([&global, run] { RunPipeline(global, *run); });

@@ -79,6 +79,7 @@ void Pipeline::RunProducer() {
             s.rows_in += p.sent - last;
             s.rows_out += p.sent - last;
             s.last_commit_ms = WallMs();
+            s.progress = p.fraction;
           });
           last = p.sent;
         },
@@ -147,6 +148,7 @@ void Pipeline::RunStage(size_t index) {
     backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
     return true;
   };
+  auto idle_wait = options_.idle_wait_min;
   while (!stop_.load()) {
     // Upstream finished before this step began: an empty step means this stage is done too.
     const bool upstream_done = slot == 0 || done_[slot - 1].load();
@@ -175,6 +177,7 @@ void Pipeline::RunStage(size_t index) {
         s.duplicates += r.duplicates;
         s.last_commit_ms = WallMs();
       });
+      idle_wait = options_.idle_wait_min;
       continue;
     }
     // Lag is measured here, on the stage's own thread: stages are not thread-safe.
@@ -204,7 +207,8 @@ void Pipeline::RunStage(size_t index) {
     // Caught up: nothing came in this step and nothing is waiting (a Kafka fetch can take
     // longer than one poll, so an empty step alone does not prove it).
     if (upstream_done && options_.exit_when_idle && *lag == 0) break;
-    std::this_thread::sleep_for(options_.idle_wait);
+    std::this_thread::sleep_for(idle_wait);
+    idle_wait = std::min(idle_wait * 2, std::max(options_.idle_wait, options_.idle_wait_min));
   }
   Record(slot, [&](StageStats& s) { s.finished = true; });
   done_[slot].store(true);

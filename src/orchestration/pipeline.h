@@ -36,6 +36,7 @@ struct StageStats {
   int64_t errors = 0;
   std::string last_error;
   bool finished = false;
+  double progress = -1;  // the producer: fraction of a finite source sent (-1: endless/unknown)
 };
 
 struct ProducerTask {
@@ -46,7 +47,11 @@ struct ProducerTask {
 
 struct PipelineOptions {
   bool exit_when_idle = false;               // return once the producer ended and all is loaded
-  std::chrono::milliseconds idle_wait{100};  // a stage with nothing new waits this long
+  // A stage with nothing new waits before it looks again: idle_wait_min right after a step that
+  // brought rows (the stream is flowing: the next rows come soon), doubling on each empty look
+  // up to idle_wait (a quiet stream costs a look every idle_wait).
+  std::chrono::milliseconds idle_wait{100};
+  std::chrono::milliseconds idle_wait_min{5};
   std::chrono::milliseconds status_interval{1000};
   int max_consecutive_errors = 0;  // give up after this many failures in a row (0: never)
   // With exit_when_idle: give up when a caught-up stage could not tell what is left (its Lag()

@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "serve/sales_queries.h"
+#include "warehouse/fact_load_ranges.h"
 
 namespace pizzastream::serve {
 namespace {
@@ -56,10 +56,10 @@ Status LakePipelineProbe::PollOnce() {
   int64_t last_load_ms = 0;
   {
     ARROW_ASSIGN_OR_RAISE(auto wh, warehouses_->Acquire());
-    auto totals = QuerySalesTotals(*wh, SalesFilter{});
-    if (!totals.ok()) wh.Discard();
-    ARROW_RETURN_NOT_OK(totals.status());
-    fact_rows = totals->figures.lines;
+    auto rows = warehouse::LoadedFactRows(*wh);
+    if (!rows.ok()) wh.Discard();
+    ARROW_RETURN_NOT_OK(rows.status());
+    fact_rows = *rows;
     last_load_ms = LastLoadMillis(*wh);
   }
   if (fact_rows != warehouse_rows_) {

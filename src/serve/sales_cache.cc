@@ -33,31 +33,25 @@ void SalesCache::Store(const std::string& key, const std::string& version,
   entries_[key] = {version, std::move(value)};
 }
 
-Result<std::string> SalesCache::Version(warehouse::Warehouse& wh) {
-  ARROW_ASSIGN_OR_RAISE(auto positions, wh.Positions());
-  ARROW_ASSIGN_OR_RAISE(SalesTotals totals, QuerySalesTotals(wh, SalesFilter{}));
-  std::string version;
-  for (const auto& [table, position] : positions) version += fmt::format("{}.", position + 1);
-  version += fmt::format("{}.{}", totals.figures.lines, totals.figures.revenue_cents);
-  Store(Key("totals", SalesFilter{}), version, std::make_shared<const Value>(totals));
-  return version;
-}
+Result<std::string> SalesCache::Version(warehouse::Warehouse& wh) { return view_.Refresh(wh); }
 
-Result<SalesTotals> SalesCache::Totals(warehouse::Warehouse& wh, const std::string& version,
+Result<SalesTotals> SalesCache::Totals(warehouse::Warehouse&, const std::string& version,
                                        const SalesFilter& filter) {
   const std::string key = Key("totals", filter);
   if (auto hit = Find(key, version)) return std::get<SalesTotals>(*hit);
-  ARROW_ASSIGN_OR_RAISE(SalesTotals totals, QuerySalesTotals(wh, filter));
+  SalesTotals totals;
+  view_.Read([&](const SalesData& d) { totals = SalesTotalsOf(d, filter); });
   Store(key, version, std::make_shared<const Value>(totals));
   return totals;
 }
 
-Result<std::vector<SalesGroupRow>> SalesCache::ByGroup(warehouse::Warehouse& wh,
+Result<std::vector<SalesGroupRow>> SalesCache::ByGroup(warehouse::Warehouse&,
                                                        const std::string& version, SalesGroup group,
                                                        const SalesFilter& filter) {
   const std::string key = Key(SalesGroupName(group), filter);
   if (auto hit = Find(key, version)) return std::get<std::vector<SalesGroupRow>>(*hit);
-  ARROW_ASSIGN_OR_RAISE(auto rows, QuerySalesByGroup(wh, group, filter));
+  std::vector<SalesGroupRow> rows;
+  view_.Read([&](const SalesData& d) { rows = SalesByGroup(d, group, filter); });
   Store(key, version, std::make_shared<const Value>(rows));
   return rows;
 }

@@ -4,113 +4,60 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <chrono>
 #include <map>
-
-#include "warehouse/aggregates.h"
+#include <string_view>
 
 namespace pizzastream::serve {
 namespace {
 
-using warehouse::QueryResult;
-using warehouse::SqlParam;
-using warehouse::Warehouse;
-
-constexpr const char* kMeasures =
-    "CAST(SUM(revenue_cents) AS BIGINT), CAST(SUM(orders) AS BIGINT), "
-    "CAST(SUM(quantity) AS BIGINT), CAST(SUM(lines) AS BIGINT)";
-
-// A date range as the aggregate tables key it: date_id (yyyymmdd) or month_id (yyyymm).
-struct PeriodRange {
-  const char* column;
-  int32_t lo;
-  int32_t hi;
+// Which lines a filter keeps, per dictionary entry.
+struct Masks {
+  std::vector<uint8_t> day, pizza, channel;
 };
 
-int32_t NextMonth(int32_t ym) { return ym % 100 == 12 ? (ym / 100 + 1) * 100 + 1 : ym + 1; }
-int32_t PreviousMonth(int32_t ym) { return ym % 100 == 1 ? (ym / 100 - 1) * 100 + 12 : ym - 1; }
-
-int32_t LastDayOfMonth(int32_t ym) {
-  const std::chrono::year_month_day_last last{
-      std::chrono::year(ym / 100), std::chrono::month_day_last(std::chrono::month(ym % 100))};
-  return ym * 100 + static_cast<int32_t>(static_cast<unsigned>(last.day()));
-}
-
-// [from, to] as whole months (read from a monthly table) plus the days of the partial months
-// at either end (read from the by-day table); an unbounded end counts as whole.
-std::vector<PeriodRange> SplitByMonth(const SalesFilter& f) {
-  const int32_t lo = f.from_date_id.value_or(0);
-  const int32_t hi = f.to_date_id.value_or(99991231);
-  const int32_t first_month = (lo == 0 || lo % 100 == 1) ? lo / 100 : NextMonth(lo / 100);
-  const int32_t last_month = hi == LastDayOfMonth(hi / 100) ? hi / 100 : PreviousMonth(hi / 100);
-  if (first_month > last_month) return {{"date_id", lo, hi}};  // within two months: few days
-  std::vector<PeriodRange> out = {{"month_id", first_month, last_month}};
-  if (lo / 100 < first_month) out.push_back({"date_id", lo, LastDayOfMonth(lo / 100)});
-  if (hi / 100 > last_month) out.push_back({"date_id", hi / 100 * 100 + 1, hi});
-  return out;
-}
-
-// The aggregate rows one query reads: a table, a level and the WHERE clause with its
-// parameters.
-struct AggSelection {
-  std::string table;
-  std::string where;
-  std::vector<SqlParam> params;
-};
-
-// `grain`: "daily", "hourly", "monthly_pizza" or "monthly_hourly" (agg_sales_<grain>).
-AggSelection Select(const SalesFilter& f, std::string_view grain, const PeriodRange& period,
-                    bool by_category, bool by_size, bool by_pizza) {
-  AggSelection s;
-  s.table = fmt::format("agg_sales_{}", grain);
-  const bool category = f.category.has_value() || by_category || by_pizza;
-  const bool size = f.size.has_value() || by_size;
-  const int level = (category ? warehouse::kAggCategory : 0) | (size ? warehouse::kAggSize : 0) |
-                    (by_pizza ? warehouse::kAggPizza : 0);
-  auto bind = [&](const auto& value) {
-    s.params.emplace_back(value);
-    return fmt::format("${}", s.params.size());
-  };
-  s.where = "level = " + bind(int64_t{level});
-  // Attributes the level does not break down by hold '': naming them keeps the primary key
-  // prefix usable.
-  if (f.category) {
-    s.where += " AND category = " + bind(*f.category);
-  } else if (!category) {
-    s.where += " AND category = ''";
+Masks MasksOf(const SalesData& d, const SalesFilter& f) {
+  Masks m;
+  const int32_t lo = f.from_date_id.value_or(INT32_MIN);
+  const int32_t hi = f.to_date_id.value_or(INT32_MAX);
+  m.day.reserve(d.date_ids.size());
+  for (int32_t id : d.date_ids) m.day.push_back(id >= lo && id <= hi);
+  m.pizza.reserve(d.pizzas.size());
+  for (const auto& p : d.pizzas) {
+    m.pizza.push_back((!f.category || p.category == *f.category) && (!f.size || p.size == *f.size));
   }
-  if (f.size) {
-    s.where += " AND size = " + bind(*f.size);
-  } else if (!size) {
-    s.where += " AND size = ''";
+  m.channel.reserve(d.channels.size());
+  for (const auto& c : d.channels) m.channel.push_back(!f.channel || c == *f.channel);
+  return m;
+}
+
+// Sums the matching lines into slots[slot_of(line)]. An order counts once per slot for each
+// (order, day, channel) — and hour, when `hourly` — it has matching lines in: the lines of one
+// such tuple are adjacent in the view, so a tuple number and the last one counted per slot do.
+template <bool kHourly, typename SlotOf>
+void Accumulate(const SalesData& d, const Masks& m, size_t slots, SlotOf slot_of,
+                std::vector<SalesFigures>* out) {
+  out->assign(slots, SalesFigures{});
+  std::vector<uint64_t> counted(slots, UINT64_MAX);
+  uint64_t tuple = 0;
+  const SalesLine* prev = nullptr;
+  for (const SalesLine& l : d.lines) {
+    if (prev == nullptr || l.order_id != prev->order_id || l.day != prev->day ||
+        l.channel != prev->channel || (kHourly && l.hour != prev->hour)) {
+      ++tuple;
+    }
+    prev = &l;
+    if (!(m.day[l.day] & m.pizza[l.pizza] & m.channel[l.channel])) continue;
+    const size_t slot = slot_of(l);
+    SalesFigures& f = (*out)[slot];
+    f.revenue_cents += l.cents;
+    f.quantity += l.quantity;
+    ++f.lines;
+    if (counted[slot] != tuple) {
+      counted[slot] = tuple;
+      ++f.orders;
+    }
   }
-  if (grain == "daily" && !by_pizza) s.where += " AND pizza_name = ''";
-  s.where += fmt::format(" AND {} >= ", period.column) + bind(int64_t{period.lo});
-  s.where += fmt::format(" AND {} <= ", period.column) + bind(int64_t{period.hi});
-  if (f.channel) s.where += " AND channel = " + bind(*f.channel);
-  return s;
-}
-
-int64_t AsInt(const SqlParam& v) {
-  if (const auto* i = std::get_if<int64_t>(&v)) return *i;
-  if (const auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
-  if (const auto* s = std::get_if<std::string>(&v)) {
-    int64_t out = 0;
-    std::from_chars(s->data(), s->data() + s->size(), out);
-    return out;
-  }
-  return 0;  // NULL: SUM over no rows
-}
-
-std::string AsText(const SqlParam& v) {
-  if (const auto* s = std::get_if<std::string>(&v)) return *s;
-  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
-  return "";
-}
-
-SalesFigures FiguresAt(const std::vector<SqlParam>& row, size_t first) {
-  return {AsInt(row[first]), AsInt(row[first + 1]), AsInt(row[first + 2]), AsInt(row[first + 3])};
 }
 
 void Add(SalesFigures& into, const SalesFigures& f) {
@@ -118,6 +65,35 @@ void Add(SalesFigures& into, const SalesFigures& f) {
   into.orders += f.orders;
   into.quantity += f.quantity;
   into.lines += f.lines;
+}
+
+// A dense id for each distinct text of pizza attribute `attribute` (per pizza index), and the
+// texts.
+template <typename Attribute>
+std::vector<uint32_t> PizzaSlots(const SalesData& d, Attribute attribute,
+                                 std::vector<std::string>* texts) {
+  std::map<std::string, uint32_t> ids;
+  std::vector<uint32_t> slots;
+  for (const auto& p : d.pizzas) {
+    auto [it, added] = ids.try_emplace(attribute(p), static_cast<uint32_t>(texts->size()));
+    if (added) texts->push_back(it->first);
+    slots.push_back(it->second);
+  }
+  return slots;
+}
+
+// Rows keyed by text, in text order (std::map), without empty groups.
+std::vector<SalesGroupRow> ByText(const std::vector<std::string>& texts,
+                                  const std::vector<SalesFigures>& figures,
+                                  const std::vector<std::string>* output_keys = nullptr) {
+  std::map<std::string, SalesFigures> merged;
+  for (size_t i = 0; i < figures.size(); ++i) {
+    if (figures[i].lines <= 0) continue;
+    Add(merged[output_keys ? (*output_keys)[i] : texts[i]], figures[i]);
+  }
+  std::vector<SalesGroupRow> rows;
+  for (auto& [key, f] : merged) rows.push_back({key, f});
+  return rows;
 }
 
 int SizeRank(const std::string& size) {
@@ -137,112 +113,104 @@ int IsoWeekdayOf(int64_t date_id) {
 constexpr std::array<const char*, 8> kWeekdays = {"",         "Monday", "Tuesday",  "Wednesday",
                                                   "Thursday", "Friday", "Saturday", "Sunday"};
 
+// Figures per day index.
+std::vector<SalesFigures> ByDay(const SalesData& d, const SalesFilter& f) {
+  std::vector<SalesFigures> days;
+  Accumulate<false>(
+      d, MasksOf(d, f), d.date_ids.size(), [](const SalesLine& l) { return l.day; }, &days);
+  return days;
+}
+
+// Figures by a numeric key (date_id, month, weekday), in key order, without empty groups.
+template <typename KeyOf>
+std::map<int64_t, SalesFigures> FoldDays(const SalesData& d, const std::vector<SalesFigures>& days,
+                                         KeyOf key_of) {
+  std::map<int64_t, SalesFigures> out;
+  for (size_t i = 0; i < days.size(); ++i) {
+    if (days[i].lines > 0) Add(out[key_of(d.date_ids[i])], days[i]);
+  }
+  return out;
+}
+
 }  // namespace
 
-Result<SalesTotals> QuerySalesTotals(Warehouse& wh, const SalesFilter& filter) {
-  const AggSelection s =
-      Select(filter, "daily",
-             {"date_id", filter.from_date_id.value_or(0), filter.to_date_id.value_or(99991231)},
-             false, false, false);
-  ARROW_ASSIGN_OR_RAISE(
-      QueryResult r,
-      wh.Query(fmt::format("SELECT {}, COUNT(DISTINCT CASE WHEN lines > 0 THEN date_id END) "
-                           "FROM pizza_sales.{} WHERE {}",
-                           kMeasures, s.table, s.where),
-               s.params));
+SalesTotals SalesTotalsOf(const SalesData& d, const SalesFilter& filter) {
   SalesTotals totals;
-  if (r.rows.size() == 1 && r.rows[0].size() == 5) {
-    totals.figures = FiguresAt(r.rows[0], 0);
-    totals.order_days = AsInt(r.rows[0][4]);
+  for (const SalesFigures& day : ByDay(d, filter)) {
+    if (day.lines <= 0) continue;
+    Add(totals.figures, day);
+    ++totals.order_days;
   }
   return totals;
 }
 
-Result<std::vector<SalesGroupRow>> QuerySalesByGroup(Warehouse& wh, SalesGroup group,
-                                                     const SalesFilter& filter) {
-  const char* key = "date_id";
+std::vector<SalesGroupRow> SalesByGroup(const SalesData& d, SalesGroup group,
+                                        const SalesFilter& filter) {
+  std::vector<SalesGroupRow> rows;
   switch (group) {
     case SalesGroup::kDay:
-    case SalesGroup::kWeekday:  // folded from days below: an order falls on one day
-      break;
     case SalesGroup::kMonth:
-      key = "date_id / 100";
-      break;
-    case SalesGroup::kHour:
-      key = "hour";
-      break;
-    case SalesGroup::kPizza:
-      key = "pizza_name";
-      break;
+    case SalesGroup::kWeekday: {
+      const auto days = ByDay(d, filter);
+      if (group == SalesGroup::kDay) {
+        for (const auto& [id, f] : FoldDays(d, days, [](int32_t id) { return id; }))
+          rows.push_back({FormatDateId(static_cast<int32_t>(id)), f});
+      } else if (group == SalesGroup::kMonth) {
+        for (const auto& [ym, f] : FoldDays(d, days, [](int32_t id) { return id / 100; }))
+          rows.push_back({fmt::format("{:04d}-{:02d}", ym / 100, ym % 100), f});
+      } else {
+        for (const auto& [wd, f] : FoldDays(d, days, [](int32_t id) { return IsoWeekdayOf(id); }))
+          rows.push_back({kWeekdays[static_cast<size_t>(wd)], f});
+      }
+      return rows;
+    }
+    case SalesGroup::kHour: {
+      std::vector<SalesFigures> hours;
+      Accumulate<true>(
+          d, MasksOf(d, filter), 256, [](const SalesLine& l) { return l.hour; }, &hours);
+      for (size_t h = 0; h < hours.size(); ++h) {
+        if (hours[h].lines > 0) rows.push_back({std::to_string(h), hours[h]});
+      }
+      return rows;
+    }
+    case SalesGroup::kChannel: {
+      std::vector<SalesFigures> channels;
+      Accumulate<false>(
+          d, MasksOf(d, filter), d.channels.size(), [](const SalesLine& l) { return l.channel; },
+          &channels);
+      return ByText(d.channels, channels);
+    }
+    case SalesGroup::kPizza: {
+      // Orders are distinct per (category, name); names in two categories add up.
+      std::vector<std::string> variants, names;
+      const auto slots = PizzaSlots(
+          d, [](const PizzaAttributes& p) { return p.category + '\0' + p.name; }, &variants);
+      for (const auto& v : variants) names.push_back(v.substr(v.find('\0') + 1));
+      std::vector<SalesFigures> figures;
+      Accumulate<false>(
+          d, MasksOf(d, filter), variants.size(),
+          [&](const SalesLine& l) { return slots[l.pizza]; }, &figures);
+      return ByText(variants, figures, &names);
+    }
     case SalesGroup::kCategory:
-      key = "category";
-      break;
-    case SalesGroup::kSize:
-      key = "size";
-      break;
-    case SalesGroup::kChannel:
-      key = "channel";
-      break;
-  }
-  // Pizzas and hours have many rows per day: whole months come from the monthly tables.
-  const bool by_month = group == SalesGroup::kPizza || group == SalesGroup::kHour;
-  const std::vector<PeriodRange> periods =
-      by_month ? SplitByMonth(filter)
-               : std::vector<PeriodRange>{{"date_id", filter.from_date_id.value_or(0),
-                                           filter.to_date_id.value_or(99991231)}};
-  // Rows by the key's text, or by its number for hours; parts over disjoint dates add up.
-  std::map<std::pair<int64_t, std::string>, SalesFigures> merged;
-  for (const PeriodRange& period : periods) {
-    const bool monthly = std::string_view(period.column) == "month_id";
-    const char* grain = group == SalesGroup::kHour ? (monthly ? "monthly_hourly" : "hourly")
-                        : monthly                  ? "monthly_pizza"
-                                                   : "daily";
-    const AggSelection s = Select(filter, grain, period, group == SalesGroup::kCategory,
-                                  group == SalesGroup::kSize, group == SalesGroup::kPizza);
-    ARROW_ASSIGN_OR_RAISE(
-        QueryResult r,
-        wh.Query(fmt::format("SELECT {0}, {1} FROM pizza_sales.{2} WHERE {3} GROUP BY {0}", key,
-                             kMeasures, s.table, s.where),
-                 s.params));
-    for (const auto& row : r.rows) {
-      const bool numeric = std::holds_alternative<int64_t>(row[0]);
-      Add(merged[{numeric ? AsInt(row[0]) : 0, numeric ? "" : AsText(row[0])}], FiguresAt(row, 1));
+    case SalesGroup::kSize: {
+      std::vector<std::string> texts;
+      const bool by_size = group == SalesGroup::kSize;
+      const auto slots = PizzaSlots(
+          d, [&](const PizzaAttributes& p) { return by_size ? p.size : p.category; }, &texts);
+      std::vector<SalesFigures> figures;
+      Accumulate<false>(
+          d, MasksOf(d, filter), texts.size(), [&](const SalesLine& l) { return slots[l.pizza]; },
+          &figures);
+      rows = ByText(texts, figures);
+      if (by_size) {
+        std::stable_sort(rows.begin(), rows.end(),
+                         [](const SalesGroupRow& a, const SalesGroupRow& b) {
+                           return SizeRank(a.key) < SizeRank(b.key);
+                         });
+      }
+      return rows;
     }
-  }
-  std::erase_if(merged, [](const auto& e) { return e.second.lines <= 0; });
-
-  std::vector<SalesGroupRow> rows;
-  rows.reserve(merged.size());
-  if (group == SalesGroup::kWeekday) {
-    std::array<SalesFigures, 8> by_weekday{};
-    std::array<bool, 8> seen{};
-    for (const auto& [k, figures] : merged) {
-      const int wd = IsoWeekdayOf(k.first);
-      Add(by_weekday[wd], figures);
-      seen[wd] = true;
-    }
-    for (int wd = 1; wd <= 7; ++wd) {
-      if (seen[wd]) rows.push_back({kWeekdays[wd], by_weekday[wd]});
-    }
-    return rows;
-  }
-  for (const auto& [k, figures] : merged) {
-    std::string text;
-    if (group == SalesGroup::kDay) {
-      text = FormatDateId(static_cast<int32_t>(k.first));
-    } else if (group == SalesGroup::kMonth) {
-      text = fmt::format("{:04d}-{:02d}", k.first / 100, k.first % 100);
-    } else if (group == SalesGroup::kHour) {
-      text = std::to_string(k.first);
-    } else {
-      text = k.second;
-    }
-    rows.push_back({std::move(text), figures});
-  }
-  if (group == SalesGroup::kSize) {
-    std::stable_sort(rows.begin(), rows.end(), [](const SalesGroupRow& a, const SalesGroupRow& b) {
-      return SizeRank(a.key) < SizeRank(b.key);
-    });
   }
   return rows;
 }
@@ -270,10 +238,8 @@ warehouse::KpiFigures KpiFiguresOf(const SalesTotals& totals,
   return k;
 }
 
-Result<warehouse::KpiFigures> QueryKpi(Warehouse& wh, const SalesFilter& filter) {
-  ARROW_ASSIGN_OR_RAISE(SalesTotals totals, QuerySalesTotals(wh, filter));
-  ARROW_ASSIGN_OR_RAISE(auto pizzas, QuerySalesByGroup(wh, SalesGroup::kPizza, filter));
-  return KpiFiguresOf(totals, pizzas);
+warehouse::KpiFigures KpiOf(const SalesData& data, const SalesFilter& filter) {
+  return KpiFiguresOf(SalesTotalsOf(data, filter), SalesByGroup(data, SalesGroup::kPizza, filter));
 }
 
 }  // namespace pizzastream::serve

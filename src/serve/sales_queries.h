@@ -1,16 +1,19 @@
-// The dashboard's figures, read from the sales aggregates (warehouse/aggregates.h) and never
-// from fact_order_item, so each query touches at most a few thousand small rows whatever the
-// size of the fact table. Filter values are bound as parameters, never spliced into SQL.
+// The dashboard's figures, computed from the columnar view of the fact lines
+// (serve/sales_view.h) in one pass over them: tens of milliseconds for millions of lines,
+// whatever the distribution of orders over days.
+//
+// `orders` counts, per group, the distinct (order, day, channel) of the matching lines — per
+// (order, day, channel, hour) when grouping by hour — summed over days, channels and hours, and
+// per (category, name) summed by name for pizzas: the figures the dashboard always showed.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "core/status.h"
 #include "serve/sales_filter.h"
+#include "serve/sales_view.h"
 #include "warehouse/kpi.h"
-#include "warehouse/warehouse.h"
 
 namespace pizzastream::serve {
 
@@ -32,22 +35,21 @@ struct SalesGroupRow {
 };
 
 // Totals of the lines matching `filter`.
-Result<SalesTotals> QuerySalesTotals(warehouse::Warehouse& wh, const SalesFilter& filter);
+SalesTotals SalesTotalsOf(const SalesData& data, const SalesFilter& filter);
 
 // Figures per `group` value over the lines matching `filter`, in the group's natural order
 // (time order; sizes S, M, L, XL, XXL; names alphabetically). Groups without lines are left out.
-Result<std::vector<SalesGroupRow>> QuerySalesByGroup(warehouse::Warehouse& wh, SalesGroup group,
-                                                     const SalesFilter& filter);
+std::vector<SalesGroupRow> SalesByGroup(const SalesData& data, SalesGroup group,
+                                        const SalesFilter& filter);
 
 // The pizza name with the largest revenue among rows of group pizza (ties: first by name);
 // empty when there are none.
 std::string TopPizzaByRevenue(const std::vector<SalesGroupRow>& pizza_rows);
 
 // The key figures of the lines matching `filter`, as warehouse::Kpi() computes them for all
-// lines, from the aggregates (milliseconds, whatever the fact table's size). For a status line
-// or anything else that wants the figures often.
+// lines.
 warehouse::KpiFigures KpiFiguresOf(const SalesTotals& totals,
                                    const std::vector<SalesGroupRow>& pizza_rows);
-Result<warehouse::KpiFigures> QueryKpi(warehouse::Warehouse& wh, const SalesFilter& filter = {});
+warehouse::KpiFigures KpiOf(const SalesData& data, const SalesFilter& filter = {});
 
 }  // namespace pizzastream::serve

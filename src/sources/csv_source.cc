@@ -25,11 +25,13 @@ struct InvalidRows {
 class CsvSource final : public OrderSource {
  public:
   CsvSource(std::string id, std::shared_ptr<arrow::csv::StreamingReader> reader,
-            std::shared_ptr<CsvLineScreen> screen, std::shared_ptr<InvalidRows> invalid)
+            std::shared_ptr<CsvLineScreen> screen, std::shared_ptr<InvalidRows> invalid,
+            int64_t file_size)
       : id_(std::move(id)),
         reader_(std::move(reader)),
         screen_(std::move(screen)),
-        invalid_(std::move(invalid)) {
+        invalid_(std::move(invalid)),
+        file_size_(file_size) {
     const auto& schema = reader_->schema();
     for (size_t i = 0; i < kSourceColumns.size(); ++i) {
       column_index_[i] = schema->GetFieldIndex(kSourceColumns[i]);
@@ -37,6 +39,12 @@ class CsvSource final : public OrderSource {
   }
 
   std::string id() const override { return id_; }
+
+  double Fraction() const override {
+    if (file_size_ <= 0) return -1;
+    return std::min(1.0,
+                    static_cast<double>(reader_->bytes_read()) / static_cast<double>(file_size_));
+  }
 
   Status SkipTo(int64_t sequence) override {
     skip_to_ = std::max(skip_to_, sequence);
@@ -123,6 +131,7 @@ class CsvSource final : public OrderSource {
   std::shared_ptr<InvalidRows> invalid_;
   std::vector<MalformedRecord> pending_;  // sorted by sequence
   std::array<int, kSourceColumns.size()> column_index_{};
+  int64_t file_size_;
   int64_t next_row_ = 0;
   int64_t skip_to_ = 0;
 };
@@ -134,6 +143,7 @@ Result<std::unique_ptr<OrderSource>> OpenCsvSource(const CsvSourceOptions& optio
   const auto abs = std::filesystem::absolute(options.path, ec);
   ARROW_ASSIGN_OR_RAISE(auto file, arrow::io::ReadableFile::Open(options.path));
   auto screen = std::make_shared<CsvLineScreen>(file, options.max_line_bytes);
+  ARROW_ASSIGN_OR_RAISE(const int64_t file_size, file->GetSize());
 
   auto read = arrow::csv::ReadOptions::Defaults();
   read.use_threads = false;  // row numbers of malformed lines are only known single-threaded
@@ -168,8 +178,8 @@ Result<std::unique_ptr<OrderSource>> OpenCsvSource(const CsvSourceOptions& optio
     }
   }
   // Non-source columns are read as whatever Arrow infers and then ignored.
-  return std::unique_ptr<OrderSource>(new CsvSource("csv:" + abs.string(), std::move(reader),
-                                                    std::move(screen), std::move(invalid)));
+  return std::unique_ptr<OrderSource>(new CsvSource(
+      "csv:" + abs.string(), std::move(reader), std::move(screen), std::move(invalid), file_size));
 }
 
 }  // namespace pizzastream::sources

@@ -529,6 +529,12 @@ const GeneratorTotals& OrderGenerator::totals() const { return state_->totals; }
 
 int64_t OrderGenerator::next_sequence() const { return state_->next_sequence; }
 
+double OrderGenerator::Fraction() const {
+  const auto& limit = state_->options.limit;
+  if (!limit || *limit <= 0) return -1;
+  return std::min(1.0, static_cast<double>(state_->next_sequence) / static_cast<double>(*limit));
+}
+
 std::chrono::sys_seconds OrderGenerator::simulated_time() const {
   return std::chrono::sys_seconds(
       std::chrono::seconds(static_cast<int64_t>(std::floor(state_->clock))));

@@ -118,6 +118,8 @@ class OrderGenerator final : public OrderSource {
   // Generates without building batches up to `sequence` (backwards: restarts from the seed).
   // Totals include the skipped records.
   Status SkipTo(int64_t sequence) override;
+  // next_sequence() / limit; -1 without a limit.
+  double Fraction() const override;
 
   const GeneratorTotals& totals() const;
   int64_t next_sequence() const;

@@ -58,6 +58,9 @@ class OrderSource {
   virtual Result<bool> Next(SourceBatch* out) = 0;
   // Skips records with sequence < `sequence` cheaply where the source can (resume after restart).
   virtual Status SkipTo(int64_t sequence) = 0;
+  // How much of a finite source has been read, 0..1 (progress display); -1 for an endless
+  // source or when unknown. Called on the thread that calls Next.
+  virtual double Fraction() const { return -1; }
 };
 
 // The Arrow schema of SourceBatch::records.

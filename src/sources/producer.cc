@@ -71,12 +71,14 @@ Status RunProducer(OrderSource& source, transport::TopicWriter& writer,
                    ProducerProgress* progress) {
   ARROW_ASSIGN_OR_RAISE(progress->resumed_from, writer.ResumeSequence());
   ARROW_RETURN_NOT_OK(source.SkipTo(progress->resumed_from));
-  const auto started = std::chrono::steady_clock::now();
+  auto started = std::chrono::steady_clock::now();
   BatchEncoder encoder;
   SourceBatch batch;
   constexpr auto kFlushEvery = std::chrono::milliseconds(250);
   auto last_flush = std::chrono::steady_clock::now();
-  const int64_t chunk = std::max<int64_t>(1, options.batch_size);
+  int64_t chunk = std::max<int64_t>(1, options.batch_size);
+  if (options.rate > 0)
+    chunk = std::min(chunk, std::max<int64_t>(1, static_cast<int64_t>(options.rate / 20)));
   while (!stop.load()) {
     ARROW_ASSIGN_OR_RAISE(bool more, source.Next(&batch));
     if (!more) break;
@@ -96,15 +98,22 @@ Status RunProducer(OrderSource& source, transport::TopicWriter& writer,
         last_flush = std::chrono::steady_clock::now();
       }
       progress->sent += static_cast<int64_t>(records.size());
+      progress->fraction = source.Fraction();
       if (on_progress) on_progress(*progress);
       if (options.max_records >= 0 && progress->sent >= options.max_records) {
         progress->finished = true;
         return Status::OK();
       }
-      if (options.rate > 0) {  // sleep until the ceiling allows what was sent so far
-        const auto due =
-            started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                          std::chrono::duration<double>(progress->sent / options.rate));
+      if (options.rate > 0) {  // sleep until the rate allows what was sent so far
+        auto due = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                 std::chrono::duration<double>(progress->sent / options.rate));
+        // Held up (a slow source or topic) by more than a few sends: go on at the rate from
+        // here rather than burst to catch up.
+        const auto now = std::chrono::steady_clock::now();
+        if (now - due > std::chrono::milliseconds(200)) {
+          started += now - due;
+          due = now;
+        }
         while (!stop.load() && std::chrono::steady_clock::now() < due) {
           std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
               due - std::chrono::steady_clock::now(), std::chrono::milliseconds(50)));

@@ -16,14 +16,17 @@ namespace pizzastream::sources {
 struct ProducerOptions {
   int64_t batch_size = 5000;              // records per send
   std::chrono::milliseconds interval{0};  // pause after each send
-  double rate = 0;                        // records/s ceiling; 0 = as fast as possible
-  int64_t max_records = -1;               // stop after this many records; -1 = source end
+  // Records/s; 0 = as fast as possible. Held evenly: sends of at most 1/20 s of records each
+  // (smaller than batch_size when needed), and a producer held up does not burst to catch up.
+  double rate = 0;
+  int64_t max_records = -1;  // stop after this many records; -1 = source end
 };
 
 struct ProducerProgress {
   int64_t sent = 0;          // records handed to the topic by this run
   int64_t resumed_from = 0;  // first sequence this run sent
   bool finished = false;     // the source ended (or max_records reached) and all was flushed
+  double fraction = -1;      // of a finite source read so far, 0..1 (-1: endless or unknown)
 };
 
 // Runs until the source ends, `stop` becomes true, or an error. `on_progress` (optional) is

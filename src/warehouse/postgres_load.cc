@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "gold/gold_schema.h"
-#include "warehouse/aggregates.h"
 #include "warehouse/postgres_copy_cells.h"
 #include "warehouse/postgres_params.h"
 
@@ -45,7 +44,17 @@ std::string UpsertSql(const std::string& table, const std::vector<std::string>& 
                       bool update) {
   const std::string& key = columns.front();
   const std::string list = Join(columns, "", ", ");
-  if (!IsDimension(table) || !update) {
+  if (!IsDimension(table)) {
+    // The facts this load inserts, recorded as runs of consecutive ids (gaps and islands).
+    return "WITH inserted AS (INSERT INTO pizza_sales." + table + " (" + list + ") SELECT " + list +
+           " FROM stage_" + table + " ON CONFLICT (" + key + ") DO NOTHING RETURNING " + key +
+           "), runs AS (SELECT " + key + " AS id, " + key + " - row_number() OVER (ORDER BY " +
+           key +
+           ") AS run FROM inserted) INSERT INTO pizza_sales.fact_load_ranges "
+           "(first_item_id, last_item_id) SELECT min(id), max(id) FROM runs GROUP BY run "
+           "ORDER BY 1";
+  }
+  if (!update) {
     return "INSERT INTO pizza_sales." + table + " (" + list + ") SELECT " + list + " FROM stage_" +
            table + " ON CONFLICT (" + key + ") DO NOTHING";
   }
@@ -63,28 +72,6 @@ std::vector<std::string> ColumnsOf(const std::string& table) {
   std::vector<std::string> columns;
   for (const auto& field : GoldSchema(table)->fields()) columns.push_back(field->name());
   return columns;
-}
-
-// The orders whose aggregate contribution this load may change, as a bigint[] literal: the
-// staged facts' orders, and the loaded orders of pizzas whose staged name, category or size
-// differ from the warehouse's (a dimension correction moves them between aggregate rows).
-std::string TouchedOrdersSql(const std::vector<std::string>& staged) {
-  auto has = [&](const char* table) {
-    return std::find(staged.begin(), staged.end(), table) != staged.end();
-  };
-  std::vector<std::string> parts;
-  if (has("fact_order_item")) parts.push_back("SELECT order_id FROM stage_fact_order_item");
-  if (has("dim_pizza")) {
-    parts.push_back(
-        "SELECT f.order_id FROM pizza_sales.fact_order_item f "
-        "JOIN pizza_sales.dim_pizza d ON d.pizza_sk = f.pizza_sk "
-        "JOIN stage_dim_pizza s ON s.pizza_sk = f.pizza_sk "
-        "WHERE (s.pizza_name, s.pizza_category, s.pizza_size) IS DISTINCT FROM "
-        "(d.pizza_name, d.pizza_category, d.pizza_size)");
-  }
-  if (parts.empty()) return "SELECT '{}'::text";
-  return "SELECT coalesce(array_agg(DISTINCT order_id ORDER BY order_id), '{}')::text FROM (" +
-         Join(parts, "", " UNION ALL ") + ") AS touched";
 }
 
 template <size_t N>
@@ -163,7 +150,7 @@ LoadPositions ReadLoadPositions(pqxx::connection& conn) {
   return positions;
 }
 
-Status LoadGoldChunk(pqxx::connection& conn, const GoldChunk& chunk, bool maintain_aggregates) {
+Status LoadGoldChunk(pqxx::connection& conn, const GoldChunk& chunk) {
   pqxx::work tx(conn, "pizzastream_load");
   tx.exec(kLoadLock);
   LoadPositions recorded;
@@ -171,7 +158,6 @@ Status LoadGoldChunk(pqxx::connection& conn, const GoldChunk& chunk, bool mainta
        tx.exec("SELECT table_name, delta_version FROM pizza_sales.load_position")) {
     recorded[row[0].as<std::string>()] = row[1].as<int64_t>();
   }
-  std::vector<std::string> staged;
   std::vector<std::string> upserts;
   for (const char* name : kGoldTables) {
     const std::string table = name;
@@ -185,23 +171,9 @@ Status LoadGoldChunk(pqxx::connection& conn, const GoldChunk& chunk, bool mainta
             (IsDimension(table) ? ", stage_seq bigint GENERATED ALWAYS AS IDENTITY" : "") +
             ") ON COMMIT DROP");
     ARROW_RETURN_NOT_OK(CopyIntoStaging(tx, table, ColumnsOf(table), batches->second));
-    staged.push_back(table);
     upserts.push_back(UpsertSql(table, ColumnsOf(table), newer));
   }
-  // The sales aggregates are kept by order: read the lines of the orders this load touches,
-  // upsert, read them again and add the difference.
-  const SalesAggregates aggregates("postgresql");
-  SqlParam orders;
-  AggLines before;
-  if (maintain_aggregates) {
-    orders = tx.exec1(TouchedOrdersSql(staged))[0].as<std::string>();
-    ARROW_ASSIGN_OR_RAISE(before, aggregates.ReadLines(orders, QueryOn(tx)));
-  }
   for (const auto& sql : upserts) tx.exec(sql);
-  if (maintain_aggregates) {
-    ARROW_ASSIGN_OR_RAISE(AggLines after, aggregates.ReadLines(orders, QueryOn(tx)));
-    ARROW_RETURN_NOT_OK(aggregates.WriteChange(before, after, ExecOn(tx), QueryOn(tx)));
-  }
   for (const auto& [table, position] : chunk.positions) {
     tx.exec_params0(
         "INSERT INTO pizza_sales.load_position (table_name, delta_version) VALUES ($1, $2) "

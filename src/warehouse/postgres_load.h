@@ -4,14 +4,13 @@
 //   2. per table, COPY (pqxx::stream_to) the rows into a temporary staging table, then
 //      INSERT ... SELECT ... ON CONFLICT on the primary key into pizza_sales.<table>:
 //      - facts DO NOTHING: an order line is immutable, so a re-sent line changes nothing and
-//        a reload does not rewrite millions of rows;
+//        a reload does not rewrite millions of rows; the ids actually inserted are recorded
+//        as runs in fact_load_ranges (warehouse/fact_load_ranges.h), in the same statement;
 //      - dimensions DO UPDATE (type 1: the lake's latest attributes win, e.g. a corrected price
 //        or name; unchanged rows are not rewritten; the chunk's last row for a key wins), but
 //        only from a chunk whose position is beyond the recorded one: a late loader's older
 //        rows add what is missing and overwrite nothing;
-//   3. the sales aggregates (warehouse/aggregates.h) retracted before and applied after the
-//      upserts for every order the load touches (see TouchedOrdersSql);
-//   4. positions recorded as GREATEST(old, new); commit.
+//   3. positions recorded as GREATEST(old, new); commit.
 // Rows are never skipped on the strength of positions alone, so chunks that overlap in any
 // way, in any order, still add up.
 // A failure anywhere (including the server going away) rolls everything back: the recorded
@@ -30,10 +29,7 @@ namespace pizzastream::warehouse {
 Status CheckGoldChunk(const GoldChunk& chunk);
 
 // Loads `chunk` (checked by CheckGoldChunk) as described above. Throws libpqxx exceptions.
-// `maintain_aggregates` false skips step 3 (only for measuring its cost: the aggregates are
-// then wrong).
-Status LoadGoldChunk(pqxx::connection& conn, const GoldChunk& chunk,
-                     bool maintain_aggregates = true);
+Status LoadGoldChunk(pqxx::connection& conn, const GoldChunk& chunk);
 
 // The recorded positions: every gold table, -1 when never loaded. Throws libpqxx exceptions.
 LoadPositions ReadLoadPositions(pqxx::connection& conn);

@@ -2,8 +2,10 @@
 
 #include <pqxx/pqxx>
 #include <set>
+#include <string>
+#include <vector>
 
-#include "warehouse/aggregates.h"
+#include "warehouse/fact_load_ranges.h"
 #include "warehouse/postgres_params.h"
 
 namespace pizzastream::warehouse {
@@ -156,14 +158,31 @@ SELECT order_channel, sum(total_price) AS total_revenue, count(DISTINCT order_id
 FROM pizza_sales.v_order_lines GROUP BY order_channel;
 )sql";
 
-constexpr PostgresMigration kMigrations[] = {
-    {1, "star schema and load positions", kStarSchema},
-    {2, "BI views", kViews},
-};
+// The dashboard used to read sales aggregate tables kept inside every load; it now keeps a
+// columnar view of the facts it reads through fact_load_ranges, so the load only inserts.
+constexpr const char* kDropAggregates = R"sql(
+DROP TABLE IF EXISTS pizza_sales.agg_sales_daily, pizza_sales.agg_sales_hourly,
+  pizza_sales.agg_sales_monthly_pizza, pizza_sales.agg_sales_monthly_hourly;
+DROP INDEX IF EXISTS pizza_sales.fact_order_item_by_order;
+)sql";
+
+const std::string& FactLoadRangesMigration() {
+  static const std::string sql = PostgresFactLoadRangesSql() + kDropAggregates;
+  return sql;
+}
+
+const std::vector<PostgresMigration>& Migrations() {
+  static const std::vector<PostgresMigration> migrations = {
+      {1, "star schema and load positions", kStarSchema},
+      {2, "BI views", kViews},
+      {3, "fact load ranges; sales aggregates dropped", FactLoadRangesMigration().c_str()},
+  };
+  return migrations;
+}
 
 }  // namespace
 
-std::span<const PostgresMigration> PostgresMigrations() { return kMigrations; }
+std::span<const PostgresMigration> PostgresMigrations() { return Migrations(); }
 
 Status ApplyPostgresMigrations(pqxx::connection& conn) {
   pqxx::work tx(conn, "pizzastream_migrate");
@@ -179,13 +198,12 @@ Status ApplyPostgresMigrations(pqxx::connection& conn) {
   for (const auto& row : tx.exec("SELECT version FROM pizza_sales.schema_migrations")) {
     applied.insert(row[0].as<int>());
   }
-  for (const PostgresMigration& m : kMigrations) {
+  for (const PostgresMigration& m : Migrations()) {
     if (applied.contains(m.version)) continue;
     tx.exec(m.sql);
     tx.exec_params0("INSERT INTO pizza_sales.schema_migrations (version, name) VALUES ($1, $2)",
                     m.version, m.name);
   }
-  ARROW_RETURN_NOT_OK(SalesAggregates("postgresql").Create(ExecOn(tx)));
   tx.commit();
   return Status::OK();
 }

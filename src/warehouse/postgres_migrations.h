@@ -20,8 +20,7 @@ struct PostgresMigration {
 // All migrations, by ascending version. Never edit an applied one: add a new version.
 std::span<const PostgresMigration> PostgresMigrations();
 
-// Applies the migrations `conn`'s database lacks, then creates (or fills after an upgrade) the
-// sales aggregates of warehouse/aggregates.h, in one transaction under an advisory lock, so
+// Applies the migrations `conn`'s database lacks, in one transaction under an advisory lock, so
 // two processes running it at once are safe. Throws libpqxx exceptions.
 Status ApplyPostgresMigrations(pqxx::connection& conn);
 

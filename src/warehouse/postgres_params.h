@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "warehouse/aggregates.h"
 #include "warehouse/warehouse.h"
 
 namespace pizzastream::warehouse {
@@ -34,10 +33,10 @@ pqxx::result ExecWithParams(pqxx::transaction_base& tx, const std::string& sql,
 // `r` as a QueryResult.
 QueryResult ToQueryResult(const pqxx::result& r);
 
-// A QuerySql (warehouse/aggregates.h) running queries in `tx`; like ExecOn, it throws.
+// A QuerySql (warehouse/warehouse.h) running queries in `tx`; like ExecOn, it throws.
 QuerySql QueryOn(pqxx::transaction_base& tx);
 
-// An ExecSql (warehouse/aggregates.h) running statements in `tx`; it throws libpqxx exceptions
+// An ExecSql (warehouse/warehouse.h) running statements in `tx`; it throws libpqxx exceptions
 // rather than returning them, as the caller's boundary turns them into a Status.
 ExecSql ExecOn(pqxx::transaction_base& tx);
 

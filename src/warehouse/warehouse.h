@@ -7,6 +7,7 @@
 #include <arrow/record_batch.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -41,6 +42,14 @@ struct QueryResult {
   std::vector<std::vector<SqlParam>> rows;
 };
 
+// Runs one statement (DDL or DML, no result rows) with parameters $1..$n on the caller's
+// connection and transaction.
+using ExecSql = std::function<Status(const std::string& sql, const std::vector<SqlParam>& params)>;
+// Runs one query with parameters $1..$n on the caller's connection and transaction (so it sees
+// the caller's own uncommitted rows) and returns its rows.
+using QuerySql =
+    std::function<Result<QueryResult>(const std::string& sql, const std::vector<SqlParam>& params)>;
+
 class Warehouse {
  public:
   virtual ~Warehouse() = default;
@@ -57,7 +66,8 @@ class Warehouse {
   // The key figures, computed with SQL from fact_order_item and dim_pizza.
   virtual Result<KpiFigures> Kpi() = 0;
   // Runs a read-only query with parameters $1..$n; values never go into the SQL text.
-  virtual Result<QueryResult> Query(const std::string& sql, const std::vector<SqlParam>& params) = 0;
+  virtual Result<QueryResult> Query(const std::string& sql,
+                                    const std::vector<SqlParam>& params) = 0;
 };
 
 // Opens the warehouse named by `target`: a `postgresql://` URL, or a SQLite file path

@@ -8,8 +8,11 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "serve/sales_queries.h"
+#include "serve/sales_view.h"
 #include "support/gold_batches.h"
 #include "support/postgres_server.h"
+#include "warehouse/postgres_migrations.h"
 #include "warehouse/postgres_warehouse.h"
 
 namespace pizzastream::warehouse {
@@ -80,6 +83,19 @@ class PostgresWarehouseTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.status().ToString() << "\n" << sql;
     return r.ok() ? *r : QueryResult{};
   }
+  // fact_load_ranges: every fact row in exactly one range, and nothing else in them.
+  static void ExpectRangesCoverEveryFactOnce(Warehouse& w) {
+    EXPECT_EQ(MustInt(w,
+                      "SELECT sum(last_item_id - first_item_id + 1) FROM "
+                      "pizza_sales.fact_load_ranges"),
+              MustInt(w, "SELECT count(*) FROM pizza_sales.fact_order_item"));
+    EXPECT_EQ(MustInt(w,
+                      "SELECT count(*) FROM pizza_sales.fact_order_item f JOIN "
+                      "pizza_sales.fact_load_ranges r ON f.order_item_id BETWEEN "
+                      "r.first_item_id AND r.last_item_id"),
+              MustInt(w, "SELECT count(*) FROM pizza_sales.fact_order_item"));
+  }
+
   static int64_t MustInt(Warehouse& w, const std::string& sql) {
     const QueryResult r = MustQuery(w, sql);
     if (r.rows.size() != 1 || r.rows[0].size() != 1) {
@@ -146,7 +162,8 @@ TEST_F(PostgresWarehouseTest, ConcurrentInitsBothSucceed) {
   tb.join();
   EXPECT_TRUE(sa.ok()) << sa.ToString();
   EXPECT_TRUE(sb.ok()) << sb.ToString();
-  EXPECT_EQ(MustInt(*a, "SELECT count(*) FROM pizza_sales.schema_migrations"), 2);
+  EXPECT_EQ(MustInt(*a, "SELECT count(*) FROM pizza_sales.schema_migrations"),
+            static_cast<int64_t>(PostgresMigrations().size()));
 }
 
 TEST_F(PostgresWarehouseTest, ForeignKeysAreEnforced) {
@@ -270,7 +287,7 @@ TEST_F(PostgresWarehouseTest, LoadingTheSameChunkAgainChangesNothing) {
   const std::string snapshot_sql =
       "SELECT (SELECT count(*) FROM pizza_sales.fact_order_item) + "
       "(SELECT count(*) FROM pizza_sales.dim_date) * 1000000 + "
-      "(SELECT sum(revenue_cents) FROM pizza_sales.agg_sales_daily WHERE level = 0)";
+      "(SELECT sum(last_item_id - first_item_id + 1) FROM pizza_sales.fact_load_ranges)";
   const int64_t before = MustInt(*w, snapshot_sql);
 
   // Again with its positions (skipped: already loaded), and again without positions (every row
@@ -283,12 +300,8 @@ TEST_F(PostgresWarehouseTest, LoadingTheSameChunkAgainChangesNothing) {
   ExpectSameKpi(MustKpi(*w), ExpectedKpi(lines, menu));
   EXPECT_EQ(MustInt(*w, snapshot_sql), before);
   EXPECT_EQ(*w->Positions(), AllAt(5));
-  // The sales aggregates stay exact too.
-  EXPECT_EQ(
-      MustInt(*w, "SELECT sum(revenue_cents) FROM pizza_sales.agg_sales_daily WHERE level = 0"),
-      ExpectedKpi(lines, menu).revenue_cents);
-  EXPECT_EQ(MustInt(*w, "SELECT sum(orders) FROM pizza_sales.agg_sales_daily WHERE level = 0"),
-            ExpectedKpi(lines, menu).orders);
+  // The load ranges still cover every fact row exactly once.
+  ExpectRangesCoverEveryFactOnce(*w);
 }
 
 TEST_F(PostgresWarehouseTest, PositionsOnlyMoveForward) {
@@ -317,18 +330,21 @@ TEST_F(PostgresWarehouseTest, ACorrectedDimensionRowWinsAndAggregatesFollow) {
   // A late loader with the older catalog (position 0) overwrites nothing.
   ASSERT_TRUE(w->Load(ChunkOf(lines, SampleMenu(), AllAt(0))).ok());
   EXPECT_EQ(MustQuery(*w, category_sql, {menu[2].pizza_name_id}).rows, poultry);
-  // The aggregates by category agree with the facts joined to the corrected dimension (the
-  // old category's row is emptied, not deleted).
-  EXPECT_EQ(
-      MustQuery(*w,
-                "SELECT category, sum(revenue_cents)::bigint FROM pizza_sales.agg_sales_daily "
-                "WHERE level = 1 GROUP BY category HAVING sum(lines) > 0 ORDER BY category")
-          .rows,
-      MustQuery(*w,
-                "SELECT p.pizza_category, (sum(f.total_price) * 100)::bigint "
-                "FROM pizza_sales.fact_order_item f JOIN pizza_sales.dim_pizza p USING (pizza_sk) "
-                "GROUP BY 1 ORDER BY 1")
-          .rows);
+  // The dashboard's view by category agrees with the facts joined to the corrected dimension.
+  serve::SalesView view;
+  ASSERT_TRUE(view.Refresh(*w).ok());
+  std::vector<std::vector<SqlParam>> by_category;
+  view.Read([&](const serve::SalesData& d) {
+    for (const auto& row : serve::SalesByGroup(d, serve::SalesGroup::kCategory, {})) {
+      by_category.push_back({row.key, row.figures.revenue_cents});
+    }
+  });
+  EXPECT_EQ(by_category,
+            MustQuery(*w,
+                      "SELECT p.pizza_category, (sum(f.total_price) * 100)::bigint "
+                      "FROM pizza_sales.fact_order_item f JOIN pizza_sales.dim_pizza p "
+                      "USING (pizza_sk) GROUP BY 1 ORDER BY 1")
+                .rows);
 }
 
 TEST_F(PostgresWarehouseTest, TwoConcurrentLoadersNeverDoubleCount) {
@@ -362,8 +378,7 @@ TEST_F(PostgresWarehouseTest, TwoConcurrentLoadersNeverDoubleCount) {
   auto all = SyntheticLines(1, 9000, menu.size());
   ExpectSameKpi(MustKpi(*setup), ExpectedKpi(all, menu));
   EXPECT_EQ(*setup->Positions(), AllAt(2));
-  EXPECT_EQ(MustInt(*setup, "SELECT sum(lines) FROM pizza_sales.agg_sales_hourly WHERE level = 0"),
-            9000);
+  ExpectRangesCoverEveryFactOnce(*setup);
 }
 
 TEST_F(PostgresWarehouseTest, ServerRestartMidLoadFailsTheLoadAndTheNextLoadResumes) {
