@@ -73,6 +73,8 @@ class S3LakeE2E : public ::testing::Test {
   KpiOutput Kpi(const std::string& data_dir, const std::string& lake) {
     auto r = Run({"kpi", "--data-dir", data_dir, "--lake", lake, "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
+    // S3 was started and stopped cleanly: no warning from Arrow at exit.
+    EXPECT_EQ(r.err.find("FinalizeS3"), std::string::npos) << r.err;
     return ParseKpi(r.out);
   }
 
