@@ -17,7 +17,7 @@ void AddLakeInit(CLI::App* lake, GlobalOptions& global) {
       "writes (idempotent)");
   AddCommonOptions(init, &global);
   init->callback([&global] {
-    global.Resolve();
+    ExitIfError(global.Resolve());
     lake::LakeOpenOptions options;
     options.create_bucket = true;
     auto opened = ValueOrExit(lake::Lakehouse::Open(global.LakeUri(), options));
