@@ -3,9 +3,12 @@
 // warehouse through Warehouse::Load, as the pipeline does, then reports how long the server's
 // in-memory view (serve/sales_view.h) takes to read them and what it holds, starts the dashboard
 // server and measures p50/p99/max of every API call the page makes, unfiltered and under
-// slicers, over HTTP on loopback, without and with the result cache.
+// slicers, over HTTP on loopback, without and with the result cache. Then C keep-alive clients
+// at once (default 50), each making the page's calls over its own connection again and again:
+// p50/p99/max per endpoint, as with many dashboards open.
 //
-//   serve_bench [--rows N] [--days D | --orders-per-day X] [--requests R] [--dir DIR] [--keep]
+//   serve_bench [--rows N] [--days D | --orders-per-day X] [--requests R] [--clients C]
+//               [--dir DIR] [--keep]
 //   dense: --days 730 (the default, ~2,700 orders a day); sparse: --orders-per-day 59.64 (the
 //   generator's default, the real shop: 5M rows span ~90 years). --keep reuses
 //   DIR/warehouse.db when it already holds N rows.
@@ -20,9 +23,12 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <map>
+#include <mutex>
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gold/dimensions.h"
@@ -41,6 +47,7 @@ struct Options {
   int64_t rows = 5'000'000;
   int days = 730;
   int requests = 200;
+  int clients = 50;  // concurrent keep-alive clients (0: skip that part)
   std::string dir;
   bool keep = false;
 };
@@ -315,6 +322,78 @@ void Measure(const Options& o, const std::string& path, bool cached) {
   server.Stop();
 }
 
+// `o.clients` keep-alive clients at once, each making the page's calls (kpi, every sales
+// group, pipeline; half of the rounds under a slicer) `o.requests / 10` times (at least 5)
+// over its own connection, after one round that is not counted (it fills the result cache, as
+// the single-client measurements drop their first calls); the cache is on, as in `serve`.
+void MeasureConcurrent(const Options& o, const std::string& path) {
+  if (o.clients <= 0) return;
+  std::cout << fmt::format("\n{} concurrent keep-alive clients (result cache on, {} threads)\n",
+                           o.clients, serve::DashboardOptions{}.threads);
+  serve::DashboardOptions options;
+  options.port = 0;
+  options.warehouse_target = path;
+  // Every client here comes from 127.0.0.1, standing for as many users on their own addresses.
+  options.limits.max_connections_per_client =
+      std::max(options.limits.max_connections_per_client, static_cast<size_t>(o.clients));
+  serve::DashboardServer server(options);
+  Must(server.Start());
+  std::vector<Endpoint> page = {{"/api/kpi", "/api/kpi"}, {"/api/pipeline", "/api/pipeline"}};
+  for (const char* g : {"day", "month", "hour", "weekday", "category", "size", "channel", "pizza"})
+    page.push_back({std::string("/api/sales ") + g, std::string("/api/sales?group=") + g});
+  const int rounds = std::max(5, o.requests / 10) + 1;
+  std::mutex mu;
+  std::map<std::string, std::vector<double>> ms;  // endpoint -> latencies
+  std::vector<std::thread> clients;
+  const auto start = Clock::now();
+  for (int c = 0; c < o.clients; ++c) {
+    clients.emplace_back([&, c] {
+      httplib::Client client("127.0.0.1", server.port());
+      client.set_keep_alive(true);
+      std::map<std::string, std::vector<double>> mine;
+      for (int r = 0; r < rounds; ++r) {
+        const std::string slice = (r + c) % 2 == 0 ? "" : "category=Classic&size=L";
+        for (const auto& e : page) {
+          std::string target = e.path;
+          if (!slice.empty() && e.name != "/api/pipeline")
+            target += (target.find('?') == std::string::npos ? "?" : "&") + slice;
+          const auto t = Clock::now();
+          auto res = client.Get(target.c_str());
+          const double elapsed =
+              std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+          if (!res || res->status != 200) {
+            std::cerr << "serve_bench: " << target
+                      << " failed: " << (res ? res->body : httplib::to_string(res.error())) << "\n";
+            std::exit(1);
+          }
+          if (r > 0) mine[e.name].push_back(elapsed);  // round 0 warms the result cache
+        }
+      }
+      std::lock_guard lock(mu);
+      for (auto& [name, v] : mine) ms[name].insert(ms[name].end(), v.begin(), v.end());
+    });
+  }
+  for (auto& t : clients) t.join();
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::cout << fmt::format("{:<22} {:>9} {:>9} {:>9} {:>9}\n", "endpoint", "calls", "p50 ms",
+                           "p99 ms", "max ms");
+  double worst_p99 = 0;
+  size_t calls = 0;
+  for (const auto& e : page) {
+    const auto& v = ms[e.name];
+    calls += v.size();
+    worst_p99 = std::max(worst_p99, Percentile(v, 0.99));
+    std::cout << fmt::format("{:<22} {:>9} {:>9.2f} {:>9.2f} {:>9.2f}\n", e.name, v.size(),
+                             Percentile(v, 0.5), Percentile(v, 0.99),
+                             *std::max_element(v.begin(), v.end()));
+  }
+  std::cout << fmt::format(
+      "{} calls in {:.1f} s ({:.0f}/s); worst p99 with {} keep-alive clients: {:.2f} ms (target "
+      "< 100 ms)\n",
+      calls, seconds, static_cast<double>(calls) / seconds, o.clients, worst_p99);
+  server.Stop();
+}
+
 }  // namespace
 }  // namespace pizzastream
 
@@ -333,12 +412,15 @@ int main(int argc, char** argv) {
       orders_per_day = std::stod(value());
     else if (a == "--requests")
       o.requests = std::stoi(value());
+    else if (a == "--clients")
+      o.clients = std::stoi(value());
     else if (a == "--dir")
       o.dir = value();
     else if (a == "--keep")
       o.keep = true;
     else {
       std::cerr << "usage: serve_bench [--rows N] [--days D | --orders-per-day X] [--requests R] "
+                   "[--clients C] "
                    "[--dir DIR] [--keep]\n";
       return 2;
     }
@@ -373,6 +455,7 @@ int main(int argc, char** argv) {
   }
   Measure(o, path, false);
   Measure(o, path, true);
+  MeasureConcurrent(o, path);
   if (scratch && !o.keep) std::filesystem::remove_all(o.dir);
   return 0;
 }

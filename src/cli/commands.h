@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "lake/lakehouse.h"
 #include "silver/field_parsers.h"
@@ -20,6 +21,11 @@ struct GlobalOptions {
   transport::TransportConfig transport;
   bool month_first = false;
   std::string log_level = "info";
+  std::vector<std::string> kafka_property_args;  // --kafka-property KEY=VALUE, repeatable
+  std::string kafka_properties_file;             // --kafka-properties-file
+
+  // Fills transport.kafka_properties from the file, the environment and the arguments.
+  Status ResolveKafkaProperties();
 
   std::string LakeUri() const;
   std::string WarehouseTarget() const;
@@ -35,8 +41,8 @@ struct GlobalOptions {
   Result<std::shared_ptr<lake::Lakehouse>> OpenLakeWaiting() const;
 };
 
-// Adds --data-dir, --lake, --warehouse, --kafka-brokers, --topic, --partitions, --group,
-// --month-first and --log-level to `cmd`.
+// Adds --data-dir, --lake, --warehouse, --kafka-brokers, --kafka-property,
+// --kafka-properties-file, --topic, --partitions, --group, --month-first and --log-level.
 void AddCommonOptions(CLI::App* cmd, GlobalOptions* global);
 
 // Each registers one sub-command (or a family) on `app`. The callbacks return an exit code via

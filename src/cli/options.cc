@@ -7,6 +7,9 @@
 
 #include "cli/commands.h"
 #include "lake/s3_errors.h"
+#include "transport/kafka_properties.h"
+
+extern char** environ;
 
 namespace pizzastream::cli {
 
@@ -28,6 +31,24 @@ std::string GlobalOptions::WarehouseTarget() const {
   return (std::filesystem::path(data_dir) / "warehouse.db").string();
 }
 
+Status GlobalOptions::ResolveKafkaProperties() {
+  namespace kafka = transport::kafka;
+  kafka::Settings properties;
+  if (!kafka_properties_file.empty()) {
+    ARROW_ASSIGN_OR_RAISE(properties, kafka::ReadPropertiesFile(kafka_properties_file));
+  }
+  for (auto& property : kafka::PropertiesFromEnvironment(environ)) {
+    properties.push_back(std::move(property));
+  }
+  for (const std::string& arg : kafka_property_args) {
+    ARROW_ASSIGN_OR_RAISE(auto property, kafka::ParseProperty(arg));
+    properties.push_back(std::move(property));
+  }
+  ARROW_RETURN_NOT_OK(kafka::CheckUserProperties(properties));
+  transport.kafka_properties = std::move(properties);
+  return Status::OK();
+}
+
 Status GlobalOptions::Resolve() {
   transport.log_dir = (std::filesystem::path(data_dir) / "log").string();
   spdlog::set_level(spdlog::level::from_str(log_level));
@@ -37,7 +58,7 @@ Status GlobalOptions::Resolve() {
   if (error) {
     return Status::IOError("cannot create the data directory ", data_dir, ": ", error.message());
   }
-  return Status::OK();
+  return ResolveKafkaProperties();
 }
 
 Result<std::shared_ptr<lake::Lakehouse>> GlobalOptions::OpenLake() const {
@@ -76,6 +97,15 @@ void AddCommonOptions(CLI::App* cmd, GlobalOptions* g) {
   cmd->add_option("--kafka-brokers", g->transport.kafka_brokers,
                   "Kafka bootstrap servers HOST:PORT[,...]; without it the embedded log is used")
       ->envname("PIZZASTREAM_KAFKA_BROKERS");
+  cmd->add_option("--kafka-property", g->kafka_property_args,
+                  "librdkafka client property KEY=VALUE (security.protocol, sasl.*, ssl.*, ...); "
+                  "repeatable. Secrets: use --kafka-properties-file or "
+                  "PIZZASTREAM_KAFKA_PROPERTY_<KEY> (e.g. ..._SASL_PASSWORD), not arguments")
+      ->allow_extra_args(false);
+  cmd->add_option(
+         "--kafka-properties-file", g->kafka_properties_file,
+         "File of librdkafka client properties, KEY=VALUE per line (mode 0600 for secrets)")
+      ->envname("PIZZASTREAM_KAFKA_PROPERTIES_FILE");
   cmd->add_option("--topic", g->transport.topic, "Topic of the order lines")->capture_default_str();
   cmd->add_option("--partitions", g->transport.partitions,
                   "Partitions of the topic when it is created")

@@ -31,10 +31,6 @@ void AddDashboardFlags(CLI::App* cmd, DashboardFlags* flags) {
 std::unique_ptr<serve::DashboardServer> StartDashboard(
     const GlobalOptions& global, const DashboardFlags& flags,
     std::shared_ptr<serve::PipelineStatus> pipeline) {
-  if (flags.auth_token.empty() && !serve::IsLoopbackName(flags.bind)) {
-    spdlog::warn("serving on {} without an access token: anyone who reaches it sees the sales",
-                 flags.bind);
-  }
   serve::DashboardOptions options;
   options.bind_address = flags.bind;
   options.port = flags.port;
@@ -45,7 +41,12 @@ std::unique_ptr<serve::DashboardServer> StartDashboard(
   options.pipeline = std::move(pipeline);
   auto server = std::make_unique<serve::DashboardServer>(options);
   ExitIfError(server->Start());
+  // The URL line comes first (docs/api.md): scripts read it.
   std::cout << "pizzastream: dashboard on " << server->url() << "/" << std::endl;
+  if (flags.auth_token.empty() && !serve::IsLoopbackName(flags.bind)) {
+    spdlog::warn("serving on {} without an access token: anyone who reaches it sees the sales",
+                 flags.bind);
+  }
   return server;
 }
 

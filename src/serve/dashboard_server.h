@@ -8,7 +8,8 @@
 // Security: loopback by default; with an auth token every /api/ and /metrics request needs
 // "Authorization: Bearer <token>"; filter values only reach SQL as bound parameters; every
 // response carries CSP, X-Content-Type-Options, X-Frame-Options and Referrer-Policy; requests
-// whose Host is not a loopback name are refused while bound to loopback (DNS rebinding).
+// whose Host is not a loopback name are refused while bound to loopback (DNS rebinding); and
+// the HTTP server bounds everything a client controls (serve/http_server.h, `limits`).
 #pragma once
 
 #include <chrono>
@@ -16,6 +17,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "serve/http_server.h"
 #include "serve/pipeline_status.h"
 
 namespace pizzastream::serve {
@@ -27,7 +29,8 @@ struct DashboardOptions {
   std::string lake_uri;          // for pipeline figures when `pipeline` is null; may be empty
   std::string auth_token;        // empty: no token needed
   std::shared_ptr<PipelineStatus> pipeline;  // the in-process pipeline's figures, or null
-  int threads = 4;  // request threads (each borrows its own warehouse connection)
+  int threads = 4;    // request threads (each borrows its own warehouse connection)
+  HttpLimits limits;  // connections, sizes and timeouts a client may use
   std::chrono::milliseconds lake_poll_interval{2000};
   size_t cached_results = 512;  // query results kept per data version (0: no cache)
 };

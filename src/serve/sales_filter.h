@@ -24,7 +24,7 @@ struct SalesFilter {
   std::optional<std::string> channel;
 };
 
-// Query parameters as received (httplib::Params has this type).
+// Query parameters as received, every occurrence kept (serve/query_string.h).
 using QueryParams = std::multimap<std::string, std::string>;
 
 // Reads from, to (YYYY-MM-DD, real dates, from <= to), category, size and channel (1-64

@@ -17,9 +17,25 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kTopicReadyDeadline = std::chrono::seconds(60);
 constexpr int kMetadataTimeoutMs = 5000;
 
+// The last authentication or TLS failure per client (see SecurityFailure).
+std::mutex security_mutex;
+std::map<const rd_kafka_t*, std::string>& SecurityFailures() {
+  static auto* failures = new std::map<const rd_kafka_t*, std::string>();
+  return *failures;
+}
+
+bool IsSecurityError(rd_kafka_resp_err_t err) {
+  return err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR__SSL ||
+         err == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED;
+}
+
 // librdkafka repeats a broker error on every reconnect attempt, in slightly different words;
 // one line per kind of error every 30 s says the same without flooding the terminal.
 void LogBrokerError(rd_kafka_t* rk, int err, const char* reason, void*) {
+  if (IsSecurityError(static_cast<rd_kafka_resp_err_t>(err))) {
+    std::lock_guard lock(security_mutex);
+    SecurityFailures()[rk] = reason;
+  }
   static std::mutex mutex;
   static std::map<int, Clock::time_point> last_logged;  // error code -> when
   {
@@ -50,6 +66,59 @@ void LogLibraryLine(const rd_kafka_t*, int level, const char* facility, const ch
 
 }  // namespace
 
+void HandleDeleter::operator()(rd_kafka_t* rk) const {
+  rd_kafka_destroy(rk);
+  std::lock_guard lock(security_mutex);
+  SecurityFailures().erase(rk);
+}
+
+Settings CommonSettings(const TransportConfig& config) {
+  Settings settings = CommonSettings(config.kafka_brokers);
+  settings.insert(settings.end(), config.kafka_properties.begin(), config.kafka_properties.end());
+  return settings;
+}
+
+bool IsSecretProperty(std::string_view key) {
+  for (std::string_view part : {"password", "secret", "jaas", "oauthbearer.config", "key.pem",
+                                "ssl_key", "token", "credential"}) {
+    if (key.find(part) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+Status CheckUserProperties(const Settings& properties) {
+  // Set by pizzastream itself: exactly-once and the consumer group rest on them.
+  static constexpr std::string_view kReserved[] = {
+      "bootstrap.servers",
+      "metadata.broker.list",
+      "group.id",
+      "enable.idempotence",
+      "acks",
+      "request.required.acks",
+      "enable.gapless.guarantee",
+      "enable.auto.commit",
+      "enable.auto.offset.store",
+      "partitioner",
+      "allow.auto.create.topics",
+      "isolation.level",
+      "transactional.id",
+  };
+  for (const auto& [key, value] : properties) {
+    if (key.empty()) return Status::Invalid("a Kafka property needs a name (KEY=VALUE)");
+    for (std::string_view reserved : kReserved) {
+      if (key == reserved) {
+        const char* instead = key == "bootstrap.servers" || key == "metadata.broker.list"
+                                  ? " (use --kafka-brokers)"
+                              : key == "group.id" ? " (use --group)"
+                                                  : "";
+        return Status::Invalid("Kafka property ", key,
+                               " is set by pizzastream and cannot be changed", instead);
+      }
+    }
+  }
+  return Status::OK();
+}
+
 Settings CommonSettings(const std::string& brokers) {
   return {
       {"bootstrap.servers", brokers},
@@ -70,7 +139,10 @@ Result<Conf> MakeConf(const Settings& settings, const char* role) {
   for (const auto& [key, value] : settings) {
     if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), error.data(), error.size()) !=
         RD_KAFKA_CONF_OK) {
-      return Status::Invalid("Kafka ", role, " setting ", key, "=", value, ": ", error.data());
+      // librdkafka's message names the key, never the value; ours shows the value unless secret.
+      return Status::Invalid("Kafka ", role, " setting ", key, "=",
+                             IsSecretProperty(key) ? std::string("(hidden)") : value, ": ",
+                             error.data());
     }
   }
   rd_kafka_conf_set_error_cb(conf.get(), LogBrokerError);
@@ -111,6 +183,14 @@ Status FatalStatus(rd_kafka_t* rk) {
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::OK();
   return Status::IOError("Kafka client failed for good (", rd_kafka_err2name(err),
                          "): ", reason.data());
+}
+
+Status SecurityFailure(rd_kafka_t* rk) {
+  std::lock_guard lock(security_mutex);
+  const auto it = SecurityFailures().find(rk);
+  if (it == SecurityFailures().end()) return Status::OK();
+  return Status::IOError("Kafka refused the connection: ", it->second,
+                         " (check security.protocol, sasl.* and ssl.* properties)");
 }
 
 int32_t PartitionForKey(std::string_view key, int32_t partition_count) {
@@ -199,6 +279,8 @@ Result<int32_t> EnsureTopic(rd_kafka_t* rk, const std::string& topic, int partit
   while (Clock::now() < deadline) {
     TopicState state = ReadTopicState(rk, rkt.get());
     if (state.partitions > 0) return state.partitions;
+    rd_kafka_poll(rk, 0);  // serves the error callback, which records security failures
+    ARROW_RETURN_NOT_OK(SecurityFailure(rk));
     if (state.err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) return state.error;
     const bool missing = state.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
                          state.err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC;

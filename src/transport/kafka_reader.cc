@@ -11,7 +11,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 kafka::Settings ConsumerSettings(const TransportConfig& config) {
-  kafka::Settings settings = kafka::CommonSettings(config.kafka_brokers);
+  kafka::Settings settings = kafka::CommonSettings(config);
   const auto session_ms = std::chrono::milliseconds(KafkaTopicReader::kSessionTimeout).count();
   settings.insert(settings.end(), {
                                       {"group.id", config.group},

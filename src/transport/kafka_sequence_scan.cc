@@ -59,8 +59,8 @@ int64_t SequenceOf(rd_kafka_message_t* message, std::string_view producer_id) {
   return sequence;
 }
 
-Result<Handle> MakeScanner(const std::string& brokers) {
-  Settings settings = CommonSettings(brokers);
+Result<Handle> MakeScanner(const TransportConfig& config) {
+  Settings settings = CommonSettings(config);
   // librdkafka's consumer wants a group even when partitions are assigned by hand; this one
   // never joins (no subscribe) and never commits.
   settings.insert(settings.end(), {{"group.id", "pizzastream-sequence-scan"},
@@ -144,9 +144,10 @@ Status ScanRanges(rd_kafka_t* rk, const std::string& topic, std::string_view pro
 
 }  // namespace
 
-Result<std::vector<int64_t>> HighestSequences(const std::string& brokers, const std::string& topic,
-                                              int32_t partitions, std::string_view producer_id) {
-  ARROW_ASSIGN_OR_RAISE(Handle rk, MakeScanner(brokers));
+Result<std::vector<int64_t>> HighestSequences(const TransportConfig& config,
+                                              const std::string& topic, int32_t partitions,
+                                              std::string_view producer_id) {
+  ARROW_ASSIGN_OR_RAISE(Handle rk, MakeScanner(config));
   std::vector<PartitionScan> scans(static_cast<size_t>(partitions));
   ARROW_RETURN_NOT_OK(ReadWatermarks(rk.get(), topic, &scans));
   while (!std::all_of(scans.begin(), scans.end(), [](auto& s) { return s.finished(); })) {

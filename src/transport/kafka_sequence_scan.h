@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "transport/open_topic.h"
 
 namespace pizzastream::transport::kafka {
 
@@ -20,7 +21,9 @@ inline constexpr char kSequenceHeader[] = "ps-seq";
 
 // Per partition 0..partitions-1, the highest sequence `producer_id` wrote there; -1 where it
 // wrote nothing. Retries while the cluster is unreachable, for at most a minute.
-Result<std::vector<int64_t>> HighestSequences(const std::string& brokers, const std::string& topic,
-                                              int32_t partitions, std::string_view producer_id);
+// `config` gives the brokers and the user's client properties.
+Result<std::vector<int64_t>> HighestSequences(const TransportConfig& config,
+                                              const std::string& topic, int32_t partitions,
+                                              std::string_view producer_id);
 
 }  // namespace pizzastream::transport::kafka

@@ -13,8 +13,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kWaitLogEvery = std::chrono::seconds(10);
 
-kafka::Settings ProducerSettings(const std::string& brokers) {
-  kafka::Settings settings = kafka::CommonSettings(brokers);
+kafka::Settings ProducerSettings(const TransportConfig& config) {
+  kafka::Settings settings = kafka::CommonSettings(config);
   const auto timeout_ms = std::chrono::milliseconds(KafkaTopicWriter::kDeliveryTimeout).count();
   settings.insert(settings.end(), {
                                       // Exactly once per partition on retries, acks from all
@@ -50,8 +50,7 @@ Result<std::unique_ptr<KafkaTopicWriter>> KafkaTopicWriter::Open(const Transport
                                                                  const std::string& producer_id) {
   if (producer_id.empty()) return Status::Invalid("a Kafka producer needs an id");
   std::unique_ptr<KafkaTopicWriter> writer(new KafkaTopicWriter(config, producer_id));
-  ARROW_ASSIGN_OR_RAISE(kafka::Conf conf,
-                        kafka::MakeConf(ProducerSettings(config.kafka_brokers), "producer"));
+  ARROW_ASSIGN_OR_RAISE(kafka::Conf conf, kafka::MakeConf(ProducerSettings(config), "producer"));
   rd_kafka_conf_set_opaque(conf.get(), writer.get());
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &KafkaTopicWriter::OnDelivery);
   ARROW_ASSIGN_OR_RAISE(writer->rk_, kafka::MakeClient(RD_KAFKA_PRODUCER, std::move(conf)));
@@ -60,9 +59,8 @@ Result<std::unique_ptr<KafkaTopicWriter>> KafkaTopicWriter::Open(const Transport
                         kafka::EnsureTopic(writer->rk_.get(), config.topic, config.partitions));
   writer->topic_ = rd_kafka_topic_new(writer->rk_.get(), config.topic.c_str(), nullptr);
   if (writer->topic_ == nullptr) return Status::Invalid("bad topic name: ", config.topic);
-  ARROW_ASSIGN_OR_RAISE(
-      writer->highest_,
-      kafka::HighestSequences(config.kafka_brokers, config.topic, partitions, producer_id));
+  ARROW_ASSIGN_OR_RAISE(writer->highest_,
+                        kafka::HighestSequences(config, config.topic, partitions, producer_id));
   return writer;
 }
 

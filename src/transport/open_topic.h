@@ -3,6 +3,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "transport/topic.h"
 
@@ -10,10 +12,13 @@ namespace pizzastream::transport {
 
 struct TransportConfig {
   std::string topic = "pizza_sales";
-  std::string kafka_brokers;   // empty: embedded log
-  std::string log_dir;         // embedded log directory (<data-dir>/log)
-  int partitions = 1;          // used when the topic is created
+  std::string kafka_brokers;                 // empty: embedded log
+  std::string log_dir;                       // embedded log directory (<data-dir>/log)
+  int partitions = 1;                        // used when the topic is created
   std::string group = "pizzastream-bronze";  // consumer group of the bronze workers
+  // librdkafka client properties for every Kafka client (security.protocol, sasl.*, ssl.*,
+  // ...), applied after pizzastream's defaults; see kafka::CheckUserProperties.
+  std::vector<std::pair<std::string, std::string>> kafka_properties;
 };
 
 // `producer_id` names the source (see TopicWriter); the same source must use the same id.

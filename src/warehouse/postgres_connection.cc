@@ -49,6 +49,19 @@ std::string PasswordOf(std::string_view url) {
 
 }  // namespace
 
+Status ConnectFailure(std::string_view what, std::string_view message) {
+  const auto has = [&](std::string_view part) { return message.find(part) != std::string::npos; };
+  // libpq's own words: the server's FATAL 28P01/28000, or the client finding no password.
+  if (has("password authentication failed") || has("authentication failed") ||
+      has("no password supplied") || has("SASL authentication")) {
+    return Status::IOError("postgresql ", what, ": authentication failed: ", message);
+  }
+  if (has("SSL") || has("certificate")) {
+    return Status::IOError("postgresql ", what, ": TLS connection refused: ", message);
+  }
+  return Status::IOError("postgresql ", what, ": cannot connect: ", message);
+}
+
 std::string ConninfoWithDefaults(const std::string& url) {
   std::string conninfo = url;
   auto add = [&](std::string_view key, std::string_view value) {
@@ -93,9 +106,17 @@ std::string PostgresConnection::Redact(std::string_view message) const {
 }
 
 Status PostgresConnection::Run(std::string_view what, const Work& fn) {
+  if (conn_ != nullptr && !conn_->is_open()) conn_.reset();
+  if (conn_ == nullptr) {
+    // A failure here is never a lost connection: name what went wrong (authentication, TLS).
+    try {
+      conn_ = std::make_unique<pqxx::connection>(conninfo_);
+    } catch (const std::exception& e) {
+      conn_.reset();
+      return ConnectFailure(what, Redact(e.what()));
+    }
+  }
   try {
-    if (conn_ != nullptr && !conn_->is_open()) conn_.reset();
-    if (conn_ == nullptr) conn_ = std::make_unique<pqxx::connection>(conninfo_);
     return fn(*conn_);
   } catch (const pqxx::broken_connection& e) {
     conn_.reset();

@@ -1,7 +1,10 @@
 // One libpqxx connection to the PostgreSQL warehouse, opened lazily and reopened after it
 // breaks (e.g. the server restarted), with every libpqxx exception turned into a Status at this
 // boundary. The URL may carry a password: it never appears in messages (libpq also reads
-// PGPASSWORD or a passfile itself). Not thread-safe: one per thread.
+// PGPASSWORD or a passfile itself). TLS is libpq's: sslmode=verify-full&sslrootcert=CA in the
+// URL (scripts/postgres prints such a URL) verifies the server's chain and name. A failure to
+// connect is reported as such (authentication, TLS), never as a lost connection. Not
+// thread-safe: one per thread.
 #pragma once
 
 #include <functional>
@@ -47,6 +50,12 @@ class PostgresConnection {
 // libpq connection URI `url` with `fallback_application_name` and `connect_timeout` added
 // unless the URL sets them.
 std::string ConninfoWithDefaults(const std::string& url);
+
+// The Status for a failed connection attempt: "postgresql <what>: authentication failed: ..."
+// for a wrong or missing password, "TLS connection refused: ..." for a TLS failure (e.g. a
+// certificate that does not verify under sslmode=verify-full), else "cannot connect: ...".
+// `message` is libpq's, already redacted.
+Status ConnectFailure(std::string_view what, std::string_view message);
 
 // `message` on one line (newlines and tabs folded, runs of spaces collapsed, trimmed), with
 // every occurrence of `secret` (when not empty) replaced by "***".

@@ -10,7 +10,9 @@ std::string KafkaScript() { return std::string(PIZZASTREAM_SOURCE_DIR) + "/scrip
 }  // namespace
 
 Result<std::string> KafkaBroker::Run(const std::vector<std::string>& args) {
-  std::vector<std::string> argv{"/usr/bin/env", "KAFKA_STATE_DIR=" + (state_ / "kafka"),
+  std::vector<std::string> argv{"/usr/bin/env",
+                                std::string("KAFKA_SASL_SSL=") + (sasl_ssl_ ? "1" : ""),
+                                "KAFKA_STATE_DIR=" + (state_ / "kafka"),
                                 "KAFKA_OWNER_PID=" + std::to_string(getpid()), KafkaScript()};
   argv.insert(argv.end(), args.begin(), args.end());
   CommandResult result = RunCommand(argv);
@@ -21,11 +23,21 @@ Result<std::string> KafkaBroker::Run(const std::vector<std::string>& args) {
   return LastLine(result.out);
 }
 
-Result<std::unique_ptr<KafkaBroker>> KafkaBroker::Start() {
+Result<std::unique_ptr<KafkaBroker>> KafkaBroker::Start(bool sasl_ssl) {
   std::unique_ptr<KafkaBroker> broker(new KafkaBroker());
+  broker->sasl_ssl_ = sasl_ssl;
   ARROW_ASSIGN_OR_RAISE(broker->address_, broker->Run({"start"}));
   if (broker->address_.find(':') == std::string::npos) {
     return Status::IOError("scripts/kafka start printed no HOST:PORT: ", broker->address_);
+  }
+  if (sasl_ssl) {
+    ARROW_ASSIGN_OR_RAISE(std::string line, broker->Run({"sasl-ssl"}));
+    const size_t space = line.find(' ');
+    if (space == std::string::npos) {
+      return Status::IOError("scripts/kafka sasl-ssl printed no HOST:PORT FILE: ", line);
+    }
+    broker->sasl_ssl_address_ = line.substr(0, space);
+    broker->client_properties_ = line.substr(space + 1);
   }
   return broker;
 }

@@ -17,14 +17,19 @@ namespace pizzastream::testing {
 
 class KafkaBroker {
  public:
-  // Starts a broker and waits until it answers.
-  static Result<std::unique_ptr<KafkaBroker>> Start();
+  // Starts a broker and waits until it answers; with `sasl_ssl` it also has a SASL_SSL
+  // listener (SCRAM-SHA-256 over TLS from a throwaway CA, scripts/kafka KAFKA_SASL_SSL=1).
+  static Result<std::unique_ptr<KafkaBroker>> Start(bool sasl_ssl = false);
   ~KafkaBroker();
   KafkaBroker(const KafkaBroker&) = delete;
   KafkaBroker& operator=(const KafkaBroker&) = delete;
 
   // HOST:PORT, for --kafka-brokers / TransportConfig::kafka_brokers.
   const std::string& address() const { return address_; }
+  // The SASL_SSL listener's HOST:PORT and its client properties file (security.protocol,
+  // sasl.*, ssl.ca.location; mode 0600); empty without `sasl_ssl`.
+  const std::string& sasl_ssl_address() const { return sasl_ssl_address_; }
+  const std::string& client_properties() const { return client_properties_; }
 
   // Stops the broker but keeps its data and port, as a broker outage would.
   Status Stop();
@@ -38,6 +43,9 @@ class KafkaBroker {
 
   TempDir state_;
   std::string address_;
+  std::string sasl_ssl_address_;
+  std::string client_properties_;
+  bool sasl_ssl_ = false;
 };
 
 // A test fixture with a fresh broker per test in `broker_`.

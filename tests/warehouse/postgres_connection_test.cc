@@ -44,5 +44,19 @@ TEST(PostgresConnectionTest, ConnectingDoesNotHappenUntilFirstUse) {
   EXPECT_EQ(st.message().find('\n'), std::string::npos) << st.ToString();
 }
 
+TEST(PostgresConnectionTest, ConnectFailuresSayWhatFailed) {
+  const Status auth =
+      ConnectFailure("test",
+                     "connection to server at \"127.0.0.1\", port 5432 failed: FATAL: password "
+                     "authentication failed for user \"pizzastream\"");
+  EXPECT_NE(auth.message().find("postgresql test: authentication failed"), std::string::npos)
+      << auth.ToString();
+  EXPECT_EQ(auth.message().find("connection lost"), std::string::npos);
+  const Status tls = ConnectFailure("test", "SSL error: certificate verify failed");
+  EXPECT_NE(tls.message().find("TLS connection refused"), std::string::npos) << tls.ToString();
+  const Status refused = ConnectFailure("test", "Connection refused");
+  EXPECT_NE(refused.message().find("cannot connect"), std::string::npos) << refused.ToString();
+}
+
 }  // namespace
 }  // namespace pizzastream::warehouse
