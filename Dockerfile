@@ -27,7 +27,11 @@ WORKDIR /src
 # so they stay cached while only the sources change.
 COPY scripts/bootstrap scripts/bootstrap
 COPY web/package.json web/package-lock.json web/
-RUN BOOTSTRAP_SKIP_APT=1 scripts/bootstrap
+# EXTRA_CA_FILE: a CA bundle the build host mounts (scripts/containers does, when the host
+# trusts CAs of its own, e.g. behind a TLS-inspecting proxy) for pip and npm to use.
+ARG EXTRA_CA_FILE=
+RUN if [ -n "$EXTRA_CA_FILE" ]; then export PIP_CERT=$EXTRA_CA_FILE NODE_EXTRA_CA_CERTS=$EXTRA_CA_FILE; fi \
+ && BOOTSTRAP_SKIP_APT=1 scripts/bootstrap
 COPY . .
 ENV CCACHE_DIR=/ccache CCACHE_MAXSIZE=2G
 RUN --mount=type=cache,target=/ccache,id=pizzastream-ccache \
