@@ -16,6 +16,7 @@ import decimal
 import io
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -50,10 +51,16 @@ def in_container(*args, **kw):
     return sh("podman", "run", "--rm", "-v", f"{VOLUME}:/data", IMAGE, *args, **kw)
 
 
+def day(text):
+    """(year, month, day) of a date as silver reads it: d/M/yyyy, d-M-yyyy, d.M.yyyy or ISO."""
+    parts = [int(p) for p in re.split(r"[/.-]", text)]
+    return tuple(parts) if len(str(parts[0])) == 4 and text[4] == "-" else (parts[2], parts[1], parts[0])
+
+
 def oracle(csv_text):
     """KPIs from the CSV by the definitions in README "Key figures": first line of each
     order-line id wins, money in exact decimals, ratios rounded half away from zero."""
-    seen, orders, days = set(), set(), set()
+    seen, orders, days, by_pizza = set(), set(), set(), {}
     revenue, pizzas, lines, dups = decimal.Decimal(0), 0, 0, 0
     for row in csv.DictReader(io.StringIO(csv_text)):
         lines += 1
@@ -64,12 +71,14 @@ def oracle(csv_text):
         revenue += decimal.Decimal(row["total_price"])
         pizzas += int(row["quantity"])
         orders.add(row["order_id"])
-        days.add(row["order_date"])
+        days.add(day(row["order_date"]))
+        by_pizza[row["pizza_name"]] = by_pizza.get(row["pizza_name"], 0) + decimal.Decimal(row["total_price"])
     q = lambda x: float(x.quantize(decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP))
     return {"total_revenue": float(revenue), "total_orders": len(orders), "total_pizzas_sold": pizzas,
             "avg_order_value": q(revenue / len(orders)),
             "avg_pizzas_per_order": q(decimal.Decimal(pizzas) / len(orders)),
             "avg_orders_per_day": q(decimal.Decimal(len(orders)) / len(days)),
+            "top_pizza_by_revenue": max(by_pizza, key=by_pizza.get),
             "received": lines, "duplicates": dups, "silver": lines - dups}
 
 
@@ -114,7 +123,7 @@ def main():
         in_container("run", "--input", "/data/orders.csv", "--exit-when-idle", capture=False)
         got = json.loads(in_container("kpi", "--json").stdout)
         for k in ("total_revenue", "total_orders", "total_pizzas_sold", "avg_order_value",
-                  "avg_pizzas_per_order", "avg_orders_per_day"):
+                  "avg_pizzas_per_order", "avg_orders_per_day", "top_pizza_by_revenue"):
             expect(got.get(k) == want[k], f"kpi {k}: {got.get(k)} == {want[k]}")
         rows = got.get("rows", {})
         for k in ("received", "duplicates", "silver"):
