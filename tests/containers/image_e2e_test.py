@@ -103,12 +103,13 @@ def main():
     size = int(sh("podman", "image", "inspect", "--format", "{{.Size}}", IMAGE).stdout.strip())
     print(f"image {IMAGE}: {size / 1e6:.1f} MB, build {build_s:.0f} s", flush=True)
 
-    cfg = json.loads(sh("podman", "image", "inspect", IMAGE).stdout)[0]["Config"]
+    inspect = json.loads(sh("podman", "image", "inspect", IMAGE).stdout)[0]
+    cfg = inspect["Config"]
     expect(cfg.get("User") not in (None, "", "0", "root", "0:0"), f"image user is non-root ({cfg.get('User')})")
     expect(cfg.get("Entrypoint") == ["pizzastream"], f"ENTRYPOINT [\"pizzastream\"] ({cfg.get('Entrypoint')})")
     expect("/data" in (cfg.get("Volumes") or {}), "/data is a declared volume")
     expect("PIZZASTREAM_DATA_DIR=/data" in (cfg.get("Env") or []), "PIZZASTREAM_DATA_DIR=/data")
-    hc = (cfg.get("Healthcheck") or {}).get("Test") or []
+    hc = (cfg.get("Healthcheck") or inspect.get("Healthcheck") or {}).get("Test") or []
     expect(any("healthcheck" in t for t in hc), f"HEALTHCHECK on /healthz ({hc})")
     uid = sh("podman", "run", "--rm", "--entrypoint", "id", IMAGE, "-u").stdout.strip()
     expect(uid != "0", f"the container runs as uid {uid}")
