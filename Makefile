@@ -8,7 +8,7 @@ CMAKE_GEN  := -G Ninja
 JOBS       ?= $(shell nproc)
 
 .PHONY: all bootstrap build build-asan build-fuzz demo test test-unit test-asan bench stack format clean \
-        fuzz chaos
+        fuzz chaos image up down logs
 
 all: build
 
@@ -61,6 +61,22 @@ fuzz: bootstrap
 ## chaos: N random SIGKILLs across run and the stages, then compare with an uninterrupted run.
 chaos: build
 	@PIZZASTREAM_CHAOS_KILLS=$(N) $(BUILD)/tests/e2e_tests --gtest_filter='Chaos.*'
+
+## image: the pizzastream container image (podman, no Docker or registry needed; scripts/containers).
+image:
+	@scripts/containers build
+
+## up / down / logs: the whole stack of compose.yaml (docker compose, else podman-compose).
+## Needs a .env (cp .env.example .env, fill in the passwords). PROFILE=airflow adds Airflow;
+## `make down ARGS=-v` also drops the data volumes.
+COMPOSE_PROFILE = $(if $(PROFILE),--profile $(PROFILE))
+up:
+	@test -f .env || { echo "make up: no .env: cp .env.example .env and fill in the passwords" >&2; exit 1; }
+	@scripts/containers compose $(COMPOSE_PROFILE) up -d $(ARGS)
+down:
+	@scripts/containers compose $(COMPOSE_PROFILE) down $(ARGS)
+logs:
+	@scripts/containers compose $(COMPOSE_PROFILE) logs -f $(ARGS)
 
 bench: build
 	@$(BUILD)/bench/pipeline_bench
