@@ -3,7 +3,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <memory>
 #include <string>
 
@@ -45,6 +44,8 @@ void AddKpiCommand(CLI::App& app, GlobalOptions& global);
 void AddGenerateCommand(CLI::App& app, GlobalOptions& global);
 void AddWarehouseCommand(CLI::App& app, GlobalOptions& global);
 void AddServeCommand(CLI::App& app, const GlobalOptions& global);
+// `lake optimize|vacuum|checkpoint|history|describe` (creates the `lake` group if needed).
+void AddLakeMaintenanceCommands(CLI::App& app, GlobalOptions& global);
 
 // Prints "pizzastream: <message>" to stderr and throws CLI::RuntimeError(1) if !status.ok().
 void ExitIfError(const Status& status);

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   AddGenerateCommand(app, global);
   AddWarehouseCommand(app, global);
   AddServeCommand(app, global);
+  AddLakeMaintenanceCommands(app, global);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
