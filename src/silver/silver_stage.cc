@@ -4,6 +4,8 @@
 #include <arrow/table.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "bronze/bronze_schema.h"
 #include "silver/accepted_ids_state.h"
 #include "silver/rules.h"
@@ -114,6 +116,15 @@ Status SilverStage::LoadState() {
   }
   saved_version_ = from;
   ARROW_ASSIGN_OR_RAISE(auto files, cleaned_->DataAddedIn(from, snapshot->version));
+  const bool all_live = std::all_of(files.begin(), files.end(), [&](const lake::AddFile& f) {
+    return snapshot->files.count(f.path) > 0;
+  });
+  if (!all_live) {
+    // Some were compacted (and may be vacuumed) since: rebuild from the live files instead.
+    accepted_ids_.Clear();
+    files.clear();
+    for (const auto& [path, f] : snapshot->files) files.push_back(f);
+  }
   ARROW_RETURN_NOT_OK(AddIds(files, /*skip_version=*/-2));
   ids_version_ = snapshot->version;
   // The catalog is small (one row per pizza_name_id): read it whole.
