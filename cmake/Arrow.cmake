@@ -1,7 +1,8 @@
 # Arrow C++ (arrow, parquet, S3) for pizzastream.
 # Prefers a system Arrow (find_package(Arrow/Parquet)); otherwise takes the C++ libraries and
 # headers bundled in the pinned pyarrow wheel of the project venv (scripts/bootstrap).
-# Defines: pizzastream::arrow, pizzastream::parquet, pizzastream::arrow_s3 (may be empty).
+# Defines: pizzastream::arrow, pizzastream::parquet, pizzastream::arrow_s3 (may be empty),
+# pizzastream::arrow_compute (Arrow >= 21 ships compute kernels, e.g. Cast, as their own library).
 
 find_package(Arrow CONFIG QUIET)
 find_package(Parquet CONFIG QUIET)
@@ -12,6 +13,11 @@ if(Arrow_FOUND AND Parquet_FOUND)
   add_library(pizzastream::parquet INTERFACE IMPORTED)
   target_link_libraries(pizzastream::parquet INTERFACE Parquet::parquet_shared)
   add_library(pizzastream::arrow_s3 INTERFACE IMPORTED)
+  add_library(pizzastream::arrow_compute INTERFACE IMPORTED)
+  find_package(ArrowCompute CONFIG QUIET)
+  if(ArrowCompute_FOUND)
+    target_link_libraries(pizzastream::arrow_compute INTERFACE ArrowCompute::arrow_compute_shared)
+  endif()
   return()
 endif()
 
@@ -43,6 +49,8 @@ endfunction()
 _pizzastream_wheel_lib(pizzastream::arrow arrow)
 _pizzastream_wheel_lib(pizzastream::parquet parquet)
 _pizzastream_wheel_lib(pizzastream::arrow_s3 arrow_s3)
+_pizzastream_wheel_lib(pizzastream::arrow_compute arrow_compute)
+target_link_libraries(pizzastream::arrow_compute INTERFACE pizzastream::arrow)
 target_link_libraries(pizzastream::parquet INTERFACE pizzastream::arrow)
 target_link_libraries(pizzastream::arrow_s3 INTERFACE pizzastream::arrow)
 # The binaries find the wheel's libraries at run time without LD_LIBRARY_PATH.

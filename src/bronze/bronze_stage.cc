@@ -11,6 +11,7 @@
 
 #include "bronze/bronze_record.h"
 #include "bronze/bronze_schema.h"
+#include "lake/compaction.h"
 #include "sources/order_source.h"
 
 namespace pizzastream::bronze {
@@ -227,6 +228,9 @@ Result<orchestration::StepResult> BronzeStage::Step() {
     auto written = log.CommitAppend(c, expected);
     if (!written.ok()) return written.status();
     for (const auto& [app, version] : c.txns) expected[app] = version;
+    if (auto compacted = lake::AutoCompact(*lake_, log, table); !compacted.ok()) {
+      spdlog::warn("{}: automatic compaction failed: {}", table, compacted.status().message());
+    }
     return Status::OK();
   };
   ARROW_ASSIGN_OR_RAISE(auto q_rows, batch_->FinishQuarantine());

@@ -55,6 +55,8 @@ void AddGenerateCommand(CLI::App& app, GlobalOptions& global);
 void AddWarehouseCommand(CLI::App& app, GlobalOptions& global);
 void AddServeCommand(CLI::App& app, const GlobalOptions& global);
 void AddLakeCommand(CLI::App& app, GlobalOptions& global);  // lake init, ...
+// `lake optimize|vacuum|checkpoint|history|describe` (creates the `lake` group if needed).
+void AddLakeMaintenanceCommands(CLI::App& app, GlobalOptions& global);
 
 // Prints "pizzastream: <message>" to stderr and throws CLI::RuntimeError(1) if !status.ok().
 void ExitIfError(const Status& status);

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   AddWarehouseCommand(app, global);
   AddServeCommand(app, global);
   AddLakeCommand(app, global);
+  AddLakeMaintenanceCommands(app, global);
   // Errors are values inside the engine; the commands turn them into CLI::RuntimeError. The
   // last two handlers are a backstop: whatever a library throws ends in one line and exit 1,
   // never in std::terminate. Every way out passes the end, after the command's own objects

@@ -57,6 +57,13 @@ class IdRanges {
     return next != ranges_.begin() && id <= std::prev(next)->second;
   }
 
+  // Adds [first, last], which must lie after every id in the set (rebuilding a saved set).
+  void AppendRange(int64_t first, int64_t last) {
+    ranges_.emplace_hint(ranges_.end(), first, last);
+    size_ += static_cast<size_t>(last - first) + 1;
+  }
+  const std::map<int64_t, int64_t>& ranges() const { return ranges_; }  // first -> last
+
   size_t size() const { return size_; }                  // ids in the set
   size_t range_count() const { return ranges_.size(); }  // what memory is proportional to
   void Clear() {

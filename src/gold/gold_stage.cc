@@ -13,20 +13,21 @@ namespace pizzastream::gold {
 
 namespace {
 
+// The keys (first column of `schema`, an int32 or int64) of every live file of a dimension.
 template <typename Set>
 Status CollectKeys(const lake::Lakehouse& lake, lake::DeltaLog& log, const std::string& table,
-                   Set* keys) {
+                   const std::shared_ptr<arrow::Schema>& schema, Set* keys) {
+  const auto key_schema = arrow::schema({schema->field(0)});
   ARROW_ASSIGN_OR_RAISE(auto snapshot, log.Update());
-  for (const auto& f : snapshot->files) {
-    ARROW_ASSIGN_OR_RAISE(auto t, lake.ReadParquet(table, f, {0}));
+  for (const auto& [path, f] : snapshot->files) {
+    ARROW_ASSIGN_OR_RAISE(auto t, lake.ReadParquet(table, f, key_schema));
     for (const auto& chunk : t->column(0)->chunks()) {
-      for (int64_t i = 0; i < chunk->length(); ++i) {
-        ARROW_ASSIGN_OR_RAISE(auto scalar, chunk->GetScalar(i));
-        if (chunk->type_id() == arrow::Type::INT32) {
-          keys->insert(static_cast<const arrow::Int32Scalar&>(*scalar).value);
-        } else {
-          keys->insert(static_cast<const arrow::Int64Scalar&>(*scalar).value);
-        }
+      if (chunk->type_id() == arrow::Type::INT32) {
+        const auto& values = static_cast<const arrow::Int32Array&>(*chunk);
+        for (int64_t i = 0; i < values.length(); ++i) keys->insert(values.Value(i));
+      } else {
+        const auto& values = static_cast<const arrow::Int64Array&>(*chunk);
+        for (int64_t i = 0; i < values.length(); ++i) keys->insert(values.Value(i));
       }
     }
   }
@@ -35,14 +36,12 @@ Status CollectKeys(const lake::Lakehouse& lake, lake::DeltaLog& log, const std::
 
 // Records the (pizza_sk, pizza_name_id) of every dim_pizza row in `keys`.
 Status CollectPizzaKeys(const lake::Lakehouse& lake, lake::DeltaLog& log, PizzaKeys* keys) {
+  const auto schema = DimPizzaSchema();
+  const auto key_schema = arrow::schema({schema->field(0), schema->field(1)});
   ARROW_ASSIGN_OR_RAISE(auto snapshot, log.Update());
-  for (const auto& f : snapshot->files) {
-    ARROW_ASSIGN_OR_RAISE(auto t, lake.ReadParquet(lake::tables::kGoldDimPizza, f, {0, 1}));
-    if (t->num_columns() != 2 || t->column(0)->type()->id() != arrow::Type::INT64 ||
-        t->column(1)->type()->id() != arrow::Type::STRING) {
-      return Status::Invalid("gold/dim_pizza file ", f.path,
-                             " does not start with pizza_sk int64, pizza_name_id string");
-    }
+  for (const auto& [path, f] : snapshot->files) {
+    // Conformed to pizza_sk int64, pizza_name_id string (or an error naming the file).
+    ARROW_ASSIGN_OR_RAISE(auto t, lake.ReadParquet(lake::tables::kGoldDimPizza, f, key_schema));
     ARROW_ASSIGN_OR_RAISE(auto batch, t->CombineChunksToBatch());
     const auto& sks = static_cast<const arrow::Int64Array&>(*batch->column(0));
     const auto& ids = static_cast<const arrow::StringArray&>(*batch->column(1));
@@ -92,8 +91,10 @@ Status GoldStage::LoadKeys() {
   time_keys_.clear();
   pizza_keys_.Clear();
   namespace t = lake::tables;
-  ARROW_RETURN_NOT_OK(CollectKeys(*lake_, *dim_date_, t::kGoldDimDate, &date_keys_));
-  ARROW_RETURN_NOT_OK(CollectKeys(*lake_, *dim_time_, t::kGoldDimTime, &time_keys_));
+  ARROW_RETURN_NOT_OK(
+      CollectKeys(*lake_, *dim_date_, t::kGoldDimDate, DimDateSchema(), &date_keys_));
+  ARROW_RETURN_NOT_OK(
+      CollectKeys(*lake_, *dim_time_, t::kGoldDimTime, DimTimeSchema(), &time_keys_));
   ARROW_RETURN_NOT_OK(CollectPizzaKeys(*lake_, *dim_pizza_, &pizza_keys_));
   keys_valid_ = true;
   return Status::OK();
@@ -119,7 +120,8 @@ Result<orchestration::StepResult> GoldStage::DoStep() {
       lake::MaxTxnVersion({dim_date_.get(), dim_time_.get(), dim_pizza_.get()}, kGoldAppId));
   ARROW_ASSIGN_OR_RAISE(auto range, lake::NextRange(*silver_, done, options_.max_records, forced));
   if (range.empty()) return result;
-  ARROW_ASSIGN_OR_RAISE(auto inputs, lake::ReadRange(*lake_, lake::tables::kSilverCleaned, range));
+  ARROW_ASSIGN_OR_RAISE(auto inputs, lake::ReadRange(*lake_, lake::tables::kSilverCleaned, range,
+                                                     silver::CleanedSchema()));
 
   arrow::Int32Builder d_id, d_day, d_month, d_year, d_quarter, d_week, d_weekday;
   arrow::Date32Builder d_date;
@@ -214,7 +216,8 @@ Result<orchestration::StepResult> GoldStage::DoStep() {
       {t::kGoldFact, fact_.get(), FactOrderItemSchema(), facts,
        FactParquetHints()},  // primary: last
   };
-  ARROW_RETURN_NOT_OK(lake::CommitStep(*lake_, kGoldAppId, range, outputs, "STREAMING UPDATE"));
+  ARROW_RETURN_NOT_OK(
+      lake::CommitStep(*lake_, kGoldAppId, range, outputs, "STREAMING UPDATE").status());
   return result;
 }
 

@@ -1,14 +1,24 @@
-// A Delta Lake transaction log (`<table>/_delta_log/NNNNNNNNNNNNNNNNNNNN.json`), written and
-// read per the Delta protocol (reader 1 / writer 2) so Spark, delta-rs and DuckDB read our
-// tables. Each commit is one JSON file with one action per line: protocol + metaData in
-// version 0, then `add` for each new Parquet file, `txn` for each source position the commit
-// covers, and `commitInfo`.
+// A Delta Lake transaction log (`<table>/_delta_log/`), read and written per the Delta protocol
+// so Spark, delta-rs and DuckDB read, maintain and write the same tables.
 //
-// Exactly-once: a stage commits its output files together with `txn` actions
-// (appId = the input it read, version = how far it read). A commit is created with
-// put-if-absent, so two writers never both write version N; the loser re-reads the log and
-// retries unless one of its appIds moved meanwhile (then it gets a Conflict status and must
-// re-read its input position). Not thread-safe; one DeltaLog per writer.
+// Reading: the first Update lists `_delta_log` (through the Arrow FileSystem, so S3 too), starts
+// from the newest complete classic checkpoint and reads only the JSON commits after it; a log
+// whose older commits were cleaned up works. Versions must be contiguous from there on: a
+// missing commit is reported as corruption, never taken for the end of the table. Later
+// Updates read the commits that appeared since. Every action's fields are type-checked
+// (lake/delta_actions.h) and the protocol is checked (lake/delta_protocol.h). Snapshots honour
+// `remove`; incremental readers ask for the *data changes* of a version range: files added
+// with dataChange=true by commits that remove nothing with dataChange=true (a compaction's
+// rewrite is not new data, and like Delta streaming's skipChangeCommits a commit that deletes
+// or rewrites existing rows contributes no new rows).
+//
+// Writing: commits are created put-if-absent through the LogStore, so two writers never both
+// write version N; the loser re-reads and retries unless one of its txn appIds moved (then a
+// Cancelled "conflict" status) or a file it removes is gone (compaction lost a race: Cancelled).
+// After a commit, a checkpoint is written every `delta.checkpointInterval` versions (default 10).
+// A table is created only where `_delta_log` holds nothing.
+//
+// Not thread-safe; one DeltaLog per writer or reader.
 #pragma once
 
 #include <arrow/filesystem/filesystem.h>
@@ -21,32 +31,39 @@
 #include <vector>
 
 #include "core/status.h"
+#include "lake/delta_actions.h"
 #include "lake/log_store.h"
 
 namespace pizzastream::lake {
-
-struct AddFile {
-  std::string path;         // relative to the table root
-  int64_t size = 0;         // bytes
-  int64_t num_records = 0;  // from stats.numRecords
-  int64_t modification_time_ms = 0;
-  int64_t version = 0;  // the commit that added it
-};
 
 // What a table looks like at some version.
 struct Snapshot {
   int64_t version = -1;  // -1: the table does not exist yet
   std::shared_ptr<arrow::Schema> schema;
-  std::vector<AddFile> files;           // live files, in commit order
-  std::map<std::string, int64_t> txns;  // appId -> version
-  int64_t num_records = 0;              // sum of files' numRecords
-  int64_t last_commit_ms = 0;           // commitInfo timestamp of the newest commit
+  ProtocolAction protocol;
+  MetadataAction metadata;
+  std::map<std::string, AddFile> files;          // live files by path
+  std::map<std::string, RemoveFile> tombstones;  // removed files by path
+  std::map<std::string, int64_t> txns;           // appId -> version
+  int64_t num_records = 0;                       // sum of live files' numRecords
+  int64_t last_commit_ms = 0;                    // commitInfo timestamp of the newest commit
+  int64_t checkpoint_version = -1;               // newest checkpoint known (-1: none)
 };
 
 struct Commit {
   std::vector<AddFile> adds;
-  std::map<std::string, int64_t> txns;  // appId -> new version
-  std::string operation = "WRITE";      // commitInfo.operation
+  std::vector<RemoveFile> removes;                // must all be live when the commit lands
+  std::map<std::string, int64_t> txns;            // appId -> new version
+  std::string operation = "WRITE";                // commitInfo.operation
+  std::map<std::string, std::string> parameters;  // commitInfo.operationParameters
+};
+
+// One entry of `lake history`.
+struct HistoryEntry {
+  int64_t version = 0;
+  int64_t timestamp_ms = 0;
+  std::string operation;
+  std::string commit_info_json;  // "" when the commit is no longer in the log
 };
 
 class DeltaLog {
@@ -59,29 +76,62 @@ class DeltaLog {
 
   const std::string& table_path() const { return table_path_; }
   const std::shared_ptr<arrow::fs::FileSystem>& fs() const { return fs_; }
+  std::string LogDir() const { return table_path_ + "/_delta_log"; }
 
   // Reads commits newer than the cached snapshot and returns the table as of the newest one.
   Result<const Snapshot*> Update();
-  // Creates version 0 with `schema` unless the table exists (then checks nothing and returns).
+  // Creates version 0 with `schema` when `_delta_log` holds nothing; otherwise reads the table
+  // (and fails if it cannot be read).
   Status CreateIfMissing(const std::shared_ptr<arrow::Schema>& schema);
   // Writes `commit` as the next version. Fails with Status::Cancelled ("conflict") when a
   // concurrent commit moved one of commit.txns' appIds past `expected` (appId -> version the
-  // writer started from; missing = -1). Returns the version written.
+  // writer started from; missing = -1) or removed a file commit.removes removes. Returns the
+  // version written. Adds with data_change=false and the removes make a rewrite (compaction).
   Result<int64_t> CommitAppend(const Commit& commit,
                                const std::map<std::string, int64_t>& expected);
-  // Files added by commits in (after_version, snapshot version], in commit order.
-  Result<std::vector<AddFile>> FilesAddedAfter(int64_t after_version);
+
+  // The data changes of commits in (after_version, to_version], in commit order: files added
+  // with dataChange=true outside commits that change existing rows. Reads older commits from
+  // the log when needed; a reader that has read nothing (after_version -1) of a log cleaned up
+  // below its checkpoint gets the checkpoint's files, then the changes after it. A KeyError
+  // status names the version when log clean-up removed commits a reader still needs.
+  Result<std::vector<AddFile>> DataAddedIn(int64_t after_version, int64_t to_version);
+
+  // Writes a checkpoint of the current snapshot (no-op if one exists at this version).
+  Status Checkpoint();
+  // Checkpoints when `delta.checkpointInterval` versions (default 10) passed since the last.
+  Status CheckpointIfDue();
+
+  // The newest `limit` commits, newest first.
+  Result<std::vector<HistoryEntry>> History(int64_t limit);
+
+  // Log files (JSON commits and checkpoint parts) this handle has opened: start-up cost.
+  int64_t log_files_read() const { return log_files_read_; }
 
  private:
-  Status ReadCommit(int64_t version, bool* found);
+  Status Load();
+  Result<std::optional<std::string>> ReadLogFile(const std::string& name);
+  Status Apply(const std::vector<Action>& actions, int64_t version, bool from_checkpoint);
+  Status CheckReaderProtocol() const;
+  std::string Where(int64_t version) const;
+
   std::shared_ptr<arrow::fs::FileSystem> fs_;
   std::shared_ptr<LogStore> store_;
   std::string table_path_;
   Snapshot snapshot_;
+  bool loaded_ = false;
+  // Data changes of versions >= changes_from_ (versions without any have no entry).
+  std::map<int64_t, std::vector<AddFile>> changes_;
+  int64_t changes_from_ = 0;
+  std::vector<AddFile> checkpoint_files_;  // live files of the checkpoint the snapshot started from
+  int64_t log_files_read_ = 0;
 };
 
 // Delta's schemaString (Spark StructType JSON) for an Arrow schema, and back.
 Result<std::string> DeltaSchemaJson(const arrow::Schema& schema);
 Result<std::shared_ptr<arrow::Schema>> SchemaFromDeltaJson(std::string_view json);
+
+// The table property `key` of `snapshot` as an integer, or `fallback`.
+int64_t TableProperty(const Snapshot& snapshot, const std::string& key, int64_t fallback);
 
 }  // namespace pizzastream::lake

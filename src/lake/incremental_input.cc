@@ -1,6 +1,9 @@
 #include "lake/incremental_input.h"
 
 #include <arrow/table.h>
+#include <spdlog/spdlog.h>
+
+#include "lake/compaction.h"
 
 namespace pizzastream::lake {
 
@@ -25,34 +28,31 @@ Result<InputRange> NextRange(DeltaLog& input, int64_t after_version, int64_t max
   range.after_version = range.to_version = after_version;
   ARROW_ASSIGN_OR_RAISE(auto snapshot, input.Update());
   const bool forced = forced_end > after_version;
+  const int64_t end = forced ? std::min(forced_end, snapshot->version) : snapshot->version;
+  ARROW_ASSIGN_OR_RAISE(auto files, input.DataAddedIn(after_version, end));
   bool took_all = true;
-  for (const AddFile& f : snapshot->files) {  // files are in commit order
-    if (f.version <= after_version) continue;
+  for (AddFile& f : files) {  // in commit order
     const bool over_budget = range.records > 0 && range.records + f.num_records > max_records &&
                              f.version != range.to_version;  // never split a commit
-    if (forced ? f.version > forced_end : over_budget) {
+    if (!forced && over_budget) {
       took_all = false;
       break;
     }
-    range.files.push_back(f);
     range.records += f.num_records;
     range.to_version = f.version;
+    range.files.push_back(std::move(f));
   }
-  // Commits that added no file (txn only) move the range forward too.
-  if (forced) {
-    range.to_version = std::min(forced_end, snapshot->version);
-  } else if (took_all) {
-    range.to_version = snapshot->version;
-  }
+  // Commits that added no data (txn only, compactions) move the range forward too.
+  if (took_all) range.to_version = std::max(range.to_version, end);
   return range;
 }
 
-Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadRange(const Lakehouse& lake,
-                                                                   const std::string& table,
-                                                                   const InputRange& range) {
+Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadRange(
+    const Lakehouse& lake, const std::string& table, const InputRange& range,
+    const std::shared_ptr<arrow::Schema>& expected) {
   std::vector<std::shared_ptr<arrow::RecordBatch>> out;
   for (const AddFile& f : range.files) {
-    ARROW_ASSIGN_OR_RAISE(auto t, lake.ReadParquet(table, f));
+    ARROW_ASSIGN_OR_RAISE(auto t, lake.ReadParquet(table, f, expected));
     ARROW_ASSIGN_OR_RAISE(t, t->CombineChunks());
     arrow::TableBatchReader reader(*t);
     reader.set_chunksize(INT64_MAX);
@@ -68,15 +68,16 @@ Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadRange(const Lakehou
 
 Result<int64_t> RecordsAfter(DeltaLog& input, int64_t after_version) {
   ARROW_ASSIGN_OR_RAISE(auto snapshot, input.Update());
+  ARROW_ASSIGN_OR_RAISE(auto files, input.DataAddedIn(after_version, snapshot->version));
   int64_t n = 0;
-  for (const AddFile& f : snapshot->files) {
-    if (f.version > after_version) n += f.num_records;
-  }
+  for (const AddFile& f : files) n += f.num_records;
   return n;
 }
 
-Status CommitStep(const Lakehouse& lake, const std::string& app_id, const InputRange& range,
-                  std::vector<StepOutput>& outputs, const std::string& operation) {
+Result<int64_t> CommitStep(const Lakehouse& lake, const std::string& app_id,
+                           const InputRange& range, std::vector<StepOutput>& outputs,
+                           const std::string& operation) {
+  int64_t primary_version = -1;
   for (size_t i = 0; i < outputs.size(); ++i) {
     StepOutput& out = outputs[i];
     const bool primary = i + 1 == outputs.size();
@@ -95,12 +96,17 @@ Status CommitStep(const Lakehouse& lake, const std::string& app_id, const InputR
     commit.operation = operation;
     commit.txns[app_id] = range.to_version;
     if (rows > 0) {
-      ARROW_ASSIGN_OR_RAISE(auto add, lake.WriteParquet(out.table, out.schema, out.batches, out.hints));
+      ARROW_ASSIGN_OR_RAISE(auto add,
+                            lake.WriteParquet(out.table, out.schema, out.batches, out.hints));
       commit.adds.push_back(std::move(add));
     }
-    ARROW_RETURN_NOT_OK(out.log->CommitAppend(commit, {{app_id, done}}).status());
+    ARROW_ASSIGN_OR_RAISE(int64_t version, out.log->CommitAppend(commit, {{app_id, done}}));
+    if (primary) primary_version = version;
+    if (auto compacted = AutoCompact(lake, *out.log, out.table); !compacted.ok()) {
+      spdlog::warn("{}: automatic compaction failed: {}", out.table, compacted.status().message());
+    }
   }
-  return Status::OK();
+  return primary_version;
 }
 
 }  // namespace pizzastream::lake

@@ -28,15 +28,17 @@ struct InputRange {
 // The version `app_id` has reached in `log`'s table (-1: never).
 Result<int64_t> TxnVersion(DeltaLog& log, const std::string& app_id);
 
-// Chooses the next range of `input` after `after_version`. `forced_end` > after_version pins
-// the end (crash recovery, see above).
+// Chooses the next range of `input` after `after_version`: the data changes (DeltaLog::
+// DataAddedIn: dataChange adds, not compactions nor rewrites) of whole commits, about
+// `max_records` of them. `forced_end` > after_version pins the end (crash recovery, see above).
 Result<InputRange> NextRange(DeltaLog& input, int64_t after_version, int64_t max_records,
                              int64_t forced_end);
 
-// Reads all files of `range` as record batches.
-Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadRange(const Lakehouse& lake,
-                                                                   const std::string& table,
-                                                                   const InputRange& range);
+// Reads all files of `range` as record batches of `expected` (each file's schema checked and
+// conformed, lake/schema_conformance.h).
+Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadRange(
+    const Lakehouse& lake, const std::string& table, const InputRange& range,
+    const std::shared_ptr<arrow::Schema>& expected);
 
 // Records available after `after_version` in `input` (the stage's lag).
 Result<int64_t> RecordsAfter(DeltaLog& input, int64_t after_version);
@@ -52,8 +54,11 @@ struct StepOutput {
 
 // Commits `outputs` in order (the last one is the primary) with txn {app_id: range.to_version},
 // skipping those whose txn already covers the range. Empty non-primary outputs write nothing.
-Status CommitStep(const Lakehouse& lake, const std::string& app_id, const InputRange& range,
-                  std::vector<StepOutput>& outputs, const std::string& operation);
+// Returns the version of the primary's commit (-1 when it was already committed). Each output
+// is then checkpointed and compacted when due (lake/compaction.h).
+Result<int64_t> CommitStep(const Lakehouse& lake, const std::string& app_id,
+                           const InputRange& range, std::vector<StepOutput>& outputs,
+                           const std::string& operation);
 
 // The highest txn version of `app_id` among `logs` (for the forced end after a crash).
 Result<int64_t> MaxTxnVersion(const std::vector<DeltaLog*>& logs, const std::string& app_id);

@@ -3,6 +3,7 @@
 #include <arrow/filesystem/api.h>
 #include <arrow/filesystem/s3fs.h>
 #include <arrow/io/api.h>
+#include <arrow/util/uri.h>
 #include <fmt/format.h>
 #include <parquet/arrow/reader.h>
 #include <parquet/arrow/writer.h>
@@ -18,6 +19,10 @@
 #include "lake/s3_lake_config.h"
 #include "lake/s3_log_store.h"
 #include "lake/s3_runtime.h"
+
+#include "lake/file_statistics.h"
+#include "lake/parquet_columns.h"
+#include "lake/schema_conformance.h"
 
 namespace pizzastream::lake {
 
@@ -146,6 +151,7 @@ Result<AddFile> Lakehouse::WriteParquet(
     add.num_records += batch->num_rows();
   }
   ARROW_RETURN_NOT_OK(writer->Close());
+  ARROW_ASSIGN_OR_RAISE(add.stats, FileStatisticsJson(*schema, batches, hints.no_statistics));
   ARROW_ASSIGN_OR_RAISE(add.size, out->Tell());
   ARROW_RETURN_NOT_OK(out->Close());
   if (local_) {
@@ -160,15 +166,22 @@ Result<AddFile> Lakehouse::WriteParquet(
 }
 
 Result<std::shared_ptr<arrow::Table>> Lakehouse::ReadParquet(
-    const std::string& table, const AddFile& file, const std::vector<int>& columns) const {
-  ARROW_ASSIGN_OR_RAISE(auto in, fs_->OpenInputFile(TablePath(table) + "/" + file.path));
+    const std::string& table, const AddFile& file,
+    const std::shared_ptr<arrow::Schema>& expected) const {
+  const std::string where = fmt::format("{} file {}", table, file.path);
+  auto opened = fs_->OpenInputFile(TablePath(table) + "/" + arrow::util::UriUnescape(file.path));
+  if (!opened.ok()) return opened.status().WithMessage(where, ": ", opened.status().message());
   parquet::ReaderProperties props(arrow::default_memory_pool());
   props.set_page_checksum_verification(true);
   parquet::arrow::FileReaderBuilder builder;
-  ARROW_RETURN_NOT_OK(builder.Open(in, props));
+  ARROW_RETURN_NOT_OK(builder.Open(*opened, props));
   ARROW_ASSIGN_OR_RAISE(auto reader, builder.memory_pool(arrow::default_memory_pool())->Build());
-  if (!columns.empty()) return reader->ReadTable(columns);
-  return reader->ReadTable();
+  // Only the columns `expected` names are read.
+  const auto leaves = LeafColumns(
+      *reader, [&](const std::string& name) { return expected->GetFieldIndex(name) >= 0; });
+  auto read = reader->ReadTable(leaves);
+  if (!read.ok()) return read.status().WithMessage(where, ": ", read.status().message());
+  return ConformTable(*read, expected, where);
 }
 
 }  // namespace pizzastream::lake

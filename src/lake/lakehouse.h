@@ -73,9 +73,12 @@ class Lakehouse {
                                const std::shared_ptr<arrow::Schema>& schema,
                                const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches,
                                const ParquetHints& hints = {}) const;
-  // Reads one data file of `table`: every column, or only those at `columns`.
-  Result<std::shared_ptr<arrow::Table>> ReadParquet(const std::string& table, const AddFile& file,
-                                                    const std::vector<int>& columns = {}) const;
+  // Reads one data file of `table` as `expected`: only its columns, found by name and
+  // conformed to its types (lake/schema_conformance.h); a file that does not fit is an error
+  // naming the table, the file and the column.
+  Result<std::shared_ptr<arrow::Table>> ReadParquet(
+      const std::string& table, const AddFile& file,
+      const std::shared_ptr<arrow::Schema>& expected) const;
 
  private:
   Lakehouse(std::shared_ptr<arrow::fs::FileSystem> fs, std::shared_ptr<LogStore> store,

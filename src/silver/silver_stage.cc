@@ -4,7 +4,10 @@
 #include <arrow/table.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "bronze/bronze_schema.h"
+#include "silver/accepted_ids_state.h"
 #include "silver/rules.h"
 #include "silver/silver_schema.h"
 #include "sources/order_source.h"
@@ -101,26 +104,70 @@ Result<std::unique_ptr<SilverStage>> SilverStage::Open(std::shared_ptr<lake::Lak
 Status SilverStage::LoadState() {
   accepted_ids_.Clear();
   catalog_ids_.clear();
+  // The saved ids, then the ids of the silver_cleaned data added after them.
   ARROW_ASSIGN_OR_RAISE(auto snapshot, cleaned_->Update());
   const auto position = snapshot->txns.find(kSilverAppId);
   state_position_ = position == snapshot->txns.end() ? -1 : position->second;
-  for (const auto& f : snapshot->files) {
-    ARROW_ASSIGN_OR_RAISE(auto t,
-                          lake_->ReadParquet(lake::tables::kSilverCleaned, f, {kOrderItemId}));
-    for (const auto& chunk : t->column(0)->chunks()) {
-      const auto& ids = static_cast<const arrow::Int64Array&>(*chunk);
-      for (int64_t i = 0; i < ids.length(); ++i) accepted_ids_.Insert(ids.Value(i));
-    }
+  const std::string& table_id = snapshot->metadata.id;
+  ARROW_ASSIGN_OR_RAISE(auto saved, LoadAcceptedIds(*lake_->fs(), cleaned_->table_path(), table_id,
+                                                    snapshot->version));
+  int64_t from = -1;
+  if (saved) {
+    accepted_ids_ = std::move(saved->ids);
+    from = saved->version;
   }
+  saved_version_ = from;
+  ARROW_ASSIGN_OR_RAISE(auto files, cleaned_->DataAddedIn(from, snapshot->version));
+  const bool all_live = std::all_of(files.begin(), files.end(), [&](const lake::AddFile& f) {
+    return snapshot->files.count(f.path) > 0;
+  });
+  if (!all_live) {
+    // Some were compacted (and may be vacuumed) since: rebuild from the live files instead.
+    accepted_ids_.Clear();
+    files.clear();
+    for (const auto& [path, f] : snapshot->files) files.push_back(f);
+  }
+  ARROW_RETURN_NOT_OK(AddIds(files, /*skip_version=*/-2));
+  ids_version_ = snapshot->version;
+  // The catalog is small (one row per pizza_name_id): read it whole.
+  const auto catalog_schema = arrow::schema({PizzaCatalogSchema()->field(0)});
   ARROW_ASSIGN_OR_RAISE(auto cat, catalog_->Update());
-  for (const auto& f : cat->files) {
-    ARROW_ASSIGN_OR_RAISE(auto t, lake_->ReadParquet(lake::tables::kSilverPizzaCatalog, f, {0}));
+  for (const auto& [path, f] : cat->files) {
+    ARROW_ASSIGN_OR_RAISE(auto t,
+                          lake_->ReadParquet(lake::tables::kSilverPizzaCatalog, f, catalog_schema));
     for (const auto& chunk : t->column(0)->chunks()) {
       const auto& ids = static_cast<const arrow::StringArray&>(*chunk);
       for (int64_t i = 0; i < ids.length(); ++i) catalog_ids_.emplace(ids.GetView(i));
     }
   }
   state_valid_ = true;
+  return Status::OK();
+}
+
+Status SilverStage::AfterCommit(int64_t committed_version) {
+  ARROW_ASSIGN_OR_RAISE(auto snapshot, cleaned_->Update());
+  // Data another writer appended to silver_cleaned meanwhile counts as accepted too.
+  ARROW_ASSIGN_OR_RAISE(auto files, cleaned_->DataAddedIn(ids_version_, snapshot->version));
+  ARROW_RETURN_NOT_OK(AddIds(files, committed_version));
+  ids_version_ = snapshot->version;
+  if (ids_version_ - saved_version_ >= kSaveIdsEvery) {
+    ARROW_RETURN_NOT_OK(SaveAcceptedIds(*lake_->fs(), cleaned_->table_path(), snapshot->metadata.id,
+                                        ids_version_, accepted_ids_));
+    saved_version_ = ids_version_;
+  }
+  return Status::OK();
+}
+
+Status SilverStage::AddIds(const std::vector<lake::AddFile>& files, int64_t skip_version) {
+  const auto ids_schema = arrow::schema({CleanedSchema()->field(kOrderItemId)});
+  for (const auto& f : files) {
+    if (f.version == skip_version) continue;
+    ARROW_ASSIGN_OR_RAISE(auto t, lake_->ReadParquet(lake::tables::kSilverCleaned, f, ids_schema));
+    for (const auto& chunk : t->column(0)->chunks()) {
+      const auto& ids = static_cast<const arrow::Int64Array&>(*chunk);
+      for (int64_t i = 0; i < ids.length(); ++i) accepted_ids_.Insert(ids.Value(i));
+    }
+  }
   return Status::OK();
 }
 
@@ -149,8 +196,8 @@ Result<orchestration::StepResult> SilverStage::DoStep() {
                                             kSilverAppId));
   ARROW_ASSIGN_OR_RAISE(auto range, lake::NextRange(*bronze_, done, options_.max_records, forced));
   if (range.empty()) return result;
-  ARROW_ASSIGN_OR_RAISE(auto inputs,
-                        lake::ReadRange(*lake_, lake::tables::kBronzeOrderLines, range));
+  ARROW_ASSIGN_OR_RAISE(auto inputs, lake::ReadRange(*lake_, lake::tables::kBronzeOrderLines, range,
+                                                     bronze::OrderLinesSchema()));
 
   SilverBuilders b;
   int64_t input_rows = 0;
@@ -278,8 +325,10 @@ Result<orchestration::StepResult> SilverStage::DoStep() {
        {cleaned},
        OrderLineParquetHints()},  // primary: last
   };
-  ARROW_RETURN_NOT_OK(lake::CommitStep(*lake_, kSilverAppId, range, outputs, "STREAMING UPDATE"));
+  ARROW_ASSIGN_OR_RAISE(int64_t committed,
+                        lake::CommitStep(*lake_, kSilverAppId, range, outputs, "STREAMING UPDATE"));
   state_position_ = range.to_version;
+  ARROW_RETURN_NOT_OK(AfterCommit(committed));
   result.rows_out = accepted;
   result.rejected = quarantined->num_rows();
   result.duplicates = duplicates->num_rows();

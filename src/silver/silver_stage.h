@@ -31,8 +31,16 @@ class SilverStage final : public orchestration::Stage {
 
  private:
   SilverStage(std::shared_ptr<lake::Lakehouse> lake, SilverOptions options);
-  // Rebuilds the accepted-id and catalog sets from the committed silver tables.
+  // Rebuilds the accepted-id set (the saved ids + the silver_cleaned data added after them,
+  // silver/accepted_ids_state.h) and the catalog set from the committed silver tables.
   Status LoadState();
+  // After this stage's step committed `committed_version` of silver_cleaned (-1: none): the
+  // ids cover the table's version now (data other writers appended is read); saved every
+  // kSaveIdsEvery versions.
+  Status AfterCommit(int64_t committed_version);
+  // Adds the order-line ids of `files`, except those of `skip_version`.
+  Status AddIds(const std::vector<lake::AddFile>& files, int64_t skip_version);
+  static constexpr int64_t kSaveIdsEvery = 10;
   Result<orchestration::StepResult> DoStep();
 
   std::shared_ptr<lake::Lakehouse> lake_;
@@ -49,6 +57,8 @@ class SilverStage final : public orchestration::Stage {
   // The silver position the sets stand for: another silver process that committed since left
   // ids in the lake that are not in them, so they are read again.
   int64_t state_position_ = -1;
+  int64_t ids_version_ = -1;    // silver_cleaned version accepted_ids_ covers
+  int64_t saved_version_ = -1;  // version of the saved ids
 };
 
 // The txn appId silver uses for its position in bronze/order_lines.

@@ -7,6 +7,12 @@ namespace pizzastream::warehouse {
 
 namespace {
 std::string GoldTable(const std::string& name) { return "gold/" + name; }
+std::shared_ptr<arrow::Schema> GoldSchema(const std::string& name) {
+  if (name == "dim_date") return gold::DimDateSchema();
+  if (name == "dim_time") return gold::DimTimeSchema();
+  if (name == "dim_pizza") return gold::DimPizzaSchema();
+  return gold::FactOrderItemSchema();
+}
 }  // namespace
 
 LoadStage::LoadStage(std::shared_ptr<lake::Lakehouse> lake, std::unique_ptr<Warehouse> warehouse,
@@ -38,9 +44,9 @@ Result<orchestration::StepResult> LoadStage::Step() {
   GoldChunk chunk;
   // The fact range first, then the dimensions: gold commits dimensions before facts, so the
   // dimension snapshots read afterwards hold every key these facts use.
-  ARROW_ASSIGN_OR_RAISE(auto fact_range, lake::NextRange(*logs_["fact_order_item"],
-                                                         positions["fact_order_item"],
-                                                         options_.max_records, -1));
+  ARROW_ASSIGN_OR_RAISE(auto fact_range,
+                        lake::NextRange(*logs_["fact_order_item"], positions["fact_order_item"],
+                                        options_.max_records, -1));
   bool any = !fact_range.empty();
   std::map<std::string, lake::InputRange> ranges{{"fact_order_item", fact_range}};
   for (const char* t : {"dim_date", "dim_time", "dim_pizza"}) {
@@ -49,7 +55,8 @@ Result<orchestration::StepResult> LoadStage::Step() {
   }
   if (!any) return result;
   for (const auto& [table, range] : ranges) {
-    ARROW_ASSIGN_OR_RAISE(chunk.batches[table], lake::ReadRange(*lake_, GoldTable(table), range));
+    ARROW_ASSIGN_OR_RAISE(chunk.batches[table],
+                          lake::ReadRange(*lake_, GoldTable(table), range, GoldSchema(table)));
     chunk.positions[table] = range.to_version;
   }
   ARROW_RETURN_NOT_OK(warehouse_->Load(chunk));

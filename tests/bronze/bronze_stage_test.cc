@@ -5,6 +5,7 @@
 #include <arrow/util/utf8.h>
 #include <gtest/gtest.h>
 
+#include "bronze/bronze_schema.h"
 #include "lake/lakehouse.h"
 #include "support/process.h"
 #include "transport/open_topic.h"
@@ -23,8 +24,10 @@ Landed ReadBronze(const lake::Lakehouse& lake) {
   Landed out;
   for (const char* table : {lake::tables::kBronzeOrderLines, lake::tables::kBronzeQuarantine}) {
     auto log = lake.Log(table);
-    for (const auto& f : log->Update().ValueOrDie()->files) {
-      auto t = lake.ReadParquet(table, f).ValueOrDie();
+    const bool lines = table == std::string(lake::tables::kBronzeOrderLines);
+    for (const auto& [path, f] : log->Update().ValueOrDie()->files) {
+      auto t =
+          lake.ReadParquet(table, f, lines ? OrderLinesSchema() : QuarantineSchema()).ValueOrDie();
       if (table == std::string(lake::tables::kBronzeOrderLines)) {
         out.lines += t->num_rows();
         continue;
@@ -107,8 +110,8 @@ TEST(BronzeStage, QuarantinesAMessageThatIsNotUtf8LosslesslyAsValidText) {
 
   auto log = lake->Log(lake::tables::kBronzeQuarantine);
   std::vector<std::string> payloads, reasons;
-  for (const auto& f : log->Update().ValueOrDie()->files) {
-    auto t = lake->ReadParquet(lake::tables::kBronzeQuarantine, f).ValueOrDie();
+  for (const auto& [path, f] : log->Update().ValueOrDie()->files) {
+    auto t = lake->ReadParquet(lake::tables::kBronzeQuarantine, f, QuarantineSchema()).ValueOrDie();
     auto batch = t->CombineChunksToBatch().ValueOrDie();
     const auto& raw =
         static_cast<const arrow::StringArray&>(*batch->GetColumnByName("raw_payload"));

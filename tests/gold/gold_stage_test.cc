@@ -102,8 +102,10 @@ void AppendDimPizza(const lake::Lakehouse& lake,
 std::map<std::string, int64_t> DimPizzaKeys(const lake::Lakehouse& lake) {
   std::map<std::string, int64_t> out;
   auto log = lake.Log(lake::tables::kGoldDimPizza);  // outlives the snapshot it returns
-  for (const auto& f : log->Update().ValueOrDie()->files) {
-    auto batch = lake.ReadParquet(lake::tables::kGoldDimPizza, f, {0, 1})
+  const auto schema = DimPizzaSchema();
+  const auto key_schema = arrow::schema({schema->field(0), schema->field(1)});
+  for (const auto& [path, f] : log->Update().ValueOrDie()->files) {
+    auto batch = lake.ReadParquet(lake::tables::kGoldDimPizza, f, key_schema)
                      .ValueOrDie()
                      ->CombineChunksToBatch()
                      .ValueOrDie();

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lake/lakehouse.h"
+#include "support/delta_fixture.h"
 #include "support/process.h"
 
 namespace pizzastream::lake {
@@ -14,26 +15,9 @@ namespace {
 
 using testing::TempDir;
 
-std::shared_ptr<arrow::Schema> TestSchema() {
-  return arrow::schema({arrow::field("id", arrow::int64(), false),
-                        arrow::field("price", arrow::decimal128(8, 2)),
-                        arrow::field("day", arrow::date32()), arrow::field("name", arrow::utf8())});
-}
-
+std::shared_ptr<arrow::Schema> TestSchema() { return testing::DeltaTestSchema(); }
 std::shared_ptr<arrow::RecordBatch> Rows(int64_t from, int64_t n) {
-  arrow::Int64Builder id;
-  arrow::Decimal128Builder price(arrow::decimal128(8, 2));
-  arrow::Date32Builder day;
-  arrow::StringBuilder name;
-  for (int64_t i = from; i < from + n; ++i) {
-    EXPECT_TRUE(id.Append(i).ok());
-    EXPECT_TRUE(price.Append(arrow::Decimal128(i * 25)).ok());
-    EXPECT_TRUE(day.Append(16436).ok());
-    EXPECT_TRUE(name.Append("pizza " + std::to_string(i)).ok());
-  }
-  return arrow::RecordBatch::Make(TestSchema(), n,
-                                  {id.Finish().ValueOrDie(), price.Finish().ValueOrDie(),
-                                   day.Finish().ValueOrDie(), name.Finish().ValueOrDie()});
+  return testing::DeltaTestRows(from, n);
 }
 
 TEST(DeltaLog, SchemaRoundTripsThroughDeltaJson) {
@@ -78,11 +62,11 @@ TEST(DeltaLog, CommitsAddFilesAndTxnsThatAnotherReaderSees) {
   EXPECT_EQ(s->num_records, 10);
   EXPECT_EQ(s->txns.at("app"), 10);
   ASSERT_EQ(s->files.size(), 1u);
-  auto table = lake->ReadParquet("t", s->files[0]).ValueOrDie();
+  auto table = lake->ReadParquet("t", s->files.begin()->second, TestSchema()).ValueOrDie();
   EXPECT_EQ(table->num_rows(), 10);
   EXPECT_TRUE(table->schema()->field(1)->type()->Equals(arrow::decimal128(8, 2)));
-  EXPECT_EQ(reader->FilesAddedAfter(0).ValueOrDie().size(), 1u);
-  EXPECT_EQ(reader->FilesAddedAfter(1).ValueOrDie().size(), 0u);
+  EXPECT_EQ(reader->DataAddedIn(0, 1).ValueOrDie().size(), 1u);
+  EXPECT_EQ(reader->DataAddedIn(1, 1).ValueOrDie().size(), 0u);
 }
 
 TEST(DeltaLog, ConcurrentWriterThatMovedOurAppIdIsAConflict) {

@@ -15,6 +15,7 @@
 #include <set>
 #include <thread>
 
+#include "bronze/bronze_schema.h"
 #include "lake/lakehouse.h"
 #include "support/kafka_broker.h"
 #include "support/pipeline_checks.h"
@@ -218,8 +219,9 @@ TEST_F(KafkaPipelineTest, MalformedMessagesAreQuarantinedWithReasonAndTheRestFlo
   auto snapshot = log->Update();
   ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
   std::set<std::string> quarantined;
-  for (const lake::AddFile& file : (*snapshot)->files) {
-    auto table = (*lake)->ReadParquet(lake::tables::kBronzeQuarantine, file);
+  for (const auto& [path, file] : (*snapshot)->files) {
+    auto table =
+        (*lake)->ReadParquet(lake::tables::kBronzeQuarantine, file, bronze::QuarantineSchema());
     ASSERT_TRUE(table.ok()) << table.status().ToString();
     auto flat = (*table)->CombineChunksToBatch();
     ASSERT_TRUE(flat.ok());

@@ -1,0 +1,97 @@
+#include "lake/file_statistics.h"
+
+#include <arrow/chunked_array.h>
+#include <arrow/compute/api.h>
+#include <arrow/compute/initialize.h>
+#include <arrow/scalar.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace pizzastream::lake {
+
+using json = nlohmann::json;
+
+namespace {
+
+constexpr size_t kMaxStringStat = 32;
+
+bool HasMinMax(const arrow::DataType& type) {
+  switch (type.id()) {
+    case arrow::Type::INT8:
+    case arrow::Type::INT16:
+    case arrow::Type::INT32:
+    case arrow::Type::INT64:
+    case arrow::Type::DATE32:
+    case arrow::Type::DECIMAL128:
+    case arrow::Type::STRING:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The JSON of a min or max; null when it cannot be stated exactly.
+json StatValue(const arrow::Scalar& s) {
+  if (!s.is_valid) return json();
+  switch (s.type->id()) {
+    case arrow::Type::INT8:
+    case arrow::Type::INT16:
+    case arrow::Type::INT32:
+    case arrow::Type::INT64: {
+      auto as_int = s.CastTo(arrow::int64());
+      if (!as_int.ok()) return json();
+      return static_cast<const arrow::Int64Scalar&>(**as_int).value;
+    }
+    case arrow::Type::DATE32:
+      return s.ToString();  // yyyy-mm-dd
+    case arrow::Type::DECIMAL128: {
+      const auto& d = static_cast<const arrow::Decimal128Scalar&>(s);
+      const auto& type = static_cast<const arrow::Decimal128Type&>(*s.type);
+      return json::parse(d.value.ToString(type.scale()), nullptr, false);
+    }
+    case arrow::Type::STRING: {
+      const auto view = static_cast<const arrow::StringScalar&>(s).view();
+      if (view.size() > kMaxStringStat) return json();
+      return std::string(view);
+    }
+    default:
+      return json();
+  }
+}
+
+}  // namespace
+
+Result<std::string> FileStatisticsJson(
+    const arrow::Schema& schema, const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches,
+    const std::vector<std::string>& no_min_max) {
+  static const Status init = arrow::compute::Initialize();
+  ARROW_RETURN_NOT_OK(init);
+  int64_t rows = 0;
+  for (const auto& b : batches) rows += b->num_rows();
+  json mins = json::object(), maxs = json::object(), nulls = json::object();
+  for (int c = 0; c < schema.num_fields(); ++c) {
+    const auto& field = schema.field(c);
+    arrow::ArrayVector chunks;
+    for (const auto& b : batches) {
+      if (b->num_rows() > 0) chunks.push_back(b->column(c));
+    }
+    if (chunks.empty()) continue;
+    auto column = std::make_shared<arrow::ChunkedArray>(chunks, field->type());
+    nulls[field->name()] = column->null_count();
+    if (!HasMinMax(*field->type()) || column->null_count() == column->length() ||
+        std::find(no_min_max.begin(), no_min_max.end(), field->name()) != no_min_max.end()) {
+      continue;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto datum, arrow::compute::CallFunction("min_max", {column}));
+    const auto& pair = static_cast<const arrow::StructScalar&>(*datum.scalar());
+    json lo = StatValue(*pair.value[0]), hi = StatValue(*pair.value[1]);
+    if (lo.is_null() || hi.is_null() || lo.is_discarded() || hi.is_discarded()) continue;
+    mins[field->name()] = std::move(lo);
+    maxs[field->name()] = std::move(hi);
+  }
+  return json{{"numRecords", rows}, {"minValues", mins}, {"maxValues", maxs}, {"nullCount", nulls}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace pizzastream::lake

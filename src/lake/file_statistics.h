@@ -1,0 +1,24 @@
+// Delta per-file statistics (the `stats` JSON of an add action): numRecords, and for each column
+// readers may filter on, minValues, maxValues and nullCount, so Spark, delta-rs or DuckDB skip
+// files whose range cannot match. Min/max are written for integers, dates, decimals and strings
+// of at most 32 characters (exact values, never truncated); other columns get nullCount only.
+// Stateless; thread-safe.
+#pragma once
+
+#include <arrow/record_batch.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace pizzastream::lake {
+
+// The stats JSON of a file holding `batches` (all of `schema`); no min/max for the columns
+// named in `no_min_max`.
+Result<std::string> FileStatisticsJson(
+    const arrow::Schema& schema, const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches,
+    const std::vector<std::string>& no_min_max);
+
+}  // namespace pizzastream::lake

@@ -1,0 +1,123 @@
+// Compaction (automatic and manual), vacuum and per-file statistics.
+#include "lake/compaction.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "lake/incremental_input.h"
+#include "lake/vacuum.h"
+#include "support/delta_fixture.h"
+#include "support/process.h"
+
+namespace pizzastream::lake {
+namespace {
+
+using namespace pizzastream::testing;
+namespace fs = std::filesystem;
+
+TEST(Compaction, AutomaticCompactionBoundsFilesAndKeepsEveryRowOnce) {
+  TempDir dir;
+  auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
+  auto log = lake->Log("t");
+  ASSERT_TRUE(log->CreateIfMissing(DeltaTestSchema()).ok());
+  size_t most_files = 0;
+  for (int i = 0; i < 100; ++i) {
+    AppendTestRows(*lake, *log, "t", i * 5, 5);
+    ASSERT_TRUE(AutoCompact(*lake, *log, "t").ok());
+    most_files = std::max(most_files, log->Update().ValueOrDie()->files.size());
+  }
+  const Snapshot* s = log->Update().ValueOrDie();
+  EXPECT_EQ(s->num_records, 500);
+  EXPECT_LT(most_files, 16u * 2);  // at most fanout-1 files per tier: two tiers in use here
+  // Every row exactly once in the snapshot...
+  std::vector<AddFile> live;
+  for (const auto& [path, f] : s->files) live.push_back(f);
+  auto ids = TestIds(*lake, "t", live);
+  std::sort(ids.begin(), ids.end());
+  ASSERT_EQ(ids.size(), 500u);
+  for (int64_t i = 0; i < 500; ++i) ASSERT_EQ(ids[i], i);
+  // ...and once for an incremental reader starting from scratch.
+  auto reader = lake->Log("t");
+  auto range = NextRange(*reader, 0, INT64_MAX, -1).ValueOrDie();
+  EXPECT_EQ(range.records, 500);
+  EXPECT_EQ(range.to_version, s->version);
+}
+
+TEST(Compaction, AutomaticCompactionCanBeTurnedOff) {
+  TempDir dir;
+  auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
+  auto log = lake->Log("t");
+  ASSERT_TRUE(log->CreateIfMissing(DeltaTestSchema()).ok());
+  auto meta = log->Update().ValueOrDie()->metadata;
+  meta.configuration["delta.autoOptimize.autoCompact"] = "false";
+  WriteFile(CommitPath(dir.path(), "t", 1), MetadataLine(meta));
+  for (int i = 0; i < 20; ++i) AppendTestRows(*lake, *log, "t", i, 1);
+  ASSERT_TRUE(AutoCompact(*lake, *log, "t").ok());
+  EXPECT_EQ(log->Update().ValueOrDie()->files.size(), 20u);
+}
+
+TEST(Compaction, ALostRaceIsAConflictAndWritesNothing) {
+  TempDir dir;
+  auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
+  auto a = lake->Log("t");
+  ASSERT_TRUE(a->CreateIfMissing(DeltaTestSchema()).ok());
+  for (int i = 0; i < 3; ++i) AppendTestRows(*lake, *a, "t", i, 1);
+  auto b = lake->Log("t");
+  const Snapshot* seen = b->Update().ValueOrDie();
+  // a compacts first; b's compaction of the same files must fail.
+  ASSERT_EQ(CompactSmallFiles(*lake, *a, "t", 1 << 20).ValueOrDie().files_removed, 3);
+  Commit stale;
+  for (const auto& [path, f] : seen->files) stale.removes.push_back({path, 1, false, f.size});
+  auto st = b->CommitAppend(stale, {});
+  EXPECT_TRUE(st.status().IsCancelled()) << st.status().ToString();
+  EXPECT_EQ(b->Update().ValueOrDie()->num_records, 3);
+}
+
+TEST(Vacuum, DeletesOnlyWhatNoSnapshotInTheRetentionNeeds) {
+  TempDir dir;
+  auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
+  auto log = lake->Log("t");
+  ASSERT_TRUE(log->CreateIfMissing(DeltaTestSchema()).ok());
+  for (int i = 0; i < 4; ++i) AppendTestRows(*lake, *log, "t", i, 1);
+  ASSERT_EQ(CompactSmallFiles(*lake, *log, "t", 1 << 20).ValueOrDie().files_removed, 4);
+  fs::create_directories(dir.path() + "/t/_pizzastream");
+  WriteFile(dir.path() + "/t/_pizzastream/state.json", "{}");
+  // Within the default retention nothing goes.
+  auto kept = Vacuum(*lake, *log, "t", kDefaultVacuumRetentionMs, false).ValueOrDie();
+  EXPECT_TRUE(kept.deleted.empty());
+  EXPECT_EQ(kept.kept_live, 1);
+  // With no retention the four compacted-away files go, the live one and hidden dirs stay.
+  auto gone = Vacuum(*lake, *log, "t", 0, false).ValueOrDie();
+  EXPECT_EQ(gone.deleted.size(), 4u);
+  EXPECT_TRUE(fs::exists(dir.path() + "/t/_pizzastream/state.json"));
+  const Snapshot* s = log->Update().ValueOrDie();
+  for (const auto& [path, f] : s->files) EXPECT_TRUE(fs::exists(dir.path() + "/t/" + path));
+  EXPECT_EQ(TestIds(*lake, "t", {s->files.begin()->second}).size(), 4u);
+}
+
+TEST(FileStatistics, AddsCarryMinMaxAndNullCounts) {
+  TempDir dir;
+  auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
+  ASSERT_TRUE(lake->Log("t")->CreateIfMissing(DeltaTestSchema()).ok());
+  auto add = lake->WriteParquet("t", DeltaTestSchema(), {DeltaTestRows(3, 4)}).ValueOrDie();
+  const auto stats = nlohmann::json::parse(add.stats);
+  EXPECT_EQ(stats["numRecords"], 4);
+  EXPECT_EQ(stats["minValues"]["id"], 3);
+  EXPECT_EQ(stats["maxValues"]["id"], 6);
+  EXPECT_DOUBLE_EQ(stats["minValues"]["price"].get<double>(), 0.75);
+  EXPECT_DOUBLE_EQ(stats["maxValues"]["price"].get<double>(), 1.50);
+  EXPECT_EQ(stats["minValues"]["day"], "2015-01-01");
+  EXPECT_EQ(stats["minValues"]["name"], "pizza 3");
+  EXPECT_EQ(stats["maxValues"]["name"], "pizza 6");
+  EXPECT_EQ(stats["nullCount"]["name"], 0);
+  ParquetHints hints;
+  hints.no_statistics = {"name"};
+  auto plain =
+      lake->WriteParquet("t", DeltaTestSchema(), {DeltaTestRows(3, 4)}, hints).ValueOrDie();
+  EXPECT_FALSE(nlohmann::json::parse(plain.stats)["minValues"].contains("name"));
+}
+
+}  // namespace
+}  // namespace pizzastream::lake
