@@ -1,5 +1,5 @@
 // Bench support: the options every benchmark takes (--lines N, --dir DIR, --keep), and running a
-// program to completion measuring its wall time, peak RSS and exit code.
+// program to completion measuring its wall time, CPU time, peak RSS and exit code.
 #pragma once
 
 #include <sys/resource.h>
@@ -40,11 +40,14 @@ inline bool ParseBenchArgs(int argc, char** argv, const char* name, BenchArgs* a
 
 struct Measured {
   double seconds = 0;
+  double cpu_seconds = 0;  // user + system
   long max_rss_kb = 0;
   int exit_code = -1;
 };
 
-inline Measured RunTimed(const std::string& program, const std::vector<std::string>& args) {
+// Runs `program args...` to completion; its stdout goes to `stdout_file` when one is given.
+inline Measured RunTimed(const std::string& program, const std::vector<std::string>& args,
+                         const std::string& stdout_file = "") {
   std::vector<char*> argv;
   std::string bin = program;
   argv.push_back(bin.data());
@@ -53,6 +56,9 @@ inline Measured RunTimed(const std::string& program, const std::vector<std::stri
   const auto start = std::chrono::steady_clock::now();
   const pid_t pid = fork();
   if (pid == 0) {
+    if (!stdout_file.empty() && std::freopen(stdout_file.c_str(), "w", stdout) == nullptr) {
+      _exit(126);
+    }
     execv(argv[0], argv.data());
     _exit(127);
   }
@@ -61,6 +67,8 @@ inline Measured RunTimed(const std::string& program, const std::vector<std::stri
   wait4(pid, &status, 0, &usage);
   Measured m;
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  m.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                  static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   m.max_rss_kb = usage.ru_maxrss;
   m.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return m;

@@ -20,39 +20,14 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.h"
+
 namespace {
 
-struct Measured {
-  double seconds = 0;
-  double cpu_seconds = 0;  // user + system
-  long max_rss_kb = 0;
-  int exit_code = -1;
-};
+using pizzastream::bench::Measured;
 
 Measured RunTimed(const std::vector<std::string>& args, const std::string& stdout_file = "") {
-  std::vector<char*> argv;
-  std::string bin = PIZZASTREAM_BIN;
-  argv.push_back(bin.data());
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  const auto start = std::chrono::steady_clock::now();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (!stdout_file.empty() && std::freopen(stdout_file.c_str(), "w", stdout) == nullptr)
-      _exit(126);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
-  Measured m;
-  m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  m.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                  static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-  m.max_rss_kb = usage.ru_maxrss;
-  m.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return m;
+  return pizzastream::bench::RunTimed(PIZZASTREAM_BIN, args, stdout_file);
 }
 
 void Print(const std::string& name, const Measured& m, int64_t lines, const std::string& note) {
