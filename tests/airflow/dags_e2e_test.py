@@ -154,7 +154,7 @@ class StageOperatorTest(unittest.TestCase):
             result = json.loads(out.strip().splitlines()[-1])
             self.assertEqual(result["error"], "pizzastream bronze failed: Cannot create directory '/proc/no-lake-here'")
             self.assertTrue(result["running_before_kill"])
-            self.assertEqual(result["exit_code"], 0)  # stopped on request, not killed
+            self.assertEqual(result["exit_code"], 128 + 15)  # stopped by SIGTERM after its step, not killed
             self.assertEqual(result["summary"]["stage"], "bronze")
             self.assertEqual(result["summary"]["rows_in"], 0)
 

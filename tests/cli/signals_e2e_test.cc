@@ -119,8 +119,10 @@ TEST_F(SignalTest, ProduceStopsOnSigintAndSigtermEvenWhenStartedWithSigintIgnore
 TEST_F(SignalTest, RunStopsAfterItsCurrentStepsWithABacklogAndTheNextRunIsExact) {
   const json totals = Generate(400000);
   const std::string log = dir_ / "run.log";
-  const pid_t pid =
-      StartBackground({PizzastreamBinary(), "run", "--input", Csv(), "--data-dir", Data()}, log);
+  // Paced so that the producer still has a backlog when the first status line (after a few
+  // seconds, not on a terminal) shows rows loaded, however fast the stages are.
+  const pid_t pid = StartBackground(
+      {PizzastreamBinary(), "run", "--input", Csv(), "--data-dir", Data(), "--rate", "25000"}, log);
   // Stopped while loading: the producer and the upstream stages have a backlog left.
   const std::string text = StopWith(
       pid, SIGINT, log, [](const std::string& t) { return Matches(t, "load [1-9]\\d* rows"); });

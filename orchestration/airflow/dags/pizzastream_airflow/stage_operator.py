@@ -11,7 +11,8 @@ input position, so a run cut short (killed, timed out) is resumed exactly where 
 left it, and nothing is lost or counted twice. A stage that finds nothing new succeeds at once.
 
 on_kill (timeout, a user marking the task failed) asks pizzastream to stop after its current
-step (two SIGTERMs), then kills it if it has not stopped within `stop_grace_s`.
+step (one SIGTERM: pizzastream then exits 143 with every position committed; a second one
+would make it leave at once), then kills it if it has not stopped within `stop_grace_s`.
 """
 
 from __future__ import annotations
@@ -82,9 +83,7 @@ class PizzastreamStageOperator(BaseOperator):
         if process is None or process.poll() is not None:
             return
         self.log.info("asking pizzastream %s (pid %d) to stop after its current step", self.stage, process.pid)
-        for _ in range(2):  # the first SIGTERM drains, the second stops after the current step
-            process.send_signal(signal.SIGTERM)
-            time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)  # stop after the current step
         try:
             process.wait(timeout=self.stop_grace_s)
         except subprocess.TimeoutExpired:
