@@ -149,7 +149,10 @@ Result<Action> ParseAction(std::string_view line, std::string_view where) {
   if (!doc.is_object() || doc.size() != 1) {
     return Status::Invalid(where, ": a line is not an object with exactly one action");
   }
-  const auto& [name, body] = *doc.items().begin();
+  // Through a named iterator: a structured binding to *items().begin() outlives the proxy.
+  const auto first = doc.begin();
+  const std::string name = first.key();
+  const json& body = first.value();
   Action action;
   if (!body.is_object()) {
     return Status::Invalid(where, ": action '", name, "' is not an object");
