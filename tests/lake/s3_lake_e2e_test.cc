@@ -79,13 +79,21 @@ class S3LakeE2E : public ::testing::Test {
   }
 
   // `run` in the background, output to `log`.
+  // `rate` > 0 paces the producer, so that an outage a second or two in still finds it busy.
   pid_t StartRun(const std::string& input, const std::string& data_dir, const std::string& lake,
-                 const std::string& log) {
-    // Paced, so that a kill or an outage a second or two in still finds the run busy.
-    return StartPizzastreamWithEnv(env_,
-                                   {"run", "--input", input, "--data-dir", data_dir, "--lake", lake,
-                                    "--exit-when-idle", "--quiet", "--rate", "25000"},
-                                   log);
+                 const std::string& log, int rate = 0) {
+    std::vector<std::string> args = {"run",
+                                     "--input",
+                                     input,
+                                     "--data-dir",
+                                     data_dir,
+                                     "--lake",
+                                     lake,
+                                     "--exit-when-idle",
+                                     "--quiet",
+                                     "--rate",
+                                     std::to_string(rate)};
+    return StartPizzastreamWithEnv(env_, args, log);
   }
 
   CommandResult RunPipeline(const std::string& input, const std::string& data_dir,
@@ -165,7 +173,7 @@ TEST_F(S3LakeE2E, PipelineOnS3GivesExactKpiAndTheSameFiguresAsALocalLake) {
 TEST_F(S3LakeE2E, SigkillDuringRunOnS3ThenACleanFinishKeepsTotalsExact) {
   TempDir dir;
   const json totals =
-      GenerateOrders(dir / "orders.csv", dir / "totals.json", 150000, 0.01, 0.01, 5);
+      GenerateOrders(dir / "orders.csv", dir / "totals.json", 1000000, 0.01, 0.01, 5);
   const std::string lake = "s3://lakehouse/killed";
   const std::string data = dir / "data";
   for (int round = 0; round < 3; ++round) {
@@ -287,7 +295,7 @@ TEST_F(S3LakeE2E, ServerStoppedAndStartedAgainMidRunTheRunRecoversWithExactFigur
       GenerateOrders(dir / "orders.csv", dir / "totals.json", 150000, 0.01, 0.01, 9);
   const std::string lake = "s3://lakehouse/outage";
   const std::string log = dir / "run.log";
-  const pid_t pid = StartRun(dir / "orders.csv", dir / "data", lake, log);
+  const pid_t pid = StartRun(dir / "orders.csv", dir / "data", lake, log, 25000);
   // Once bronze has committed a few times, the server goes away...
   const fs::path bronze_log = s3_->BucketDir() + "/outage/bronze/order_lines/_delta_log";
   ASSERT_TRUE(WaitUntil([&] { return fs::exists(bronze_log / "00000000000000000002.json"); },
