@@ -400,9 +400,10 @@ Result<std::vector<AddFile>> DeltaLog::DataAddedIn(int64_t after_version, int64_
   to_version = std::min(to_version, snapshot_.version);
   std::vector<AddFile> out;
   if (to_version <= after_version) return out;
-  // Versions older than what the snapshot read (it started from a checkpoint): read them.
-  for (int64_t v = std::max<int64_t>(after_version + 1, 0); v < changes_from_ && v <= to_version;
-       ++v) {
+  // Versions older than what the snapshot read (it started from a checkpoint): read them, all
+  // of them up to changes_from_ even past `to_version`, as changes_from_ moves down to
+  // after_version + 1 below and changes_ must then hold every version from there on.
+  for (int64_t v = std::max<int64_t>(after_version + 1, 0); v < changes_from_; ++v) {
     ARROW_ASSIGN_OR_RAISE(auto text, ReadLogFile(CommitName(v)));
     if (!text && after_version < 0 && !checkpoint_files_.empty() &&
         to_version >= snapshot_.checkpoint_version) {
