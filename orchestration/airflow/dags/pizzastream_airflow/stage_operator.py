@@ -45,6 +45,7 @@ class PizzastreamStageOperator(BaseOperator):
         self.stage = stage
         self.stop_grace_s = stop_grace_s
         self._process: subprocess.Popen | None = None
+        self._stop_requested = False
 
     def execute(self, context: Any) -> dict[str, Any]:
         try:
@@ -68,7 +69,10 @@ class PizzastreamStageOperator(BaseOperator):
         process.wait()
         stderr_reader.join()
         self._process = None
-        if process.returncode != 0:
+        # Stopped by on_kill: pizzastream committed its current step and exits 128 + SIGTERM;
+        # what it did is still reported (Airflow itself marks the task as killed).
+        stopped_on_request = self._stop_requested and process.returncode == 128 + signal.SIGTERM
+        if process.returncode != 0 and not stopped_on_request:
             raise AirflowException(f"pizzastream {self.stage} failed: {_failure(process.returncode, lines)}")
         summary = _last_json_line(stdout)
         if summary is None:
@@ -82,6 +86,7 @@ class PizzastreamStageOperator(BaseOperator):
         process = self._process
         if process is None or process.poll() is not None:
             return
+        self._stop_requested = True
         self.log.info("asking pizzastream %s (pid %d) to stop after its current step", self.stage, process.pid)
         process.send_signal(signal.SIGTERM)  # stop after the current step
         try:
