@@ -20,7 +20,7 @@ RUN apt-get update -qq \
       python3 python3-venv nodejs npm \
       zlib1g-dev libssl-dev librdkafka-dev libpqxx-dev libsqlite3-dev libsimdjson-dev \
       libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libcpp-httplib-dev \
-      libgtest-dev libgmock-dev >/dev/null \
+      libgtest-dev libgmock-dev libcurl4-openssl-dev libboost-dev libncurses-dev >/dev/null \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Arrow C++ (pinned pyarrow wheel) and the dashboard's chart library (package-lock.json) first,
@@ -49,7 +49,7 @@ ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
       ca-certificates libsimdjson14 librdkafka1 libpqxx-6.4 libsqlite3-0 libspdlog1.10 libfmt9 \
-      zlib1g libcpp-httplib0.11 libstdc++6 >/dev/null \
+      zlib1g libcurl4 libtinfo6 libstdc++6 >/dev/null \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt/* /var/log/dpkg.log
 COPY --from=build /out/lib/ /usr/local/lib/pizzastream/
 COPY --from=build /out/bin/pizzastream /usr/local/bin/pizzastream

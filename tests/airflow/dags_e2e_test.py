@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import urllib.parse
 import signal
 import subprocess
 import sys
@@ -279,10 +280,11 @@ class PostgresServer:
         out = subprocess.run([str(REPO / "scripts" / "postgres"), "start"], env=self.env, check=True,
                              stdout=subprocess.PIPE, text=True, timeout=120).stdout
         self.url = out.strip().splitlines()[-1]
-        match = re.fullmatch(r"postgresql://pizzastream@127\.0\.0\.1:(\d+)/pizzastream\?passfile=(.+)", self.url)
+        match = re.fullmatch(r"postgresql://pizzastream@127\.0\.0\.1:(\d+)/pizzastream\?(.+)", self.url)
         assert match, self.url
         self.port = int(match.group(1))
-        self.password = Path(match.group(2)).read_text().splitlines()[0].split(":")[-1]
+        query = urllib.parse.parse_qs(match.group(2))  # passfile, and sslmode/sslrootcert (TLS)
+        self.password = Path(query["passfile"][0]).read_text().splitlines()[0].split(":")[-1]
 
     def stop(self) -> None:
         subprocess.run([str(REPO / "scripts" / "postgres"), "stop"], env=self.env, timeout=120)
