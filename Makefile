@@ -68,11 +68,13 @@ image:
 
 ## up / down / logs: the whole stack of compose.yaml (docker compose, else podman-compose).
 ## Needs a .env (cp .env.example .env, fill in the passwords). PROFILE=airflow adds Airflow;
-## `make down ARGS=-v` also drops the data volumes.
+## `make down ARGS=-v` also drops the data volumes. With podman-compose, `up` starts the
+## services in depends_on order and polls their health checks (scripts/containers up), as
+## podman 4.3 cannot wait for service_healthy; it returns once every health check passes.
 COMPOSE_PROFILE = $(if $(PROFILE),--profile $(PROFILE))
 up:
 	@test -f .env || { echo "make up: no .env: cp .env.example .env and fill in the passwords" >&2; exit 1; }
-	@scripts/containers compose $(COMPOSE_PROFILE) up -d $(ARGS)
+	@scripts/containers up $(COMPOSE_PROFILE) $(ARGS)
 down:
 	@scripts/containers compose $(COMPOSE_PROFILE) down $(ARGS)
 logs:

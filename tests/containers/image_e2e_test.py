@@ -2,90 +2,36 @@
 """The pizzastream image, built and run for real with podman (ctest label `containers`).
 
 Builds the image from the working tree the way a user without Docker does
-(`scripts/containers build`: locally made Debian base, podman build --pull=never), then:
+(`scripts/containers build`: locally made Debian base, podman build --pull=never, the full
+multi-stage build), or, given this build's binary, from that binary (`scripts/containers
+image-from`: the same runtime stage, no compile; what ctest does unless
+PIZZASTREAM_CONTAINERS_FULL_BUILD=ON), then:
   * the image runs as a non-root user, declares /data as a volume, has ENTRYPOINT pizzastream
     and a HEALTHCHECK;
   * `generate` + `run --input ... --exit-when-idle` + `kpi --json` in containers on a named
     volume give exactly the figures an independent oracle computes from the generated CSV;
   * `serve` in a container answers /healthz and /api/kpi (same figures) from the host through a
     published port, and the image's health check passes.
-Prints the image size and the build time. Usage: image_e2e_test.py SOURCE_DIR
+Prints the image size and the build time. Usage: image_e2e_test.py SOURCE_DIR [PIZZASTREAM_BINARY]
 """
-import csv
-import decimal
-import io
 import json
 import os
-import re
-import socket
-import subprocess
 import sys
 import time
 import urllib.request
 import uuid
 
-SRC = os.path.abspath(sys.argv[1])
+from containers_support import CONTAINERS, expect, failures, free_port, oracle, sh
+
+BINARY = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
 IMAGE = "localhost/pizzastream:latest"
-ENV = dict(os.environ, CONTAINERS_CONF=os.path.join(SRC, "containers", "containers.conf"))
 RUN_ID = uuid.uuid4().hex[:8]
 VOLUME = f"pizzastream-test-{RUN_ID}"
 SERVER = f"pizzastream-serve-{RUN_ID}"
-failures = []
-
-
-def sh(*args, check=True, capture=True, timeout=1800):
-    r = subprocess.run(args, env=ENV, text=True, timeout=timeout,
-                       stdout=subprocess.PIPE if capture else None, stderr=subprocess.PIPE if capture else None)
-    if check and r.returncode != 0:
-        raise SystemExit(f"FAILED ({r.returncode}): {' '.join(args)}\n{r.stdout or ''}{r.stderr or ''}")
-    return r
-
-
-def expect(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
 
 
 def in_container(*args, **kw):
     return sh("podman", "run", "--rm", "-v", f"{VOLUME}:/data", IMAGE, *args, **kw)
-
-
-def day(text):
-    """(year, month, day) of a date as silver reads it: d/M/yyyy, d-M-yyyy, d.M.yyyy or ISO."""
-    parts = [int(p) for p in re.split(r"[/.-]", text)]
-    return tuple(parts) if len(str(parts[0])) == 4 and text[4] == "-" else (parts[2], parts[1], parts[0])
-
-
-def oracle(csv_text):
-    """KPIs from the CSV by the definitions in README "Key figures": first line of each
-    order-line id wins, money in exact decimals, ratios rounded half away from zero."""
-    seen, orders, days, by_pizza = set(), set(), set(), {}
-    revenue, pizzas, lines, dups = decimal.Decimal(0), 0, 0, 0
-    for row in csv.DictReader(io.StringIO(csv_text)):
-        lines += 1
-        if row["pizza_id"] in seen:
-            dups += 1
-            continue
-        seen.add(row["pizza_id"])
-        revenue += decimal.Decimal(row["total_price"])
-        pizzas += int(row["quantity"])
-        orders.add(row["order_id"])
-        days.add(day(row["order_date"]))
-        by_pizza[row["pizza_name"]] = by_pizza.get(row["pizza_name"], 0) + decimal.Decimal(row["total_price"])
-    q = lambda x: float(x.quantize(decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP))
-    return {"total_revenue": float(revenue), "total_orders": len(orders), "total_pizzas_sold": pizzas,
-            "avg_order_value": q(revenue / len(orders)),
-            "avg_pizzas_per_order": q(decimal.Decimal(pizzas) / len(orders)),
-            "avg_orders_per_day": q(decimal.Decimal(len(orders)) / len(days)),
-            "top_pizza_by_revenue": max(by_pizza, key=by_pizza.get),
-            "received": lines, "duplicates": dups, "silver": lines - dups}
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def http_get(url):
@@ -98,7 +44,7 @@ def http_get(url):
 
 def main():
     t0 = time.monotonic()
-    sh(os.path.join(SRC, "scripts", "containers"), "build", capture=False)
+    sh(*([CONTAINERS, "image-from", BINARY, IMAGE] if BINARY else [CONTAINERS, "build"]), capture=False)
     build_s = time.monotonic() - t0
     size = int(sh("podman", "image", "inspect", "--format", "{{.Size}}", IMAGE).stdout.strip())
     print(f"image {IMAGE}: {size / 1e6:.1f} MB, build {build_s:.0f} s", flush=True)
