@@ -97,6 +97,10 @@ def main():
         expect(env("dashboard").get("PIZZASTREAM_AUTH_TOKEN") == secret["PIZZASTREAM_AUTH_TOKEN"], "dashboard gets its token")
         expect(secret["PIZZASTREAM_AUTH_TOKEN"] not in str(env("pipeline")) + str(env("postgres")) + str(env("minio")),
                "the dashboard token goes nowhere else")
+        cmd = [str(c) for c in services.get("pipeline", {}).get("command") or []]
+        arg = lambda name: cmd[cmd.index(name) + 1] if name in cmd[:-1] else None
+        expect(cmd[:2] == ["run", "--generate"] and arg("--count") == "-1" and arg("--seed") == "1",
+               f"without PIZZASTREAM_COUNT/SEED the pipeline's stream is endless, seed 1: {cmd}")
         ports = [str(p) for p in services.get("dashboard", {}).get("ports", [])]
         expect(any(p.startswith("127.0.0.1:") and p.endswith(":8080") for p in ports), f"dashboard published on loopback: {ports}")
 
