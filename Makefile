@@ -8,7 +8,7 @@ CMAKE_GEN  := -G Ninja
 JOBS       ?= $(shell nproc)
 
 .PHONY: all bootstrap build build-asan build-fuzz demo test test-unit test-asan bench stack format clean \
-        fuzz chaos image up down logs
+        fuzz chaos image up down logs format-check check-layers
 
 all: build
 
@@ -48,8 +48,9 @@ stack: build
 	    --lake "$$lake" --warehouse "$$pg"
 
 ## test: set up, build and pass every test (unit tests also under ASan+UBSan, each fuzz target
-## for a few seconds).
-test: build build-asan build-fuzz
+## for a few seconds). The format and include-layer checks come first, so they fail fast.
+## Benchmarks are not built here (`make bench` builds them).
+test: bootstrap check-layers format-check build build-asan build-fuzz
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -L unit
 	@cd $(FUZZ_BUILD) && ctest --output-on-failure -L fuzz
 	@cd $(BUILD) && ctest --output-on-failure -j 2
@@ -80,11 +81,26 @@ down:
 logs:
 	@scripts/containers compose $(COMPOSE_PROFILE) logs -f $(ARGS)
 
+## bench: build every benchmark (bench/, not part of `make build` or `make test`) and run the
+## pipeline benchmark.
 bench: build
+	@cmake --build $(BUILD) -j $(JOBS) --target benchmarks
 	@$(BUILD)/bench/pipeline_bench
 
+FORMAT_FILES = git ls-files -- 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' \
+               'bench/*.h' 'fuzz/*.cc' 'fuzz/*.h'
 format:
-	@clang-format -i $$(git ls-files '*.cc' '*.h')
+	@clang-format -i $$($(FORMAT_FILES))
+
+## format-check: fails (listing every difference) when a C++ file differs from `make format`.
+format-check:
+	@clang-format --dry-run --Werror $$($(FORMAT_FILES)) || \
+	  { echo "format-check: the files above differ from .clang-format; run make format" >&2; exit 1; }
+
+## check-layers: prints the folder-to-folder include graph of src/ and fails on an include cycle
+## or an edge up the layer order of tools/layers.txt (tools/layers-allow.txt: edges still allowed).
+check-layers:
+	@scripts/check-layers --quiet
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -49,16 +49,13 @@ struct Slice {
 
 // Where the fixture's warehouse lives.
 struct SqliteBackend {
-  static Result<std::string> Start(const testing::TempDir& dir,
-                                   std::unique_ptr<testing::PostgresServer>*) {
-    return dir / "warehouse.db";
-  }
+  static Result<std::string> Start(const testing::TempDir& dir) { return dir / "warehouse.db"; }
 };
+// A database of the suite's own on the process's shared server.
 struct PostgresBackend {
-  static Result<std::string> Start(const testing::TempDir&,
-                                   std::unique_ptr<testing::PostgresServer>* server) {
-    ARROW_ASSIGN_OR_RAISE(*server, testing::PostgresServer::Start());
-    return (*server)->url();
+  static Result<std::string> Start(const testing::TempDir&) {
+    ARROW_ASSIGN_OR_RAISE(testing::PostgresServer * server, testing::PostgresServer::Shared());
+    return server->NewDatabase();
   }
 };
 
@@ -67,7 +64,7 @@ class DashboardApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
-    auto target = Backend::Start(*dir_, &postgres_);
+    auto target = Backend::Start(*dir_);
     ASSERT_TRUE(target.ok()) << target.status().ToString();
     target_ = *target;
     auto wh = warehouse::OpenWarehouse(target_);
@@ -100,7 +97,6 @@ class DashboardApiTest : public ::testing::Test {
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
-    postgres_.reset();
     delete dir_;
   }
 
@@ -189,7 +185,6 @@ class DashboardApiTest : public ::testing::Test {
   }
 
   static inline testing::TempDir* dir_ = nullptr;
-  static inline std::unique_ptr<testing::PostgresServer> postgres_;
   static inline std::string target_;
   static inline DashboardServer* server_ = nullptr;
 };

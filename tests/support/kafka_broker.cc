@@ -2,6 +2,10 @@
 
 #include <unistd.h>
 
+#include <atomic>
+
+#include "support/shared_server.h"
+
 namespace pizzastream::testing {
 namespace {
 
@@ -42,16 +46,44 @@ Result<std::unique_ptr<KafkaBroker>> KafkaBroker::Start(bool sasl_ssl) {
   return broker;
 }
 
+Result<KafkaBroker*> KafkaBroker::Shared() {
+  return SharedServer<KafkaBroker>::Get([]() -> Result<std::unique_ptr<KafkaBroker>> {
+    ARROW_ASSIGN_OR_RAISE(auto broker, Start(/*sasl_ssl=*/true));
+    broker->shared_ = true;
+    return broker;
+  });
+}
+
 KafkaBroker::~KafkaBroker() { (void)Run({"stop"}); }
 
-Status KafkaBroker::Stop() { return Run({"stop", "--keep-data"}).status(); }
+Status KafkaBroker::Stop() {
+  if (shared_) return Status::Invalid("the shared test broker cannot be stopped: use your own");
+  return Run({"stop", "--keep-data"}).status();
+}
 
 Status KafkaBroker::Restart() {
+  if (shared_) return Status::Invalid("the shared test broker cannot be restarted: use your own");
   ARROW_ASSIGN_OR_RAISE(std::string address, Run({"start"}));
   if (address != address_) {
     return Status::IOError("broker came back at ", address, " instead of ", address_);
   }
   return Status::OK();
+}
+
+void KafkaBrokerTest::SetUp() {
+  static std::atomic<int> tests_run{0};
+  unique_ = std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
+            std::to_string(++tests_run);
+  if (kind_ == kOwnBroker) {
+    auto broker = KafkaBroker::Start();
+    ASSERT_TRUE(broker.ok()) << broker.status().ToString();
+    own_ = std::move(*broker);
+    broker_ = own_.get();
+  } else {
+    auto broker = KafkaBroker::Shared();
+    ASSERT_TRUE(broker.ok()) << broker.status().ToString();
+    broker_ = *broker;
+  }
 }
 
 }  // namespace pizzastream::testing

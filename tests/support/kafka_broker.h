@@ -1,7 +1,10 @@
-// Test support: a real single-node Kafka broker on loopback (scripts/kafka) for one test.
-// Each broker has its own state directory, so tests never touch a developer's `make stack`
-// broker. Destroying it stops the broker and removes its data; if the test process dies
-// instead, the script's watchdog does the same.
+// Test support: a real single-node Kafka broker on loopback (scripts/kafka). Most tests share
+// one broker per test process (KafkaBroker::Shared, a broker start costs ~10 s) and isolate
+// themselves by topic and consumer group (KafkaBrokerTest::Name); a test that stops or
+// restarts the broker starts one of its own (KafkaBroker::Start). Each broker has its own
+// state directory, so tests never touch a developer's `make stack` broker. Destroying a broker
+// stops it and removes its data (the shared one at process exit); if the test process dies
+// instead, the script's watchdog does the same. Not thread-safe: use from the test's thread.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -20,6 +23,10 @@ class KafkaBroker {
   // Starts a broker and waits until it answers; with `sasl_ssl` it also has a SASL_SSL
   // listener (SCRAM-SHA-256 over TLS from a throwaway CA, scripts/kafka KAFKA_SASL_SSL=1).
   static Result<std::unique_ptr<KafkaBroker>> Start(bool sasl_ssl = false);
+  // The broker shared by every test of this process, with the SASL_SSL listener too: started
+  // on the first call, stopped at exit. A failed start is returned to every later call.
+  // Stop() and Restart() refuse it (they would break the other tests).
+  static Result<KafkaBroker*> Shared();
   ~KafkaBroker();
   KafkaBroker(const KafkaBroker&) = delete;
   KafkaBroker& operator=(const KafkaBroker&) = delete;
@@ -46,18 +53,29 @@ class KafkaBroker {
   std::string sasl_ssl_address_;
   std::string client_properties_;
   bool sasl_ssl_ = false;
+  bool shared_ = false;
 };
 
-// A test fixture with a fresh broker per test in `broker_`.
+// A test fixture with a broker in `broker_`: the process's shared one, or with
+// KafkaBrokerTest(kOwnBroker) a fresh one for this test alone (for tests that stop or restart
+// it). Tests on the shared broker name their topics and groups with Name().
 class KafkaBrokerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    auto broker = KafkaBroker::Start();
-    ASSERT_TRUE(broker.ok()) << broker.status().ToString();
-    broker_ = std::move(*broker);
-  }
+  enum BrokerKind { kSharedBroker, kOwnBroker };
+  explicit KafkaBrokerTest(BrokerKind kind = kSharedBroker) : kind_(kind) {}
 
-  std::unique_ptr<KafkaBroker> broker_;
+  void SetUp() override;
+
+  // "<what>-<test name>-<n>": a topic or group name no other test of the process uses (n
+  // counts the tests run, so repeated runs of one test get new names too).
+  std::string Name(const std::string& what) const { return what + "-" + unique_; }
+
+  KafkaBroker* broker_ = nullptr;
+
+ private:
+  BrokerKind kind_;
+  std::unique_ptr<KafkaBroker> own_;
+  std::string unique_;
 };
 
 }  // namespace pizzastream::testing

@@ -2,6 +2,11 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <pqxx/pqxx>
+
+#include "support/shared_server.h"
+
 namespace pizzastream::testing {
 namespace {
 
@@ -29,9 +34,34 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
   return server;
 }
 
+Result<PostgresServer*> PostgresServer::Shared() {
+  return SharedServer<PostgresServer>::Get([]() -> Result<std::unique_ptr<PostgresServer>> {
+    ARROW_ASSIGN_OR_RAISE(auto server, Start());
+    server->shared_ = true;
+    return server;
+  });
+}
+
+Result<std::string> PostgresServer::NewDatabase() {
+  static std::atomic<int> databases{0};
+  const std::string name = "test_" + std::to_string(++databases);
+  // postgresql://USER@HOST:PORT/DB?...: the database is the path between the third '/' and '?'.
+  const size_t slash = url_.find('/', std::string("postgresql://").size());
+  if (slash == std::string::npos) return Status::Invalid("no database in ", url_);
+  const size_t query = url_.find('?', slash);
+  try {
+    pqxx::connection connection(url_);
+    pqxx::nontransaction(connection).exec("CREATE DATABASE " + name);
+  } catch (const std::exception& e) {
+    return Status::IOError("CREATE DATABASE ", name, ": ", e.what());
+  }
+  return url_.substr(0, slash + 1) + name + (query == std::string::npos ? "" : url_.substr(query));
+}
+
 PostgresServer::~PostgresServer() { (void)Run("stop"); }
 
 Status PostgresServer::Restart() {
+  if (shared_) return Status::Invalid("the shared test server cannot be restarted: use your own");
   ARROW_ASSIGN_OR_RAISE(std::string url, Run("restart"));
   if (url != url_) return Status::IOError("server came back at ", url, " instead of ", url_);
   return Status::OK();

@@ -1,5 +1,6 @@
-// The whole pipeline on a real Kafka broker (scripts/kafka, started per test), through the
-// pizzastream binary: generated data with known totals -> produce -> bronze (consumer group)
+// The whole pipeline on a real Kafka broker (scripts/kafka: one shared by the tests, each on a
+// topic and group of its own; the outage tests stop and restart a broker of their own), through
+// the pizzastream binary: generated data with known totals -> produce -> bronze (consumer group)
 // -> silver -> gold -> load -> kpi exact; two workers share the partitions; a worker killed
 // with SIGKILL loses and repeats nothing; malformed messages are quarantined; a broker outage
 // during produce loses nothing.
@@ -51,15 +52,21 @@ int64_t RowsIn(const std::string& output, const std::string& stage) {
 
 class KafkaPipelineTest : public KafkaBrokerTest {
  protected:
+  using KafkaBrokerTest::KafkaBrokerTest;
+
   std::string Data() const { return dir_ / "data"; }
   std::string Csv() const { return dir_ / "orders.csv"; }
+  // This test's topic and bronze consumer group.
+  std::string Topic() const { return Name("orders"); }
+  std::string Group() const { return Name("bronze"); }
 
-  // `pizzastream <args> --kafka-brokers B --partitions 6 --data-dir D` as argv.
+  // `pizzastream <args> --kafka-brokers B --topic T --group G --partitions 6 --data-dir D`.
   std::vector<std::string> Command(std::vector<std::string> args) const {
     args.insert(args.begin(), PizzastreamBinary());
     for (const std::string& option :
-         {std::string("--kafka-brokers"), broker_->address(), std::string("--partitions"),
-          std::to_string(kPartitions), std::string("--data-dir"), Data()}) {
+         {std::string("--kafka-brokers"), broker_->address(), std::string("--topic"), Topic(),
+          std::string("--group"), Group(), std::string("--partitions"), std::to_string(kPartitions),
+          std::string("--data-dir"), Data()}) {
       args.push_back(option);
     }
     return args;
@@ -186,6 +193,7 @@ TEST_F(KafkaPipelineTest, MalformedMessagesAreQuarantinedWithReasonAndTheRestFlo
   // Another source puts garbage on the same topic.
   transport::TransportConfig config;
   config.kafka_brokers = broker_->address();
+  config.topic = Topic();
   config.partitions = kPartitions;
   auto writer = transport::OpenKafkaWriter(config, "garbage");
   ASSERT_TRUE(writer.ok()) << writer.status().ToString();
@@ -248,7 +256,13 @@ TEST_F(KafkaPipelineTest, MalformedMessagesAreQuarantinedWithReasonAndTheRestFlo
   EXPECT_EQ(figures["rows"]["silver"], totals["clean_lines"]);
 }
 
-TEST_F(KafkaPipelineTest, BrokerStoppedWhileProducingLosesNothing) {
+// Stops and restarts the broker: a broker of its own.
+class KafkaPipelineOutageTest : public KafkaPipelineTest {
+ protected:
+  KafkaPipelineOutageTest() : KafkaPipelineTest(kOwnBroker) {}
+};
+
+TEST_F(KafkaPipelineOutageTest, BrokerStoppedWhileProducingLosesNothing) {
   const json totals = Generate(100000);
   const std::string log = dir_ / "produce.log";
   // Paced so that the outage falls in the middle of the run.
@@ -265,7 +279,7 @@ TEST_F(KafkaPipelineTest, BrokerStoppedWhileProducingLosesNothing) {
   ExpectExactKpi(totals);
 }
 
-TEST_F(KafkaPipelineTest, RunExitWhenIdleWaitsThroughABrokerOutageForEveryRecord) {
+TEST_F(KafkaPipelineOutageTest, RunExitWhenIdleWaitsThroughABrokerOutageForEveryRecord) {
   // Issue 10, case 5: during an outage longer than the session timeout the worker loses its
   // partitions ("taken away, now reading 0") and the lag over its assignment is 0; a lag query
   // fails. Neither may end `run --exit-when-idle` with part of the data: idle means the whole

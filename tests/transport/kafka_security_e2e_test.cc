@@ -33,12 +33,12 @@ std::string PropertyValue(const std::string& text, const std::string& key) {
   return "";
 }
 
-class KafkaSecurityTest : public ::testing::Test {
+// On the process's shared broker (it has the SASL_SSL listener), with a topic and group of
+// this test's own.
+class KafkaSecurityTest : public KafkaBrokerTest {
  protected:
   void SetUp() override {
-    auto broker = KafkaBroker::Start(/*sasl_ssl=*/true);
-    ASSERT_TRUE(broker.ok()) << broker.status().ToString();
-    broker_ = std::move(*broker);
+    ASSERT_NO_FATAL_FAILURE(KafkaBrokerTest::SetUp());
     ASSERT_FALSE(broker_->sasl_ssl_address().empty());
     properties_ = ReadText(broker_->client_properties());
     password_ = PropertyValue(properties_, "sasl.password");
@@ -55,14 +55,14 @@ class KafkaSecurityTest : public ::testing::Test {
     argv.insert(argv.end(), args.begin(), args.end());
     for (const std::string& option :
          {std::string("--kafka-brokers"), broker_->sasl_ssl_address(),
-          std::string("--kafka-properties-file"), properties_file, std::string("--partitions"),
+          std::string("--kafka-properties-file"), properties_file, std::string("--topic"),
+          Name("orders"), std::string("--group"), Name("bronze"), std::string("--partitions"),
           std::string("3"), std::string("--data-dir"), dir_ / "data"}) {
       argv.push_back(option);
     }
     return RunCommand(argv);
   }
 
-  std::unique_ptr<KafkaBroker> broker_;
   std::string properties_;
   std::string password_;
   TempDir dir_;

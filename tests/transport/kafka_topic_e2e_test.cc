@@ -1,4 +1,5 @@
-// The Kafka transport against a real broker (scripts/kafka, started per test).
+// The Kafka transport against a real broker (scripts/kafka): one broker shared by the tests,
+// each on topics and groups of its own; the outage test stops and restarts a broker of its own.
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
 
@@ -21,12 +22,15 @@ constexpr int kIdlePollsBeforeGivingUp = 30;
 
 class KafkaTopicTest : public testing::KafkaBrokerTest {
  protected:
+  using KafkaBrokerTest::KafkaBrokerTest;
+
+  // `topic` and its group, named for this test alone.
   TransportConfig Config(const std::string& topic, int partitions) const {
     TransportConfig config;
-    config.topic = topic;
+    config.topic = Name(topic);
     config.kafka_brokers = broker_->address();
     config.partitions = partitions;
-    config.group = topic + "-group";
+    config.group = Name(topic + "-group");
     return config;
   }
 
@@ -294,7 +298,13 @@ TEST_F(KafkaTopicTest, MalformedPayloadsPassThroughAsRawBytes) {
   EXPECT_EQ(received.values, values);
 }
 
-TEST_F(KafkaTopicTest, BrokerStoppedWhileProducingLosesNothing) {
+// Stops and restarts the broker: a broker of its own.
+class KafkaTopicOutageTest : public KafkaTopicTest {
+ protected:
+  KafkaTopicOutageTest() : KafkaTopicTest(kOwnBroker) {}
+};
+
+TEST_F(KafkaTopicOutageTest, BrokerStoppedWhileProducingLosesNothing) {
   const TransportConfig config = Config("outage", 3);
   auto writer = Writer(config, "csv:orders");
   ASSERT_NE(writer, nullptr);

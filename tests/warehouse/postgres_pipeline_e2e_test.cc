@@ -33,9 +33,11 @@ std::vector<SqlParam> Row(warehouse::Warehouse& w, const std::string& sql) {
 }
 
 TEST(PostgresPipelineTest, GeneratedOrdersLoadExactlyAndPrintTheSameKpiAsSqlite) {
-  auto server = PostgresServer::Start();
+  auto server = PostgresServer::Shared();  // the process's server, a database of our own
   ASSERT_TRUE(server.ok()) << server.status().ToString();
-  const std::string url = (*server)->url();
+  auto database = (*server)->NewDatabase();
+  ASSERT_TRUE(database.ok()) << database.status().ToString();
+  const std::string url = *database;
   TempDir dir;
   const std::string data = dir / "data";
 

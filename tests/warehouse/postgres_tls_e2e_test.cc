@@ -29,18 +29,21 @@ Status Select1(const std::string& url, bool* ssl = nullptr) {
   });
 }
 
+// Each test on a database of its own (url_) on the process's shared server.
 class PostgresTlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto server = testing::PostgresServer::Start();
+    auto server = testing::PostgresServer::Shared();
     ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(*server);
+    auto url = (*server)->NewDatabase();
+    ASSERT_TRUE(url.ok()) << url.status().ToString();
+    url_ = *url;
   }
-  std::unique_ptr<testing::PostgresServer> server_;
+  std::string url_;
 };
 
 TEST_F(PostgresTlsTest, TheWarehouseConnectsWithVerifyFullOverTls) {
-  const std::string& url = server_->url();
+  const std::string& url = url_;
   ASSERT_NE(url.find("sslmode=verify-full"), std::string::npos) << url;
   bool ssl = false;
   const Status st = Select1(url, &ssl);
@@ -55,14 +58,14 @@ TEST_F(PostgresTlsTest, TheWarehouseConnectsWithVerifyFullOverTls) {
 }
 
 TEST_F(PostgresTlsTest, PlainTcpAndAnotherCasCertificateAreRefused) {
-  const std::string plain = Replaced(server_->url(), "sslmode=verify-full", "sslmode=disable");
+  const std::string plain = Replaced(url_, "sslmode=verify-full", "sslmode=disable");
   EXPECT_FALSE(Select1(plain).ok());
 
   testing::TempDir dir;
   auto ca = testing::RunCommand(
       {std::string(PIZZASTREAM_SOURCE_DIR) + "/scripts/throwaway-tls", dir / "other-ca"});
   ASSERT_EQ(ca.exit_code, 0) << ca.err;
-  const std::string url = server_->url();
+  const std::string url = url_;
   const size_t root = url.find("sslrootcert=");
   ASSERT_NE(root, std::string::npos);
   const std::string other = url.substr(0, root) + "sslrootcert=" + (dir / "other-ca/ca.crt");
@@ -73,7 +76,7 @@ TEST_F(PostgresTlsTest, PlainTcpAndAnotherCasCertificateAreRefused) {
 }
 
 TEST_F(PostgresTlsTest, AWrongPasswordIsAnAuthenticationFailure) {
-  const std::string wrong = Replaced(server_->url(), "pizzastream@", "pizzastream:Wr0ng-Passw0rd@");
+  const std::string wrong = Replaced(url_, "pizzastream@", "pizzastream:Wr0ng-Passw0rd@");
   const Status st = Select1(wrong);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("authentication failed"), std::string::npos) << st.ToString();

@@ -40,16 +40,20 @@ LoadPositions AllAt(int64_t version) {
   return p;
 }
 
+// The suite's warehouse is a database of its own on the process's shared server.
 class PostgresWarehouseTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto server = testing::PostgresServer::Start();
+    auto server = testing::PostgresServer::Shared();
     ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(*server).release();
+    auto url = (*server)->NewDatabase();
+    ASSERT_TRUE(url.ok()) << url.status().ToString();
+    server_ = *server;
+    url_ = *url;
   }
   static void TearDownTestSuite() {
-    delete server_;
     server_ = nullptr;
+    url_.clear();
   }
   // Every test starts from an initialised, empty warehouse `w_`.
   void SetUp() override {
@@ -60,12 +64,12 @@ class PostgresWarehouseTest : public ::testing::Test {
   }
 
   static void DropSchema() {
-    pqxx::connection c(server_->url());
+    pqxx::connection c(url_);
     pqxx::nontransaction(c).exec("DROP SCHEMA IF EXISTS pizza_sales CASCADE");
   }
 
   static std::unique_ptr<Warehouse> Open() {
-    auto w = OpenPostgresWarehouse(server_->url());
+    auto w = OpenPostgresWarehouse(url_);
     EXPECT_TRUE(w.ok()) << w.status().ToString();
     return w.ok() ? std::move(*w) : nullptr;
   }
@@ -115,11 +119,27 @@ class PostgresWarehouseTest : public ::testing::Test {
     return k.ok() ? *k : KpiFigures{};
   }
 
-  static testing::PostgresServer* server_;
+  static inline testing::PostgresServer* server_ = nullptr;
+  static inline std::string url_;  // the warehouse database on server_
   std::unique_ptr<Warehouse> w_;
 };
 
-testing::PostgresServer* PostgresWarehouseTest::server_ = nullptr;
+// Tests that restart the server: a server of their own.
+class PostgresWarehouseRestartTest : public PostgresWarehouseTest {
+ protected:
+  static void SetUpTestSuite() {
+    auto server = testing::PostgresServer::Start();
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    own_ = std::move(*server);
+    server_ = own_.get();
+    url_ = own_->url();
+  }
+  static void TearDownTestSuite() {
+    PostgresWarehouseTest::TearDownTestSuite();
+    own_.reset();
+  }
+  static inline std::unique_ptr<testing::PostgresServer> own_;
+};
 
 TEST_F(PostgresWarehouseTest, InitTwiceIsIdempotentAndRecordsEachMigrationOnce) {
   Warehouse* w = w_.get();
@@ -382,7 +402,7 @@ TEST_F(PostgresWarehouseTest, TwoConcurrentLoadersNeverDoubleCount) {
   ExpectRangesCoverEveryFactOnce(*setup);
 }
 
-TEST_F(PostgresWarehouseTest, ServerRestartMidLoadFailsTheLoadAndTheNextLoadResumes) {
+TEST_F(PostgresWarehouseRestartTest, ServerRestartMidLoadFailsTheLoadAndTheNextLoadResumes) {
   Warehouse* w = w_.get();
   const auto menu = SampleMenu();
   const auto first = SyntheticLines(1, 2000, menu.size());
@@ -394,7 +414,7 @@ TEST_F(PostgresWarehouseTest, ServerRestartMidLoadFailsTheLoadAndTheNextLoadResu
   // sleeping inside the loader's own statement, so only the shutdown can end it (a lock held by
   // another session could be released by that session's termination a moment before the
   // loader's, letting it commit).
-  pqxx::connection admin(server_->url());
+  pqxx::connection admin(url_);
   pqxx::nontransaction(admin).exec(
       "CREATE FUNCTION pizza_sales.test_stall() RETURNS trigger LANGUAGE plpgsql AS "
       "$$ BEGIN PERFORM pg_sleep(3600); RETURN NEW; END $$; "
@@ -418,7 +438,7 @@ TEST_F(PostgresWarehouseTest, ServerRestartMidLoadFailsTheLoadAndTheNextLoadResu
   EXPECT_FALSE(interrupted.ok());
   EXPECT_EQ(interrupted.message().find('\n'), std::string::npos) << interrupted.ToString();
   {
-    pqxx::connection again(server_->url());
+    pqxx::connection again(url_);
     pqxx::nontransaction(again).exec("DROP FUNCTION pizza_sales.test_stall() CASCADE");
   }
 
@@ -527,7 +547,7 @@ TEST_F(PostgresWarehouseTest, QueryIsReadOnly) {
 
 TEST_F(PostgresWarehouseTest, AWrongPasswordFailsWithoutShowingIt) {
   // The server's URL with a password of our own in it instead of its passfile.
-  const std::string url = server_->url();
+  const std::string url = url_;
   const std::string host_part = url.substr(url.find("@"));
   const std::string bad =
       "postgresql://pizzastream:Sup3r-S3cret-Pw" + host_part.substr(0, host_part.find('?'));
@@ -538,7 +558,7 @@ TEST_F(PostgresWarehouseTest, AWrongPasswordFailsWithoutShowingIt) {
   EXPECT_NE(w.status().message().find("password"), std::string::npos) << w.status().ToString();
 }
 
-TEST_F(PostgresWarehouseTest, ReadsReconnectAfterAServerRestart) {
+TEST_F(PostgresWarehouseRestartTest, ReadsReconnectAfterAServerRestart) {
   Warehouse* w = w_.get();
   const auto menu = SampleMenu();
   const auto lines = SyntheticLines(1, 100, menu.size());
