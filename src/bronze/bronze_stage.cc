@@ -127,7 +127,11 @@ BronzeStage::BronzeStage(std::shared_ptr<lake::Lakehouse> lake, BronzeOptions op
   arrow::util::InitializeUTF8();
 }
 
-BronzeStage::~BronzeStage() = default;
+BronzeStage::~BronzeStage() {
+  // The reader first: closing a Kafka consumer can still run a rebalance, and it must find
+  // every member it may touch alive.
+  reader_.reset();
+}
 
 Result<std::unique_ptr<BronzeStage>> BronzeStage::Open(std::shared_ptr<lake::Lakehouse> lake,
                                                        BronzeOptions options) {

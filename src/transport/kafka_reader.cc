@@ -58,6 +58,7 @@ KafkaTopicReader::KafkaTopicReader(const TransportConfig& config, StartOffsetFn 
 KafkaTopicReader::~KafkaTopicReader() {
   ReleaseBatch();
   for (rd_kafka_message_t* message : pending_) rd_kafka_message_destroy(message);
+  closing_ = true;
   if (rk_) rd_kafka_consumer_close(rk_.get());
 }
 
@@ -122,7 +123,9 @@ void KafkaTopicReader::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
 Status KafkaTopicReader::Assign(rd_kafka_topic_partition_list_t* partitions) {
   assigned_once_ = true;
   Status status;
-  for (int i = 0; i < partitions->cnt; ++i) {
+  // While closing (another worker left at the same moment), partitions can still be handed to
+  // this one: take them as they are, nothing more is read from them.
+  for (int i = 0; i < partitions->cnt && !closing_; ++i) {
     rd_kafka_topic_partition_t& partition = partitions->elems[i];
     Result<int64_t> start = start_offset_(partition.partition);
     if (!start.ok()) {

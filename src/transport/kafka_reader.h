@@ -90,6 +90,9 @@ class KafkaTopicReader final : public TopicReader {
   // Messages that arrived while Open waited for the assignment, for the first Poll.
   std::vector<rd_kafka_message_t*> pending_;
   bool assigned_once_ = false;
+  // Set by the destructor: rebalances during rd_kafka_consumer_close must not call back into the
+  // owner (StartOffsetFn), which may be half destroyed by then.
+  bool closing_ = false;
   Status failure_;  // sticky: e.g. StartOffsetFn failed during a rebalance
 };
 
