@@ -170,10 +170,7 @@ class SqliteWarehouse final : public Warehouse {
     ARROW_ASSIGN_OR_RAISE(Prepared * prepared, Prepare(sql));
     sqlite3_stmt* stmt = prepared->stmt.get();
     StatementReset reset{stmt};
-    for (size_t i = 0; i < params.size() && i < prepared->param_index.size(); ++i) {
-      if (prepared->param_index[i] == 0) continue;
-      ARROW_RETURN_NOT_OK(Bind(stmt, prepared->param_index[i], params[i]));
-    }
+    ARROW_RETURN_NOT_OK(BindAll(*prepared, params));
     return Collect(stmt);
   }
 
@@ -182,10 +179,7 @@ class SqliteWarehouse final : public Warehouse {
     ARROW_ASSIGN_OR_RAISE(Prepared * prepared, Prepare(sql));
     sqlite3_stmt* stmt = prepared->stmt.get();
     StatementReset reset{stmt};
-    for (size_t i = 0; i < params.size() && i < prepared->param_index.size(); ++i) {
-      if (prepared->param_index[i] == 0) continue;
-      ARROW_RETURN_NOT_OK(Bind(stmt, prepared->param_index[i], params[i]));
-    }
+    ARROW_RETURN_NOT_OK(BindAll(*prepared, params));
     std::vector<SqlParam> values(static_cast<size_t>(sqlite3_column_count(stmt)));
     while (true) {
       const int rc = sqlite3_step(stmt);
@@ -234,6 +228,15 @@ class SqliteWarehouse final : public Warehouse {
       sqlite3_clear_bindings(stmt);
     }
   };
+
+  // $1..$n of `p` from `params`.
+  Status BindAll(const Prepared& p, const std::vector<SqlParam>& params) {
+    for (size_t i = 0; i < params.size() && i < p.param_index.size(); ++i) {
+      if (p.param_index[i] == 0) continue;
+      ARROW_RETURN_NOT_OK(Bind(p.stmt.get(), p.param_index[i], params[i]));
+    }
+    return Status::OK();
+  }
 
   Result<Prepared*> Prepare(const std::string& sql) {
     auto it = prepared_.find(sql);
