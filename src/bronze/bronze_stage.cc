@@ -232,7 +232,7 @@ Result<orchestration::StepResult> BronzeStage::Step() {
     auto written = log.CommitAppend(c, expected);
     if (!written.ok()) return written.status();
     for (const auto& [app, version] : c.txns) expected[app] = version;
-    if (auto compacted = lake::AutoCompact(*lake_, log, table); !compacted.ok()) {
+    if (auto compacted = lake::AutoCompact(*lake_, log, table, hints); !compacted.ok()) {
       spdlog::warn("{}: automatic compaction failed: {}", table, compacted.status().message());
     }
     return Status::OK();

@@ -16,7 +16,7 @@ namespace pizzastream::bronze {
 
 struct BronzeOptions {
   transport::TransportConfig transport;
-  size_t max_batch = 50000;  // records per commit at most
+  size_t max_batch = 25000;  // records per commit at most
   std::chrono::milliseconds poll_timeout{200};
 };
 

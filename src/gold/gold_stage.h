@@ -15,7 +15,7 @@
 namespace pizzastream::gold {
 
 struct GoldOptions {
-  int64_t max_records = 100000;  // silver rows per step at most (whole commits)
+  int64_t max_records = 50000;  // silver rows per step at most (whole commits)
 };
 
 class GoldStage final : public orchestration::Stage {

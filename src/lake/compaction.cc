@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
+#include <set>
 
 namespace pizzastream::lake {
 
@@ -11,10 +13,67 @@ namespace {
 constexpr int64_t kDefaultMinFiles = 16;
 constexpr int64_t kDefaultTargetBytes = 128LL << 20;
 
-// Rewrites `files` into one file per ~target_bytes and commits the swap.
+constexpr int64_t kRewriteBatchRows = 64 * 1024;
+
+// The stats of a file holding the `rows` rows of `files`, from theirs: nullCount adds up; a
+// column keeps a min/max only when every file states one (or holds only nulls there). Values of
+// one column compare as JSON: numbers numerically, strings (text, dates, ISO times) byte-wise,
+// as the statistics were written. A file without readable stats leaves numRecords alone.
+std::string MergedStatistics(const std::vector<AddFile>& files, int64_t rows) {
+  using json = nlohmann::json;
+  json mins = json::object(), maxs = json::object(), nulls;
+  std::set<std::string> no_min_max;  // a file lacks them although it has values there
+  for (const AddFile& f : files) {
+    const json s = json::parse(f.stats, nullptr, false);
+    if (!s.is_object() || !s.contains("numRecords") || !s.contains("nullCount") ||
+        !s["nullCount"].is_object()) {
+      return json{{"numRecords", rows}}.dump();
+    }
+    const json empty = json::object();
+    const json& file_nulls = s["nullCount"];
+    const json& file_mins = s.contains("minValues") ? s["minValues"] : empty;
+    const json& file_maxs = s.contains("maxValues") ? s["maxValues"] : empty;
+    if (nulls.is_null()) {
+      nulls = json::object();
+      for (const auto& [column, count] : file_nulls.items()) nulls[column] = 0;
+    }
+    for (auto it = nulls.begin(); it != nulls.end();) {  // a column some file does not count
+      const auto count = file_nulls.find(it.key());
+      if (count == file_nulls.end() || !count->is_number_integer()) {
+        no_min_max.insert(it.key());
+        it = nulls.erase(it);
+      } else {
+        it.value() = it.value().get<int64_t>() + count->get<int64_t>();
+        ++it;
+      }
+    }
+    for (const auto& [column, count] : file_nulls.items()) {
+      if (count == s["numRecords"]) continue;  // only nulls: no bound from this file
+      if (!file_mins.contains(column) || !file_maxs.contains(column)) {
+        no_min_max.insert(column);
+        continue;
+      }
+      if (!mins.contains(column) || file_mins[column] < mins[column]) {
+        mins[column] = file_mins[column];
+      }
+      if (!maxs.contains(column) || maxs[column] < file_maxs[column]) {
+        maxs[column] = file_maxs[column];
+      }
+    }
+  }
+  for (const std::string& column : no_min_max) {
+    mins.erase(column);
+    maxs.erase(column);
+  }
+  return json{{"numRecords", rows}, {"minValues", mins}, {"maxValues", maxs}, {"nullCount", nulls}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Rewrites `files` into one file per ~target_bytes and commits the swap. Rows stream through a
+// batch at a time: memory holds one batch and the open row group, whatever the files' size.
 Result<CompactionResult> Rewrite(const Lakehouse& lake, DeltaLog& log, const std::string& table,
                                  const std::vector<AddFile>& files, int64_t target_bytes,
-                                 const std::string& trigger) {
+                                 const std::string& trigger, const ParquetHints& hints) {
   ARROW_ASSIGN_OR_RAISE(auto snapshot, log.Update());
   const auto schema = snapshot->schema;
   CompactionResult result;
@@ -24,22 +83,30 @@ Result<CompactionResult> Rewrite(const Lakehouse& lake, DeltaLog& log, const std
   const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
-  std::vector<std::shared_ptr<arrow::RecordBatch>> pending;
+  std::unique_ptr<ParquetFileSink> sink;
+  std::vector<AddFile> in_sink;  // the files whose rows the open sink holds
   int64_t pending_bytes = 0;
   auto flush = [&]() -> Status {
-    if (pending.empty()) return Status::OK();
-    ARROW_ASSIGN_OR_RAISE(auto add, lake.WriteParquet(table, schema, pending));
-    add.data_change = false;
-    result.rows += add.num_records;
-    commit.adds.push_back(std::move(add));
-    pending.clear();
+    if (sink == nullptr) return Status::OK();
+    if (sink->rows() > 0) {
+      ARROW_ASSIGN_OR_RAISE(auto add, sink->Finish(MergedStatistics(in_sink, sink->rows())));
+      add.data_change = false;
+      result.rows += add.num_records;
+      commit.adds.push_back(std::move(add));
+    }
+    sink.reset();
+    in_sink.clear();
     pending_bytes = 0;
     return Status::OK();
   };
   for (const AddFile& f : files) {
-    ARROW_ASSIGN_OR_RAISE(auto t, lake.ReadParquet(table, f, schema));
-    ARROW_ASSIGN_OR_RAISE(auto batch, t->CombineChunksToBatch());
-    if (batch->num_rows() > 0) pending.push_back(std::move(batch));
+    if (sink == nullptr) {
+      ARROW_ASSIGN_OR_RAISE(sink, lake.OpenParquetSink(table, schema, hints));
+    }
+    ARROW_RETURN_NOT_OK(lake.ScanParquet(
+        table, f, schema, kRewriteBatchRows,
+        [&](std::shared_ptr<arrow::RecordBatch> batch) { return sink->Write(*batch); }));
+    in_sink.push_back(f);
     pending_bytes += f.size;
     commit.removes.push_back({f.path, now, /*data_change=*/false, f.size});
     if (pending_bytes >= target_bytes) ARROW_RETURN_NOT_OK(flush());
@@ -75,11 +142,11 @@ Result<CompactionResult> CompactSmallFiles(const Lakehouse& lake, DeltaLog& log,
     if (f.size < target_bytes) small.push_back(f);
   }
   if (small.size() < 2) return CompactionResult{};
-  return Rewrite(lake, log, table, small, target_bytes, "manual");
+  return Rewrite(lake, log, table, small, target_bytes, "manual", {});
 }
 
-Result<CompactionResult> AutoCompact(const Lakehouse& lake, DeltaLog& log,
-                                     const std::string& table) {
+Result<CompactionResult> AutoCompact(const Lakehouse& lake, DeltaLog& log, const std::string& table,
+                                     const ParquetHints& hints) {
   CompactionResult total;
   for (int round = 0; round < 8; ++round) {  // a merge can fill the next tier
     ARROW_ASSIGN_OR_RAISE(auto snapshot, log.Update());
@@ -102,7 +169,7 @@ Result<CompactionResult> AutoCompact(const Lakehouse& lake, DeltaLog& log,
       }
     }
     if (chosen == nullptr) return total;
-    auto result = Rewrite(lake, log, table, *chosen, target, "auto");
+    auto result = Rewrite(lake, log, table, *chosen, target, "auto", hints);
     if (result.status().IsCancelled()) {
       spdlog::warn("{}: compaction skipped: {}", table, result.status().message());
       return total;

@@ -33,7 +33,9 @@ Result<CompactionResult> CompactSmallFiles(const Lakehouse& lake, DeltaLog& log,
                                            const std::string& table, int64_t target_bytes);
 
 // Automatic compaction after a commit (see above); a lost race is logged, not an error.
-Result<CompactionResult> AutoCompact(const Lakehouse& lake, DeltaLog& log,
-                                     const std::string& table);
+// `hints`: how the table's writer writes its columns (ids without a dictionary: a merged file's
+// dictionary of unique ids would only grow, tens of MB of hash table, until Parquet gives up).
+Result<CompactionResult> AutoCompact(const Lakehouse& lake, DeltaLog& log, const std::string& table,
+                                     const ParquetHints& hints = {});
 
 }  // namespace pizzastream::lake

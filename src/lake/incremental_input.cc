@@ -102,7 +102,7 @@ Result<int64_t> CommitStep(const Lakehouse& lake, const std::string& app_id,
     }
     ARROW_ASSIGN_OR_RAISE(int64_t version, out.log->CommitAppend(commit, {{app_id, done}}));
     if (primary) primary_version = version;
-    if (auto compacted = AutoCompact(lake, *out.log, out.table); !compacted.ok()) {
+    if (auto compacted = AutoCompact(lake, *out.log, out.table, out.hints); !compacted.ok()) {
       spdlog::warn("{}: automatic compaction failed: {}", out.table, compacted.status().message());
     }
   }

@@ -15,18 +15,21 @@
 #include <random>
 #include <set>
 
+#include "lake/file_statistics.h"
+#include "lake/parquet_columns.h"
 #include "lake/s3_errors.h"
 #include "lake/s3_lake_config.h"
 #include "lake/s3_log_store.h"
 #include "lake/s3_runtime.h"
-
-#include "lake/file_statistics.h"
-#include "lake/parquet_columns.h"
 #include "lake/schema_conformance.h"
 
 namespace pizzastream::lake {
 
 namespace {
+
+// Rows per row group: the writer holds one row group's encoded pages in memory, so this bounds
+// a compaction's memory (a step's file is one row group anyway).
+constexpr int64_t kRowGroupRows = 256 * 1024;
 
 std::string NewDataFileName() {
   static std::atomic<uint64_t> counter{0};
@@ -124,18 +127,64 @@ std::unique_ptr<DeltaLog> Lakehouse::Log(const std::string& table) const {
   return std::make_unique<DeltaLog>(fs_, store_, TablePath(table));
 }
 
-Result<AddFile> Lakehouse::WriteParquet(
+namespace {
+
+class ParquetFileSinkImpl final : public ParquetFileSink {
+ public:
+  ParquetFileSinkImpl(std::string dir, AddFile add, std::shared_ptr<arrow::io::OutputStream> out,
+                      std::unique_ptr<parquet::arrow::FileWriter> writer, bool local)
+      : dir_(std::move(dir)),
+        add_(std::move(add)),
+        out_(std::move(out)),
+        writer_(std::move(writer)),
+        local_(local) {}
+
+  Status Write(const arrow::RecordBatch& batch) override {
+    if (batch.num_rows() == 0) return Status::OK();
+    ARROW_RETURN_NOT_OK(writer_->WriteRecordBatch(batch));
+    add_.num_records += batch.num_rows();
+    return Status::OK();
+  }
+
+  int64_t rows() const override { return add_.num_records; }
+
+  Result<AddFile> Finish(std::string stats_json) override {
+    ARROW_RETURN_NOT_OK(writer_->Close());
+    add_.stats = std::move(stats_json);
+    ARROW_ASSIGN_OR_RAISE(add_.size, out_->Tell());
+    ARROW_RETURN_NOT_OK(out_->Close());
+    if (local_) {
+      // Durable before the commit that names it: a crash must not leave a commit without its
+      // data.
+      ARROW_RETURN_NOT_OK(SyncLocalFile(dir_ + "/" + add_.path));
+      ARROW_RETURN_NOT_OK(SyncLocalDirectory(dir_));
+    }
+    add_.modification_time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
+    return add_;
+  }
+
+ private:
+  std::string dir_;
+  AddFile add_;
+  std::shared_ptr<arrow::io::OutputStream> out_;
+  std::unique_ptr<parquet::arrow::FileWriter> writer_;
+  bool local_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ParquetFileSink>> Lakehouse::OpenParquetSink(
     const std::string& table, const std::shared_ptr<arrow::Schema>& schema,
-    const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches,
     const ParquetHints& hints) const {
   AddFile add;
   add.path = NewDataFileName();
-  const std::string full = TablePath(table) + "/" + add.path;
-  ARROW_ASSIGN_OR_RAISE(auto out, fs_->OpenOutputStream(full));
+  ARROW_ASSIGN_OR_RAISE(auto out, fs_->OpenOutputStream(TablePath(table) + "/" + add.path));
   parquet::WriterProperties::Builder builder;
   // Page checksums: a flipped bit in a data file is an error when it is read, not a figure.
   builder.compression(parquet::Compression::ZSTD)
-      ->max_row_group_length(1 << 20)
+      ->max_row_group_length(kRowGroupRows)
       ->enable_page_checksum();
   for (const auto& column : hints.unique_values) builder.disable_dictionary(column);
   for (const auto& column : hints.no_statistics) builder.disable_statistics(column);
@@ -145,43 +194,79 @@ Result<AddFile> Lakehouse::WriteParquet(
   ARROW_ASSIGN_OR_RAISE(auto writer,
                         parquet::arrow::FileWriter::Open(*schema, arrow::default_memory_pool(), out,
                                                          props, arrow_props));
-  for (const auto& batch : batches) {
-    if (batch->num_rows() == 0) continue;
-    ARROW_RETURN_NOT_OK(writer->WriteRecordBatch(*batch));
-    add.num_records += batch->num_rows();
-  }
-  ARROW_RETURN_NOT_OK(writer->Close());
-  ARROW_ASSIGN_OR_RAISE(add.stats, FileStatisticsJson(*schema, batches, hints.no_statistics));
-  ARROW_ASSIGN_OR_RAISE(add.size, out->Tell());
-  ARROW_RETURN_NOT_OK(out->Close());
-  if (local_) {
-    // Durable before the commit that names it: a crash must not leave a commit without its data.
-    ARROW_RETURN_NOT_OK(SyncLocalFile(full));
-    ARROW_RETURN_NOT_OK(SyncLocalDirectory(TablePath(table)));
-  }
-  add.modification_time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count();
-  return add;
+  return std::make_unique<ParquetFileSinkImpl>(TablePath(table), std::move(add), std::move(out),
+                                               std::move(writer), local_);
 }
+
+Result<AddFile> Lakehouse::WriteParquet(
+    const std::string& table, const std::shared_ptr<arrow::Schema>& schema,
+    const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches,
+    const ParquetHints& hints) const {
+  ARROW_ASSIGN_OR_RAISE(auto sink, OpenParquetSink(table, schema, hints));
+  for (const auto& batch : batches) ARROW_RETURN_NOT_OK(sink->Write(*batch));
+  ARROW_ASSIGN_OR_RAISE(std::string stats,
+                        FileStatisticsJson(*schema, batches, hints.no_statistics));
+  return sink->Finish(std::move(stats));
+}
+
+namespace {
+
+// An Arrow reader of one data file of `table`, checking page checksums; `where` names both.
+Result<std::unique_ptr<parquet::arrow::FileReader>> OpenDataFile(arrow::fs::FileSystem& fs,
+                                                                 const std::string& path,
+                                                                 const std::string& where,
+                                                                 int64_t batch_rows) {
+  auto opened = fs.OpenInputFile(path);
+  if (!opened.ok()) return opened.status().WithMessage(where, ": ", opened.status().message());
+  parquet::ReaderProperties props(arrow::default_memory_pool());
+  props.set_page_checksum_verification(true);
+  parquet::ArrowReaderProperties arrow_props;
+  if (batch_rows > 0) arrow_props.set_batch_size(batch_rows);
+  parquet::arrow::FileReaderBuilder builder;
+  ARROW_RETURN_NOT_OK(builder.Open(*opened, props));
+  return builder.memory_pool(arrow::default_memory_pool())->properties(arrow_props)->Build();
+}
+
+}  // namespace
 
 Result<std::shared_ptr<arrow::Table>> Lakehouse::ReadParquet(
     const std::string& table, const AddFile& file,
     const std::shared_ptr<arrow::Schema>& expected) const {
   const std::string where = fmt::format("{} file {}", table, file.path);
-  auto opened = fs_->OpenInputFile(TablePath(table) + "/" + arrow::util::UriUnescape(file.path));
-  if (!opened.ok()) return opened.status().WithMessage(where, ": ", opened.status().message());
-  parquet::ReaderProperties props(arrow::default_memory_pool());
-  props.set_page_checksum_verification(true);
-  parquet::arrow::FileReaderBuilder builder;
-  ARROW_RETURN_NOT_OK(builder.Open(*opened, props));
-  ARROW_ASSIGN_OR_RAISE(auto reader, builder.memory_pool(arrow::default_memory_pool())->Build());
+  ARROW_ASSIGN_OR_RAISE(
+      auto reader,
+      OpenDataFile(*fs_, TablePath(table) + "/" + arrow::util::UriUnescape(file.path), where, 0));
   // Only the columns `expected` names are read.
   const auto leaves = LeafColumns(
       *reader, [&](const std::string& name) { return expected->GetFieldIndex(name) >= 0; });
   auto read = reader->ReadTable(leaves);
   if (!read.ok()) return read.status().WithMessage(where, ": ", read.status().message());
   return ConformTable(*read, expected, where);
+}
+
+Status Lakehouse::ScanParquet(
+    const std::string& table, const AddFile& file, const std::shared_ptr<arrow::Schema>& expected,
+    int64_t batch_rows,
+    const std::function<Status(std::shared_ptr<arrow::RecordBatch>)>& each) const {
+  const std::string where = fmt::format("{} file {}", table, file.path);
+  ARROW_ASSIGN_OR_RAISE(
+      auto reader, OpenDataFile(*fs_, TablePath(table) + "/" + arrow::util::UriUnescape(file.path),
+                                where, batch_rows));
+  const auto leaves = LeafColumns(
+      *reader, [&](const std::string& name) { return expected->GetFieldIndex(name) >= 0; });
+  std::vector<int> row_groups(static_cast<size_t>(reader->num_row_groups()));
+  for (size_t i = 0; i < row_groups.size(); ++i) row_groups[i] = static_cast<int>(i);
+  auto batches = reader->GetRecordBatchReader(row_groups, leaves);
+  if (!batches.ok()) return batches.status().WithMessage(where, ": ", batches.status().message());
+  while (true) {
+    auto next = (*batches)->Next();
+    if (!next.ok()) return next.status().WithMessage(where, ": ", next.status().message());
+    if (*next == nullptr) return Status::OK();
+    ARROW_ASSIGN_OR_RAISE(auto one, arrow::Table::FromRecordBatches({*next}));
+    ARROW_ASSIGN_OR_RAISE(auto conformed, ConformTable(one, expected, where));
+    ARROW_ASSIGN_OR_RAISE(auto batch, conformed->CombineChunksToBatch());
+    ARROW_RETURN_NOT_OK(each(std::move(batch)));
+  }
 }
 
 }  // namespace pizzastream::lake

@@ -10,6 +10,7 @@
 #include <arrow/record_batch.h>
 #include <arrow/table.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +51,18 @@ struct LakeOpenOptions {
   bool create_bucket = false;
 };
 
+// A Parquet data file of a table written a batch at a time: memory holds the open row group's
+// encoded pages, never all the rows. Finish() closes it (fsynced with its directory on local
+// disks) and returns its add action carrying `stats_json`. Dropped unfinished, the partial
+// file is referenced by no commit (VACUUM removes it). Not thread-safe.
+class ParquetFileSink {
+ public:
+  virtual ~ParquetFileSink() = default;
+  virtual Status Write(const arrow::RecordBatch& batch) = 0;
+  virtual int64_t rows() const = 0;
+  virtual Result<AddFile> Finish(std::string stats_json) = 0;
+};
+
 class Lakehouse {
  public:
   // `root_uri`: a filesystem URI (file://, s3://) or a local path. An S3 lake is checked on
@@ -73,12 +86,21 @@ class Lakehouse {
                                const std::shared_ptr<arrow::Schema>& schema,
                                const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches,
                                const ParquetHints& hints = {}) const;
+  // The same, a batch at a time (see ParquetFileSink); the caller states the file's stats.
+  Result<std::unique_ptr<ParquetFileSink>> OpenParquetSink(
+      const std::string& table, const std::shared_ptr<arrow::Schema>& schema,
+      const ParquetHints& hints = {}) const;
   // Reads one data file of `table` as `expected`: only its columns, found by name and
   // conformed to its types (lake/schema_conformance.h); a file that does not fit is an error
   // naming the table, the file and the column.
   Result<std::shared_ptr<arrow::Table>> ReadParquet(
       const std::string& table, const AddFile& file,
       const std::shared_ptr<arrow::Schema>& expected) const;
+  // The same, handing `each` batches of at most `batch_rows` rows in file order (memory holds
+  // about one batch, not the file).
+  Status ScanParquet(const std::string& table, const AddFile& file,
+                     const std::shared_ptr<arrow::Schema>& expected, int64_t batch_rows,
+                     const std::function<Status(std::shared_ptr<arrow::RecordBatch>)>& each) const;
 
  private:
   Lakehouse(std::shared_ptr<arrow::fs::FileSystem> fs, std::shared_ptr<LogStore> store,

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <thread>
 #include <unordered_map>
 
 #include "serve/api_responses.h"
@@ -61,7 +62,14 @@ struct DashboardServer::Impl {
   std::shared_ptr<PipelineStatus> pipeline;
   std::unique_ptr<LakePipelineProbe> probe;
   std::unique_ptr<HttpServer> http;
+  // Reads the facts into the view right after the start, so the first call does not wait for
+  // all of it (calls meanwhile wait only for the rest; /healthz does not wait).
+  std::thread warm_up;
   bool started = false;
+
+  ~Impl() {
+    if (warm_up.joinable()) warm_up.join();
+  }
 
   // Runs `body` with a borrowed warehouse connection and answers with its result: 200 with
   // the body, 400 for an invalid request, 500 otherwise (details go to the log only).
@@ -186,6 +194,11 @@ Status DashboardServer::Start() {
   s.http = std::make_unique<HttpServer>(std::move(http));
   ARROW_RETURN_NOT_OK(s.http->Start());
   if (s.probe) s.probe->Start(s.options.lake_poll_interval);
+  s.warm_up = std::thread([&s] {
+    auto wh = s.warehouses.Acquire();
+    const Status st = wh.ok() ? s.cache.Version(**wh).status() : wh.status();
+    if (!st.ok()) spdlog::warn("serve: reading the facts into the view: {}", st.ToString());
+  });
   s.started = true;
   return Status::OK();
 }
@@ -195,6 +208,7 @@ void DashboardServer::Stop() {
   if (!s.started) return;
   s.http->Stop();
   if (s.probe) s.probe->Stop();
+  if (s.warm_up.joinable()) s.warm_up.join();
   s.started = false;
 }
 

@@ -41,40 +41,44 @@ const std::string& Text(const SqlParam& v) {
 
 Status SalesView::ReadRange(warehouse::Warehouse& wh, int64_t first, int64_t last,
                             std::vector<SalesLine>* added) {
-  // first..last, a page at a time by order_item_id.
-  for (int64_t from = first; from <= last;) {
-    ARROW_ASSIGN_OR_RAISE(
-        QueryResult page,
-        wh.Query(fmt::format("SELECT {} FROM pizza_sales.fact_order_item f WHERE f.order_item_id "
-                             "BETWEEN $1 AND $2 ORDER BY f.order_item_id LIMIT {}",
-                             kLineColumns, kPageRows),
-                 {from, last}));
-    for (const auto& row : page.rows) {
-      const int64_t hour = Int(row[4]);
-      if (hour < 0 || hour > 255) return Status::Invalid("fact row with time_id ", hour * 100);
-      const auto date_id = static_cast<int32_t>(Int(row[2]));
-      auto [day, new_day] =
-          day_index_.try_emplace(date_id, static_cast<uint32_t>(date_ids_.size()));
-      if (new_day) date_ids_.push_back(date_id);
-      auto channel = channel_index_.find(Text(row[3]));
-      if (channel == channel_index_.end()) {
-        if (channels_.size() >= UINT16_MAX) return Status::Invalid("too many order channels");
-        channel =
-            channel_index_.emplace(Text(row[3]), static_cast<uint16_t>(channels_.size())).first;
-        channels_.push_back(Text(row[3]));
-      }
-      const int64_t sk = Int(row[5]);
-      auto pizza = pizza_index_.find(sk);
-      if (pizza == pizza_index_.end()) {
-        if (pizza_sks_.size() >= UINT16_MAX) return Status::Invalid("too many pizzas");
-        pizza = pizza_index_.emplace(sk, static_cast<uint16_t>(pizza_sks_.size())).first;
-        pizza_sks_.push_back(sk);
-      }
-      added->push_back({Int(row[1]), Int(row[6]), static_cast<int32_t>(Int(row[7])), day->second,
-                        pizza->second, channel->second, static_cast<uint8_t>(hour)});
+  // first..last, a page at a time by order_item_id, each row as the warehouse hands it over
+  // (no result set of millions of values in between).
+  const std::string sql = fmt::format(
+      "SELECT {} FROM pizza_sales.fact_order_item f WHERE f.order_item_id "
+      "BETWEEN $1 AND $2 ORDER BY f.order_item_id LIMIT {}",
+      kLineColumns, kPageRows);
+  auto add = [&](const std::vector<SqlParam>& row) -> Status {
+    const int64_t hour = Int(row[4]);
+    if (hour < 0 || hour > 255) return Status::Invalid("fact row with time_id ", hour * 100);
+    const auto date_id = static_cast<int32_t>(Int(row[2]));
+    auto [day, new_day] = day_index_.try_emplace(date_id, static_cast<uint32_t>(date_ids_.size()));
+    if (new_day) date_ids_.push_back(date_id);
+    auto channel = channel_index_.find(Text(row[3]));
+    if (channel == channel_index_.end()) {
+      if (channels_.size() >= UINT16_MAX) return Status::Invalid("too many order channels");
+      channel = channel_index_.emplace(Text(row[3]), static_cast<uint16_t>(channels_.size())).first;
+      channels_.push_back(Text(row[3]));
     }
-    if (static_cast<int64_t>(page.rows.size()) < kPageRows) break;
-    from = Int(page.rows.back()[0]) + 1;
+    const int64_t sk = Int(row[5]);
+    auto pizza = pizza_index_.find(sk);
+    if (pizza == pizza_index_.end()) {
+      if (pizza_sks_.size() >= UINT16_MAX) return Status::Invalid("too many pizzas");
+      pizza = pizza_index_.emplace(sk, static_cast<uint16_t>(pizza_sks_.size())).first;
+      pizza_sks_.push_back(sk);
+    }
+    added->push_back({Int(row[1]), Int(row[6]), static_cast<int32_t>(Int(row[7])), day->second,
+                      pizza->second, channel->second, static_cast<uint8_t>(hour)});
+    return Status::OK();
+  };
+  for (int64_t from = first; from <= last;) {
+    int64_t rows = 0, last_id = from;
+    ARROW_RETURN_NOT_OK(wh.QueryEach(sql, {from, last}, [&](const std::vector<SqlParam>& row) {
+      ++rows;
+      last_id = Int(row[0]);
+      return add(row);
+    }));
+    if (rows < kPageRows) break;
+    from = last_id + 1;
   }
   return Status::OK();
 }

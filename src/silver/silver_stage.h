@@ -18,7 +18,7 @@ namespace pizzastream::silver {
 
 struct SilverOptions {
   DateOrder date_order = DateOrder::kDayFirst;
-  int64_t max_records = 100000;  // bronze records per step at most (whole commits)
+  int64_t max_records = 50000;  // bronze records per step at most (whole commits)
 };
 
 class SilverStage final : public orchestration::Stage {

@@ -47,9 +47,10 @@ struct EmbeddedLogOptions {
   // How long a waiting Poll sleeps between looks at the files.
   std::chrono::milliseconds poll_interval{10};
   // Initial read buffer per partition of a reader; grows to the largest batch. A Poll returns
-  // at most a buffer's worth of a partition: 32 MB lets bronze take its 50k-record steps
-  // (4 MB made steps of ~6k records: 8x the commits and small files).
-  size_t read_buffer_bytes = size_t{32} << 20;
+  // at most a buffer's worth of a partition: 12 MB lets bronze take its 25k-record steps of
+  // ~370-byte records (4 MB made steps of ~6k records: 8x the commits and small files); 32 MB
+  // was 20 MB of resident memory bronze never used.
+  size_t read_buffer_bytes = size_t{12} << 20;
   // The system calls of the writer's file changes (embedded_log_env.h); nullptr: POSIX. Tests
   // inject failures through it.
   embedded_log::LogEnv* env = nullptr;

@@ -170,14 +170,51 @@ class SqliteWarehouse final : public Warehouse {
     ARROW_ASSIGN_OR_RAISE(Prepared * prepared, Prepare(sql));
     sqlite3_stmt* stmt = prepared->stmt.get();
     StatementReset reset{stmt};
-    for (size_t i = 0; i < params.size() && i < prepared->param_index.size(); ++i) {
-      if (prepared->param_index[i] == 0) continue;
-      ARROW_RETURN_NOT_OK(Bind(stmt, prepared->param_index[i], params[i]));
-    }
+    ARROW_RETURN_NOT_OK(BindAll(*prepared, params));
     return Collect(stmt);
   }
 
+  Status QueryEach(const std::string& sql, const std::vector<SqlParam>& params,
+                   const std::function<Status(const std::vector<SqlParam>&)>& row) override {
+    ARROW_ASSIGN_OR_RAISE(Prepared * prepared, Prepare(sql));
+    sqlite3_stmt* stmt = prepared->stmt.get();
+    StatementReset reset{stmt};
+    ARROW_RETURN_NOT_OK(BindAll(*prepared, params));
+    std::vector<SqlParam> values(static_cast<size_t>(sqlite3_column_count(stmt)));
+    while (true) {
+      const int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) return Status::OK();
+      if (rc != SQLITE_ROW) return Error("query");
+      for (size_t c = 0; c < values.size(); ++c) ColumnValue(stmt, static_cast<int>(c), &values[c]);
+      ARROW_RETURN_NOT_OK(row(values));
+    }
+  }
+
  private:
+  // Column `c` of the current row into `out` (a text value reuses out's string buffer).
+  static void ColumnValue(sqlite3_stmt* stmt, int c, SqlParam* out) {
+    switch (sqlite3_column_type(stmt, c)) {
+      case SQLITE_INTEGER:
+        *out = int64_t{sqlite3_column_int64(stmt, c)};
+        break;
+      case SQLITE_FLOAT:
+        *out = sqlite3_column_double(stmt, c);
+        break;
+      case SQLITE_NULL:
+        *out = nullptr;
+        break;
+      default: {
+        const std::string_view text(reinterpret_cast<const char*>(sqlite3_column_text(stmt, c)),
+                                    static_cast<size_t>(sqlite3_column_bytes(stmt, c)));
+        if (auto* s = std::get_if<std::string>(out)) {
+          s->assign(text);
+        } else {
+          *out = std::string(text);
+        }
+      }
+    }
+  }
+
   // A statement prepared once per connection, with the index of each $1..$n parameter
   // (0: the SQL does not use it).
   struct Prepared {
@@ -191,6 +228,15 @@ class SqliteWarehouse final : public Warehouse {
       sqlite3_clear_bindings(stmt);
     }
   };
+
+  // $1..$n of `p` from `params`.
+  Status BindAll(const Prepared& p, const std::vector<SqlParam>& params) {
+    for (size_t i = 0; i < params.size() && i < p.param_index.size(); ++i) {
+      if (p.param_index[i] == 0) continue;
+      ARROW_RETURN_NOT_OK(Bind(p.stmt.get(), p.param_index[i], params[i]));
+    }
+    return Status::OK();
+  }
 
   Result<Prepared*> Prepare(const std::string& sql) {
     auto it = prepared_.find(sql);
@@ -217,24 +263,8 @@ class SqliteWarehouse final : public Warehouse {
       const int rc = sqlite3_step(stmt);
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) return Error("query");
-      auto& row = result.rows.emplace_back();
-      for (int c = 0; c < ncols; ++c) {
-        switch (sqlite3_column_type(stmt, c)) {
-          case SQLITE_INTEGER:
-            row.emplace_back(int64_t{sqlite3_column_int64(stmt, c)});
-            break;
-          case SQLITE_FLOAT:
-            row.emplace_back(sqlite3_column_double(stmt, c));
-            break;
-          case SQLITE_NULL:
-            row.emplace_back(nullptr);
-            break;
-          default:
-            row.emplace_back(
-                std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, c)),
-                            static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
-        }
-      }
+      auto& row = result.rows.emplace_back(static_cast<size_t>(ncols));
+      for (int c = 0; c < ncols; ++c) ColumnValue(stmt, c, &row[static_cast<size_t>(c)]);
     }
     return result;
   }

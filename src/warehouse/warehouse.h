@@ -68,6 +68,15 @@ class Warehouse {
   // Runs a read-only query with parameters $1..$n; values never go into the SQL text.
   virtual Result<QueryResult> Query(const std::string& sql,
                                     const std::vector<SqlParam>& params) = 0;
+  // The same, handing each row to `row` as it comes instead of collecting them (the vector is
+  // reused from row to row: a scan of millions of rows allocates next to nothing). An error
+  // from `row` ends the scan and is returned. Default: Query, then each row.
+  virtual Status QueryEach(const std::string& sql, const std::vector<SqlParam>& params,
+                           const std::function<Status(const std::vector<SqlParam>&)>& row) {
+    ARROW_ASSIGN_OR_RAISE(QueryResult result, Query(sql, params));
+    for (const auto& r : result.rows) ARROW_RETURN_NOT_OK(row(r));
+    return Status::OK();
+  }
 };
 
 // Opens the warehouse named by `target`: a `postgresql://` URL, or a SQLite file path

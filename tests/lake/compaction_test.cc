@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "lake/file_statistics.h"
 #include "lake/incremental_input.h"
 #include "lake/vacuum.h"
 #include "support/delta_fixture.h"
@@ -73,6 +74,47 @@ TEST(Compaction, ALostRaceIsAConflictAndWritesNothing) {
   auto st = b->CommitAppend(stale, {});
   EXPECT_TRUE(st.status().IsCancelled()) << st.status().ToString();
   EXPECT_EQ(b->Update().ValueOrDie()->num_records, 3);
+}
+
+// A compaction states its file's stats from the files it merges (it streams the rows and never
+// holds them all): they must be what the rows themselves give.
+TEST(Compaction, AMergedFileStatesTheStatsOfItsRows) {
+  TempDir dir;
+  auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
+  auto log = lake->Log("t");
+  ASSERT_TRUE(log->CreateIfMissing(DeltaTestSchema()).ok());
+  std::vector<std::shared_ptr<arrow::RecordBatch>> all;
+  for (int i = 0; i < 4; ++i) {
+    all.push_back(DeltaTestRows(40 - i * 10, 3));
+    Commit c;
+    c.adds.push_back(lake->WriteParquet("t", DeltaTestSchema(), {all.back()}).ValueOrDie());
+    ASSERT_TRUE(log->CommitAppend(c, {}).ok());
+  }
+  ASSERT_EQ(CompactSmallFiles(*lake, *log, "t", 1 << 20).ValueOrDie().files_removed, 4);
+  const Snapshot* s = log->Update().ValueOrDie();
+  ASSERT_EQ(s->files.size(), 1u);
+  const auto merged = nlohmann::json::parse(s->files.begin()->second.stats);
+  const auto direct =
+      nlohmann::json::parse(FileStatisticsJson(*DeltaTestSchema(), all, {}).ValueOrDie());
+  EXPECT_EQ(merged, direct) << merged.dump() << " vs " << direct.dump();
+  EXPECT_EQ(merged["minValues"]["id"], 10);
+  EXPECT_EQ(merged["maxValues"]["id"], 42);
+  EXPECT_EQ(TestIds(*lake, "t", {s->files.begin()->second}).size(), 12u);
+
+  // One input without a min/max for a column that has values there: the merge states none.
+  ParquetHints hints;
+  hints.no_statistics = {"name"};
+  Commit c;
+  c.adds.push_back(
+      lake->WriteParquet("t", DeltaTestSchema(), {DeltaTestRows(0, 2)}, hints).ValueOrDie());
+  ASSERT_TRUE(log->CommitAppend(c, {}).ok());
+  ASSERT_EQ(CompactSmallFiles(*lake, *log, "t", 1 << 20).ValueOrDie().files_removed, 2);
+  const auto again = nlohmann::json::parse(log->Update().ValueOrDie()->files.begin()->second.stats);
+  EXPECT_EQ(again["numRecords"], 14);
+  EXPECT_EQ(again["minValues"]["id"], 0);
+  EXPECT_FALSE(again["minValues"].contains("name"));
+  EXPECT_FALSE(again["maxValues"].contains("name"));
+  EXPECT_EQ(again["nullCount"]["name"], 0);
 }
 
 TEST(Vacuum, DeletesOnlyWhatNoSnapshotInTheRetentionNeeds) {
