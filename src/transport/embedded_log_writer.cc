@@ -16,7 +16,7 @@
 
 namespace pizzastream::transport {
 
-int32_t PartitionForKey(std::string_view key, int32_t partitions) {
+int32_t EmbeddedLogPartition(std::string_view key, int32_t partitions) {
   if (partitions <= 1) return 0;
   const uLong crc = crc32_z(0, reinterpret_cast<const Bytef*>(key.data()), key.size());
   return static_cast<int32_t>(crc % static_cast<uint32_t>(partitions));
@@ -78,7 +78,7 @@ class EmbeddedTopicWriter final : public TopicWriter {
       }
     }
     for (const OutgoingRecord& record : records) {
-      Partition& partition = partitions_[PartitionForKey(record.key, layout_.partitions)];
+      Partition& partition = partitions_[EmbeddedLogPartition(record.key, layout_.partitions)];
       if (record.sequence <= partition.pending_last_sequence()) continue;  // already written
       const size_t bytes = kRecordHeaderBytes + record.key.size() + record.value.size();
       if (partition.batch_open &&
