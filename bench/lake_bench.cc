@@ -89,7 +89,7 @@ Status StartUp(int64_t commits, bool with_stages) {
   std::unique_ptr<silver::SilverStage> s;
   std::unique_ptr<gold::GoldStage> g;
   if (with_stages) {
-    ARROW_ASSIGN_OR_RAISE(s, silver::SilverStage::Open(lake, {silver::DateOrder::kDayFirst, 10}));
+    ARROW_ASSIGN_OR_RAISE(s, silver::SilverStage::Open(lake, {DateOrder::kDayFirst, 10}));
     ARROW_ASSIGN_OR_RAISE(g, gold::GoldStage::Open(lake, {10}));
   }
   for (int64_t i = 0; i < commits; ++i) {

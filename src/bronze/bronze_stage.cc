@@ -163,8 +163,8 @@ Status BronzeStage::Resync() {
   return Status::OK();
 }
 
-Result<orchestration::StepResult> BronzeStage::Step() {
-  orchestration::StepResult result;
+Result<StepResult> BronzeStage::Step() {
+  StepResult result;
   if (resync_needed_) {
     ARROW_RETURN_NOT_OK(Resync());
     resync_needed_ = false;
@@ -247,7 +247,7 @@ Result<orchestration::StepResult> BronzeStage::Step() {
   if (st.IsCancelled()) {  // another worker committed these partitions: re-read our positions
     spdlog::warn("bronze: {}; resuming from the lake's positions", st.message());
     ARROW_RETURN_NOT_OK(Resync());
-    return orchestration::StepResult{};
+    return StepResult{};
   }
   if (!st.ok()) {  // e.g. the lake's store is unreachable: retried from the lake's positions
     resync_needed_ = true;

@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "lake/lakehouse.h"
-#include "orchestration/stage.h"
+#include "stage/stage.h"
 #include "transport/open_topic.h"
 
 namespace pizzastream::bronze {
@@ -20,14 +20,14 @@ struct BronzeOptions {
   std::chrono::milliseconds poll_timeout{200};
 };
 
-class BronzeStage final : public orchestration::Stage {
+class BronzeStage final : public Stage {
  public:
   static Result<std::unique_ptr<BronzeStage>> Open(std::shared_ptr<lake::Lakehouse> lake,
                                                    BronzeOptions options);
   ~BronzeStage() override;
 
   std::string name() const override { return "bronze"; }
-  Result<orchestration::StepResult> Step() override;
+  Result<StepResult> Step() override;
   // Records of the topic, over all its partitions, beyond the positions committed in the lake.
   Result<int64_t> Lag() override;
 

@@ -7,6 +7,10 @@
 
 namespace pizzastream {
 
+// How a date written with separators is read: 1/2/2015 is 1 February (day first) or
+// January 2 (month first). ISO yyyy-MM-dd is unambiguous either way.
+enum class DateOrder { kDayFirst, kMonthFirst };
+
 // Days since 1970-01-01 (Arrow date32).
 using EpochDay = int32_t;
 

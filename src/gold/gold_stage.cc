@@ -105,14 +105,14 @@ Result<int64_t> GoldStage::Lag() {
   return lake::RecordsAfter(*silver_, done);
 }
 
-Result<orchestration::StepResult> GoldStage::Step() {
+Result<StepResult> GoldStage::Step() {
   auto result = DoStep();
   if (!result.ok()) keys_valid_ = false;
   return result;
 }
 
-Result<orchestration::StepResult> GoldStage::DoStep() {
-  orchestration::StepResult result;
+Result<StepResult> GoldStage::DoStep() {
+  StepResult result;
   if (!keys_valid_) ARROW_RETURN_NOT_OK(LoadKeys());
   ARROW_ASSIGN_OR_RAISE(int64_t done, lake::TxnVersion(*fact_, kGoldAppId));
   ARROW_ASSIGN_OR_RAISE(

@@ -10,7 +10,7 @@
 
 #include "gold/dimensions.h"
 #include "lake/incremental_input.h"
-#include "orchestration/stage.h"
+#include "stage/stage.h"
 
 namespace pizzastream::gold {
 
@@ -18,18 +18,18 @@ struct GoldOptions {
   int64_t max_records = 100000;  // silver rows per step at most (whole commits)
 };
 
-class GoldStage final : public orchestration::Stage {
+class GoldStage final : public Stage {
  public:
   static Result<std::unique_ptr<GoldStage>> Open(std::shared_ptr<lake::Lakehouse> lake,
                                                  GoldOptions options);
   std::string name() const override { return "gold"; }
-  Result<orchestration::StepResult> Step() override;
+  Result<StepResult> Step() override;
   Result<int64_t> Lag() override;
 
  private:
   GoldStage(std::shared_ptr<lake::Lakehouse> lake, GoldOptions options);
   Status LoadKeys();
-  Result<orchestration::StepResult> DoStep();
+  Result<StepResult> DoStep();
 
   std::shared_ptr<lake::Lakehouse> lake_;
   GoldOptions options_;

@@ -68,13 +68,13 @@ void Pipeline::Record(size_t index, const std::function<void(StageStats&)>& upda
 
 void Pipeline::RunProducer() {
   NiceThisThread(options_.nice_step * static_cast<int>(stats_.size() - 1));
-  sources::ProducerProgress progress;
+  transport::ProducerProgress progress;
   int64_t last = 0;
   Status st;
   try {
-    st = sources::RunProducer(
+    st = transport::RunProducer(
         *producer_->source, *producer_->writer, producer_->options, producer_stop_,
-        [&](const sources::ProducerProgress& p) {
+        [&](const transport::ProducerProgress& p) {
           Record(0, [&](StageStats& s) {
             s.rows_in += p.sent - last;
             s.rows_out += p.sent - last;

@@ -10,7 +10,7 @@ int64_t UnixMillisNow() {
       .count();
 }
 
-void PipelineStatus::Publish(const std::vector<orchestration::StageStats>& stages) {
+void PipelineStatus::Publish(const std::vector<StageStats>& stages) {
   const int64_t now = UnixMillisNow();
   std::lock_guard lock(mu_);
   stages_ = stages;

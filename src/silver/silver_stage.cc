@@ -176,14 +176,14 @@ Result<int64_t> SilverStage::Lag() {
   return lake::RecordsAfter(*bronze_, done);
 }
 
-Result<orchestration::StepResult> SilverStage::Step() {
+Result<StepResult> SilverStage::Step() {
   auto result = DoStep();
   if (!result.ok()) state_valid_ = false;  // the sets may hold ids of an uncommitted step
   return result;
 }
 
-Result<orchestration::StepResult> SilverStage::DoStep() {
-  orchestration::StepResult result;
+Result<StepResult> SilverStage::DoStep() {
+  StepResult result;
   if (!state_valid_) ARROW_RETURN_NOT_OK(LoadState());
   ARROW_ASSIGN_OR_RAISE(int64_t done, lake::TxnVersion(*cleaned_, kSilverAppId));
   if (done != state_position_) {  // another silver process committed meanwhile

@@ -11,7 +11,7 @@
 
 #include "core/id_ranges.h"
 #include "lake/incremental_input.h"
-#include "orchestration/stage.h"
+#include "stage/stage.h"
 #include "silver/field_parsers.h"
 
 namespace pizzastream::silver {
@@ -21,12 +21,12 @@ struct SilverOptions {
   int64_t max_records = 100000;  // bronze records per step at most (whole commits)
 };
 
-class SilverStage final : public orchestration::Stage {
+class SilverStage final : public Stage {
  public:
   static Result<std::unique_ptr<SilverStage>> Open(std::shared_ptr<lake::Lakehouse> lake,
                                                    SilverOptions options);
   std::string name() const override { return "silver"; }
-  Result<orchestration::StepResult> Step() override;
+  Result<StepResult> Step() override;
   Result<int64_t> Lag() override;
 
  private:
@@ -41,7 +41,7 @@ class SilverStage final : public orchestration::Stage {
   // Adds the order-line ids of `files`, except those of `skip_version`.
   Status AddIds(const std::vector<lake::AddFile>& files, int64_t skip_version);
   static constexpr int64_t kSaveIdsEvery = 10;
-  Result<orchestration::StepResult> DoStep();
+  Result<StepResult> DoStep();
 
   std::shared_ptr<lake::Lakehouse> lake_;
   SilverOptions options_;
