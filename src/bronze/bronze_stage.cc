@@ -11,6 +11,7 @@
 
 #include "bronze/bronze_record.h"
 #include "bronze/bronze_schema.h"
+#include "core/clock.h"
 #include "lake/compaction.h"
 #include "sources/order_source.h"
 
@@ -20,12 +21,6 @@ namespace {
 
 constexpr std::string_view kNotUtf8Reason =
     "invalid_utf8: the message is not UTF-8; raw_payload holds its bytes in base64";
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -176,7 +171,7 @@ Result<StepResult> BronzeStage::Step() {
   static thread_local std::string scratch;
   DecodedRecord decoded;
   batch_->Reset();
-  const int64_t now = NowMicros();
+  const int64_t now = WallClockMicros();
   const std::string& topic = options_.transport.topic;
   // Per partition in this batch: the next offset after it, and from which offsets on each
   // table still lacks the records (they hold up to there after a half-done step).

@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "core/clock.h"
+
 namespace pizzastream::lake {
 
 namespace {
@@ -21,9 +23,7 @@ Result<CompactionResult> Rewrite(const Lakehouse& lake, DeltaLog& log, const std
   Commit commit;
   commit.operation = "OPTIMIZE";
   commit.parameters = {{"trigger", trigger}, {"targetSize", std::to_string(target_bytes)}};
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const int64_t now = WallClockMillis();
   std::vector<std::shared_ptr<arrow::RecordBatch>> pending;
   int64_t pending_bytes = 0;
   auto flush = [&]() -> Status {

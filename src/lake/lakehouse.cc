@@ -15,6 +15,7 @@
 #include <random>
 #include <set>
 
+#include "core/clock.h"
 #include "lake/s3_errors.h"
 #include "lake/s3_lake_config.h"
 #include "lake/s3_log_store.h"
@@ -159,9 +160,7 @@ Result<AddFile> Lakehouse::WriteParquet(
     ARROW_RETURN_NOT_OK(SyncLocalFile(full));
     ARROW_RETURN_NOT_OK(SyncLocalDirectory(TablePath(table)));
   }
-  add.modification_time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count();
+  add.modification_time_ms = WallClockMillis();
   return add;
 }
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/clock.h"
 #include "warehouse/fact_load_ranges.h"
 
 namespace pizzastream::serve {
@@ -51,7 +52,7 @@ double LakePipelineProbe::RowsPerSecond(const std::string& stage, int64_t rows, 
 }
 
 Status LakePipelineProbe::PollOnce() {
-  const int64_t now = UnixMillisNow();
+  const int64_t now = WallClockMillis();
   int64_t fact_rows = 0;
   int64_t last_load_ms = 0;
   {

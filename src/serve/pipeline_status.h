@@ -38,6 +38,4 @@ class PipelineStatus {
   int64_t published_ms_ = 0;
 };
 
-int64_t UnixMillisNow();
-
 }  // namespace pizzastream::serve

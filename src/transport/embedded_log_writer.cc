@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.h"
 #include "transport/embedded_log.h"
 #include "transport/embedded_log_files.h"
 #include "transport/embedded_log_format.h"
@@ -67,9 +68,7 @@ class EmbeddedTopicWriter final : public TopicWriter {
 
   Status Append(std::span<const OutgoingRecord> records) override {
     ARROW_RETURN_NOT_OK(failed_);
-    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
+    const int64_t now_ms = WallClockMillis();
     for (const OutgoingRecord& record : records) {  // refuse before building anything
       const size_t bytes = kRecordHeaderBytes + record.key.size() + record.value.size();
       if (bytes > kMaxPayloadBytes) {
