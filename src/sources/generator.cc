@@ -10,6 +10,7 @@
 #include <numeric>
 #include <vector>
 
+#include "core/calendar.h"
 #include "sources/order_line_text.h"
 #include "sources/seeded_random.h"
 
@@ -478,11 +479,15 @@ std::string OrderGenerator::id() const {
   const auto& c = o.channels;
   const auto& d = o.date_formats;
   return fmt::format(
-      "gen:seed={};start={:04}-{:02}-{:02};orders_per_day={};channels={}/{}/{}/{};"
+      "gen:seed={};start={};orders_per_day={};channels={}/{}/{}/{};"
       "dates={}/{}/{}/{}/{};dirty={};dup={}",
-      o.seed, static_cast<int>(o.start_date.year()), static_cast<unsigned>(o.start_date.month()),
-      static_cast<unsigned>(o.start_date.day()), o.orders_per_day, c.in_store, c.web, c.phone,
-      c.app, d.pos_export, d.slash, d.dash, d.dot, d.iso, o.dirty_rate, o.duplicate_rate);
+      o.seed,
+      FormatIsoDate({static_cast<int>(o.start_date.year()),
+                     static_cast<int>(static_cast<unsigned>(o.start_date.month())),
+                     static_cast<int>(static_cast<unsigned>(o.start_date.day()))},
+                    start),
+      o.orders_per_day, c.in_store, c.web, c.phone, c.app, d.pos_export, d.slash, d.dash, d.dot,
+      d.iso, o.dirty_rate, o.duplicate_rate);
 }
 
 Result<bool> OrderGenerator::Next(SourceBatch* out) {
@@ -509,6 +514,7 @@ Result<bool> OrderGenerator::Next(SourceBatch* out) {
   for (int col = 0; col < kColumns; ++col) {
     ARROW_RETURN_NOT_OK(s.builders[col].Finish(&columns[col]));
   }
+  char start[10];
   out->records = arrow::RecordBatch::Make(SourceSchema(), n, std::move(columns));
   out->first_sequence = first;
   out->sequences.clear();
