@@ -14,6 +14,8 @@
 
 namespace pizzastream::gold {
 
+struct GoldBuilders;  // one step's output rows (gold_stage.cc)
+
 struct GoldOptions {
   int64_t max_records = 100000;  // silver rows per step at most (whole commits)
 };
@@ -29,7 +31,12 @@ class GoldStage final : public Stage {
  private:
   GoldStage(std::shared_ptr<lake::Lakehouse> lake, GoldOptions options);
   Status LoadKeys();
+  // One step, in the order it runs: choose the silver range, shape each batch into fact rows
+  // and the dimension rows of keys seen first, commit the dimensions then the facts.
   Result<StepResult> DoStep();
+  Result<lake::InputRange> NextInput();
+  Status ShapeBatch(const arrow::RecordBatch& batch, GoldBuilders* builders);
+  Status CommitRows(const lake::InputRange& range, GoldBuilders& builders);
 
   std::shared_ptr<lake::Lakehouse> lake_;
   GoldOptions options_;

@@ -340,17 +340,28 @@ Status DeltaLog::CreateIfMissing(const std::shared_ptr<arrow::Schema>& schema) {
 Result<int64_t> DeltaLog::CommitAppend(const Commit& commit,
                                        const std::map<std::string, int64_t>& expected) {
   const int64_t now = WallClockMillis();
-  std::string body;
-  for (const auto& [app_id, version] : commit.txns) body += TxnLine({app_id, version, now});
-  for (const RemoveFile& r : commit.removes) body += RemoveLine(r);
-  for (const AddFile& f : commit.adds) body += AddLine(f);
-  body += CommitInfoLine(now, commit.operation, commit.parameters, commit.removes.empty());
+  std::string actions;
+  for (const auto& [app_id, version] : commit.txns) actions += TxnLine({app_id, version, now});
+  for (const RemoveFile& r : commit.removes) actions += RemoveLine(r);
+  for (const AddFile& f : commit.adds) actions += AddLine(f);
+  actions += CommitInfoLine(now, commit.operation, commit.parameters, commit.removes.empty());
+  std::string new_schema_json;
+  if (commit.new_schema) {
+    ARROW_ASSIGN_OR_RAISE(new_schema_json, DeltaSchemaJson(*commit.new_schema));
+  }
   while (true) {
     ARROW_RETURN_NOT_OK(Update().status());
     if (snapshot_.version < 0) {
       return Status::Invalid("Delta table ", table_path_, " does not exist");
     }
     ARROW_RETURN_NOT_OK(CheckWritable(snapshot_.protocol, snapshot_.metadata, table_path_));
+    std::string body;
+    if (commit.new_schema) {
+      MetadataAction metadata = snapshot_.metadata;
+      metadata.schema_string = new_schema_json;
+      body = MetadataLine(metadata);
+    }
+    body += actions;
     for (const auto& [app_id, version] : commit.txns) {
       auto it = snapshot_.txns.find(app_id);
       const int64_t current = it == snapshot_.txns.end() ? -1 : it->second;

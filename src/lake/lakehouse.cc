@@ -16,13 +16,12 @@
 #include <set>
 
 #include "core/clock.h"
+#include "lake/file_statistics.h"
+#include "lake/parquet_columns.h"
 #include "lake/s3_errors.h"
 #include "lake/s3_lake_config.h"
 #include "lake/s3_log_store.h"
 #include "lake/s3_runtime.h"
-
-#include "lake/file_statistics.h"
-#include "lake/parquet_columns.h"
 #include "lake/schema_conformance.h"
 
 namespace pizzastream::lake {
@@ -165,8 +164,8 @@ Result<AddFile> Lakehouse::WriteParquet(
 }
 
 Result<std::shared_ptr<arrow::Table>> Lakehouse::ReadParquet(
-    const std::string& table, const AddFile& file,
-    const std::shared_ptr<arrow::Schema>& expected) const {
+    const std::string& table, const AddFile& file, const std::shared_ptr<arrow::Schema>& expected,
+    const FileUpgrade& upgrade) const {
   const std::string where = fmt::format("{} file {}", table, file.path);
   auto opened = fs_->OpenInputFile(TablePath(table) + "/" + arrow::util::UriUnescape(file.path));
   if (!opened.ok()) return opened.status().WithMessage(where, ": ", opened.status().message());
@@ -180,6 +179,12 @@ Result<std::shared_ptr<arrow::Table>> Lakehouse::ReadParquet(
       *reader, [&](const std::string& name) { return expected->GetFieldIndex(name) >= 0; });
   auto read = reader->ReadTable(leaves);
   if (!read.ok()) return read.status().WithMessage(where, ": ", read.status().message());
+  if (upgrade) {
+    auto upgraded = upgrade(*read);
+    if (!upgraded.ok())
+      return upgraded.status().WithMessage(where, ": ", upgraded.status().message());
+    return ConformTable(*upgraded, expected, where);
+  }
   return ConformTable(*read, expected, where);
 }
 
