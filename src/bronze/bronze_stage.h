@@ -37,6 +37,22 @@ class BronzeStage final : public Stage {
   Result<int64_t> StartOffset(int32_t partition);
   Status Resync();
 
+  // One step, in the order it runs: poll, sort the messages into lines and quarantine (only
+  // those a table does not hold yet), commit quarantine then order lines with each
+  // partition's next offset, and record the consumer offsets.
+  // Per partition polled: the offset after the last message, and from which offsets on each
+  // table still lacks the records (it holds up to there after a half-done step).
+  struct PartitionState {
+    int64_t next = 0, lines_from = 0, quarantine_from = 0;
+  };
+  Result<std::map<int32_t, PartitionState>> SortMessages();
+  Status CommitBatch(const std::map<int32_t, PartitionState>& partitions);
+  Status CommitTable(lake::DeltaLog& log, lake::Commit& commit,
+                     std::map<std::string, int64_t>& expected, const char* table,
+                     const std::shared_ptr<arrow::Schema>& schema,
+                     const std::shared_ptr<arrow::RecordBatch>& rows,
+                     const lake::ParquetHints& hints);
+
   std::shared_ptr<lake::Lakehouse> lake_;
   BronzeOptions options_;
   std::unique_ptr<lake::DeltaLog> lines_log_;
