@@ -26,8 +26,8 @@
 #include <vector>
 
 #include "sources/generator.h"
-#include "sources/producer.h"
 #include "transport/open_topic.h"
+#include "transport/producer.h"
 #include "warehouse/fact_load_ranges.h"
 #include "warehouse/warehouse.h"
 
@@ -140,13 +140,13 @@ void Measure(double rate, int seconds, const fs::path& dir, int port) {
     }
   });
 
-  sources::ProducerOptions options;
+  transport::ProducerOptions options;
   options.rate = rate;
-  sources::ProducerProgress progress;
+  transport::ProducerProgress progress;
   std::atomic<bool> stop{false};
-  const Status st = sources::RunProducer(
+  const Status st = transport::RunProducer(
       **source, **writer, options, stop,
-      [&](const sources::ProducerProgress& p) {
+      [&](const transport::ProducerProgress& p) {
         std::lock_guard lock(sent.mu);
         sent.batches.emplace_back(p.sent, Clock::now());
       },

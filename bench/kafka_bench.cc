@@ -1,5 +1,5 @@
 // Kafka throughput, in one run on the same topic:
-//   1. produce: the generator through sources::RunProducer into KafkaTopicWriter
+//   1. produce: the generator through transport::RunProducer into KafkaTopicWriter
 //      (idempotent, acks=all, lz4), as `pizzastream produce --generate` does;
 //   2. a bare librdkafka consume loop (rd_kafka_consumer_poll, payload touched): the ceiling;
 //   3. the TopicReader poll loop (KafkaTopicReader::Poll batches);
@@ -25,10 +25,10 @@
 #include "bronze/bronze_stage.h"
 #include "lake/lakehouse.h"
 #include "sources/generator.h"
-#include "sources/producer.h"
 #include "transport/kafka_client.h"
 #include "transport/kafka_reader.h"
 #include "transport/kafka_writer.h"
+#include "transport/producer.h"
 
 namespace pizzastream {
 namespace {
@@ -88,11 +88,12 @@ Result<double> Produce(const transport::TransportConfig& config, int64_t records
   generator_options.orders_per_day = 2000;
   ARROW_ASSIGN_OR_RAISE(auto generator, sources::OrderGenerator::Make(generator_options));
   ARROW_ASSIGN_OR_RAISE(auto writer, transport::KafkaTopicWriter::Open(config, generator->id()));
-  sources::ProducerOptions options;  // 5,000 records per send, as fast as possible
+  transport::ProducerOptions options;  // 5,000 records per send, as fast as possible
   std::atomic<bool> stop{false};
-  sources::ProducerProgress progress;
+  transport::ProducerProgress progress;
   const auto started = Clock::now();
-  ARROW_RETURN_NOT_OK(sources::RunProducer(*generator, *writer, options, stop, nullptr, &progress));
+  ARROW_RETURN_NOT_OK(
+      transport::RunProducer(*generator, *writer, options, stop, nullptr, &progress));
   const double seconds = Seconds(started);
   if (writer->delivered() != records) {
     return Status::IOError("delivered ", writer->delivered(), " of ", records);

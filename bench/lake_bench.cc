@@ -16,6 +16,7 @@
 #include <filesystem>
 
 #include "bronze/bronze_schema.h"
+#include "bronze/order_line_rows.h"
 #include "gold/gold_stage.h"
 #include "lake/compaction.h"
 #include "lake/lakehouse.h"
@@ -32,39 +33,17 @@ double Ms(Clock::time_point since) {
 
 // One bronze commit of `n` valid order lines starting at id `first`.
 std::shared_ptr<arrow::RecordBatch> BronzeRows(int64_t first, int64_t n) {
-  auto schema = bronze::OrderLinesSchema();
-  std::vector<arrow::StringBuilder> text(13);
-  arrow::TimestampBuilder ts(schema->field(13)->type(), arrow::default_memory_pool());
-  arrow::StringBuilder topic;
-  arrow::Int32Builder partition;
-  arrow::Int64Builder offset;
+  bronze::OrderLineRows rows;
+  std::array<bool, bronze::OrderLineRows::kFields> present;
+  present.fill(true);
   for (int64_t id = first; id < first + n; ++id) {
-    const std::string fields[] = {std::to_string(id),
-                                  std::to_string(id / 3),
-                                  "hawaiian_m",
-                                  "1",
-                                  "1/1/2015",
-                                  "11:00:00",
-                                  "10.00",
-                                  "10.00",
-                                  "M",
-                                  "Classic",
-                                  "Ham",
-                                  "The Hawaiian Pizza",
-                                  "web"};
-    for (int c = 0; c < 13; ++c) (void)text[c].Append(fields[c]);
-    (void)ts.Append(0);
-    (void)topic.Append("pizza_sales");
-    (void)partition.Append(0);
-    (void)offset.Append(id);
+    const std::string item = std::to_string(id), order = std::to_string(id / 3);
+    const std::array<std::string_view, bronze::OrderLineRows::kFields> fields = {
+        item,    order, "hawaiian_m", "1",   "1/1/2015",           "11:00:00", "10.00",
+        "10.00", "M",   "Classic",    "Ham", "The Hawaiian Pizza", "web"};
+    (void)rows.Add(fields, present, 0, "pizza_sales", 0, id);
   }
-  arrow::ArrayVector cols;
-  for (auto& b : text) cols.push_back(b.Finish().ValueOrDie());
-  for (arrow::ArrayBuilder* b :
-       std::initializer_list<arrow::ArrayBuilder*>{&ts, &topic, &partition, &offset}) {
-    cols.push_back(b->Finish().ValueOrDie());
-  }
-  return arrow::RecordBatch::Make(schema, n, cols);
+  return rows.Finish().ValueOrDie();
 }
 
 Status AppendBronze(const lake::Lakehouse& lake, lake::DeltaLog& log, int64_t first, int64_t n,
@@ -89,7 +68,7 @@ Status StartUp(int64_t commits, bool with_stages) {
   std::unique_ptr<silver::SilverStage> s;
   std::unique_ptr<gold::GoldStage> g;
   if (with_stages) {
-    ARROW_ASSIGN_OR_RAISE(s, silver::SilverStage::Open(lake, {silver::DateOrder::kDayFirst, 10}));
+    ARROW_ASSIGN_OR_RAISE(s, silver::SilverStage::Open(lake, {DateOrder::kDayFirst, 10}));
     ARROW_ASSIGN_OR_RAISE(g, gold::GoldStage::Open(lake, {10}));
   }
   for (int64_t i = 0; i < commits; ++i) {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/calendar.h"
+#include "gold/dimension_rows.h"
 #include "gold/dimensions.h"
 #include "gold/gold_schema.h"
 #include "warehouse/postgres_copy_cells.h"
@@ -122,59 +123,23 @@ std::shared_ptr<arrow::RecordBatch> FactBatch(int64_t first, int64_t count, int6
 GoldChunk Dimensions() {
   const EpochDay day0 = pizzastream::ToEpochDay({2015, 1, 1});
   const int64_t days = kDays;
-  arrow::Int32Builder d_id, d_day, d_month, d_year, d_quarter, d_week, d_weekday;
-  arrow::Date32Builder d_date;
-  arrow::StringBuilder d_name;
-  for (EpochDay day = day0; day <= day0 + days; ++day) {
-    const gold::DateAttributes a = gold::DeriveDate(day);
-    Check(d_id.Append(a.date_id), "date");
-    Check(d_date.Append(day), "date");
-    Check(d_day.Append(a.day), "date");
-    Check(d_month.Append(a.month), "date");
-    Check(d_year.Append(a.year), "date");
-    Check(d_quarter.Append(a.quarter), "date");
-    Check(d_week.Append(a.week_of_year), "date");
-    Check(d_weekday.Append(a.weekday_num), "date");
-    Check(d_name.Append(a.weekday_name), "date");
-  }
-  arrow::Int32Builder t_id, t_hour, t_minute;
-  arrow::StringBuilder t_slot;
+  gold::DimDateRows dates;
+  for (EpochDay day = day0; day <= day0 + days; ++day) Check(dates.Add(day), "date");
+  gold::DimTimeRows times;
   for (int32_t h = 0; h < 24; ++h) {
-    for (int32_t m = 0; m < 60; ++m) {
-      Check(t_id.Append(h * 100 + m), "time");
-      Check(t_hour.Append(h), "time");
-      Check(t_minute.Append(m), "time");
-      Check(t_slot.Append(gold::Timeslot(h)), "time");
-    }
+    for (int32_t m = 0; m < 60; ++m) Check(times.Add(h * 100 + m), "time");
   }
-  arrow::Int64Builder p_sk;
-  arrow::StringBuilder p_id, p_base, p_size, p_ingredients, p_name, p_category;
-  arrow::Decimal128Builder p_price(arrow::decimal128(8, 2));
+  gold::DimPizzaRows pizzas;
   for (const Pizza& p : kMenu) {
-    Check(p_sk.Append(gold::PizzaSurrogateKey(p.id)), "pizza");
-    Check(p_id.Append(p.id), "pizza");
-    Check(p_base.Append(gold::PizzaBaseId(p.id, p.size)), "pizza");
-    Check(p_size.Append(p.size), "pizza");
-    Check(p_price.Append(arrow::Decimal128(p.cents)), "pizza");
-    Check(p_ingredients.Append("Mozzarella Cheese, Tomato Sauce"), "pizza");
-    Check(p_name.Append(p.name), "pizza");
-    Check(p_category.Append(p.category), "pizza");
+    Check(
+        pizzas.Add({gold::PizzaSurrogateKey(p.id), p.id, p.size, "Mozzarella Cheese, Tomato Sauce",
+                    p.name, p.category, arrow::Decimal128(p.cents)}),
+        "pizza");
   }
-  auto batch = [](std::shared_ptr<arrow::Schema> schema,
-                  std::initializer_list<arrow::ArrayBuilder*> builders) {
-    std::vector<std::shared_ptr<arrow::Array>> columns;
-    for (auto* b : builders) columns.push_back(*b->Finish());
-    const int64_t rows = columns.front()->length();
-    return arrow::RecordBatch::Make(std::move(schema), rows, columns);
-  };
   GoldChunk chunk;
-  chunk.batches["dim_date"] = {
-      batch(gold::DimDateSchema(),
-            {&d_id, &d_date, &d_day, &d_month, &d_year, &d_quarter, &d_week, &d_weekday, &d_name})};
-  chunk.batches["dim_time"] = {batch(gold::DimTimeSchema(), {&t_id, &t_hour, &t_minute, &t_slot})};
-  chunk.batches["dim_pizza"] = {
-      batch(gold::DimPizzaSchema(),
-            {&p_sk, &p_id, &p_base, &p_size, &p_price, &p_ingredients, &p_name, &p_category})};
+  chunk.batches["dim_date"] = {*dates.Finish()};
+  chunk.batches["dim_time"] = {*times.Finish()};
+  chunk.batches["dim_pizza"] = {*pizzas.Finish()};
   return chunk;
 }
 

@@ -31,6 +31,7 @@
 #include <thread>
 #include <vector>
 
+#include "gold/dimension_rows.h"
 #include "gold/dimensions.h"
 #include "gold/gold_schema.h"
 #include "serve/dashboard_server.h"
@@ -138,37 +139,15 @@ class ChunkBuilder {
 
  private:
   static std::shared_ptr<arrow::RecordBatch> DimDate(const std::set<EpochDay>& days) {
-    arrow::Int32Builder id, day, month, year, quarter, week, weekday;
-    arrow::Date32Builder date;
-    arrow::StringBuilder name;
-    for (EpochDay d : days) {
-      const auto a = gold::DeriveDate(d);
-      Must(id.Append(a.date_id));
-      Must(date.Append(d));
-      Must(day.Append(a.day));
-      Must(month.Append(a.month));
-      Must(year.Append(a.year));
-      Must(quarter.Append(a.quarter));
-      Must(week.Append(a.week_of_year));
-      Must(weekday.Append(a.weekday_num));
-      Must(name.Append(a.weekday_name));
-    }
-    return arrow::RecordBatch::Make(gold::DimDateSchema(), static_cast<int64_t>(days.size()),
-                                    {Done(id), Done(date), Done(day), Done(month), Done(year),
-                                     Done(quarter), Done(week), Done(weekday), Done(name)});
+    gold::DimDateRows rows;
+    for (EpochDay d : days) Must(rows.Add(d));
+    return Must(rows.Finish());
   }
 
   static std::shared_ptr<arrow::RecordBatch> DimTime(const std::set<int32_t>& times) {
-    arrow::Int32Builder id, hour, minute;
-    arrow::StringBuilder slot;
-    for (int32_t t : times) {
-      Must(id.Append(t));
-      Must(hour.Append(t / 100));
-      Must(minute.Append(t % 100));
-      Must(slot.Append(gold::Timeslot(t / 100)));
-    }
-    return arrow::RecordBatch::Make(gold::DimTimeSchema(), static_cast<int64_t>(times.size()),
-                                    {Done(id), Done(hour), Done(minute), Done(slot)});
+    gold::DimTimeRows rows;
+    for (int32_t id : times) Must(rows.Add(id));
+    return Must(rows.Finish());
   }
 
   static std::shared_ptr<arrow::RecordBatch> DimPizza() {

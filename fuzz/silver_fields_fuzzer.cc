@@ -29,13 +29,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (silver::ParseWholeNumber(*text, &number) && number < 0) std::abort();
     if (silver::ParseCents(*text, &number) && number < 0) std::abort();
     EpochDay day = 0;
-    (void)silver::ParseDate(*text, silver::DateOrder::kDayFirst, &day);
-    (void)silver::ParseDate(*text, silver::DateOrder::kMonthFirst, &day);
+    (void)silver::ParseDate(*text, DateOrder::kDayFirst, &day);
+    (void)silver::ParseDate(*text, DateOrder::kMonthFirst, &day);
     int32_t seconds = 0;
     if (silver::ParseTimeOfDay(*text, &seconds) && (seconds < 0 || seconds >= 86400)) std::abort();
     (void)silver::TrimBlanks(*text);
   }
-  for (auto order : {silver::DateOrder::kDayFirst, silver::DateOrder::kMonthFirst}) {
+  for (auto order : {DateOrder::kDayFirst, DateOrder::kMonthFirst}) {
     silver::CleanLine line;
     const silver::Rule rule = silver::Validate(raw, order, &line);
     if (silver::RuleName(rule).empty()) std::abort();

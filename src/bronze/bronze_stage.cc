@@ -11,6 +11,8 @@
 
 #include "bronze/bronze_record.h"
 #include "bronze/bronze_schema.h"
+#include "bronze/order_line_rows.h"
+#include "core/clock.h"
 #include "lake/compaction.h"
 #include "sources/order_source.h"
 
@@ -21,12 +23,6 @@ namespace {
 constexpr std::string_view kNotUtf8Reason =
     "invalid_utf8: the message is not UTF-8; raw_payload holds its bytes in base64";
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 // Column builders for one step's output, reused from step to step.
@@ -35,23 +31,18 @@ class BronzeStage::Batch {
   Batch() { Reset(); }
 
   void Reset() {
-    for (auto& b : fields_) b.Reset();
+    lines_.Reset();
     q_raw_.Reset();
     q_reason_.Reset();
-    for (auto* pos : {&lines_pos_, &q_pos_}) {
-      pos->time.Reset();
-      pos->topic.Reset();
-      pos->partition.Reset();
-      pos->offset.Reset();
-    }
+    q_pos_.time.Reset();
+    q_pos_.topic.Reset();
+    q_pos_.partition.Reset();
+    q_pos_.offset.Reset();
   }
 
   Status AddLine(const DecodedRecord& d, const transport::Message& m, int64_t now,
                  std::string_view topic) {
-    for (size_t i = 0; i < kFields; ++i) {
-      ARROW_RETURN_NOT_OK(d.present[i] ? fields_[i].Append(d.fields[i]) : fields_[i].AppendNull());
-    }
-    return lines_pos_.Add(m, now, topic);
+    return lines_.Add(d.fields, d.present, now, topic, m.partition, m.offset);
   }
 
   // raw_payload is the message as received, or, when it is not UTF-8 (Parquet readers reject
@@ -69,18 +60,10 @@ class BronzeStage::Batch {
     return q_pos_.Add(m, now, topic);
   }
 
-  int64_t lines() const { return lines_pos_.offset.length(); }
+  int64_t lines() const { return lines_.rows(); }
   int64_t quarantined() const { return q_pos_.offset.length(); }
 
-  Result<std::shared_ptr<arrow::RecordBatch>> FinishLines() {
-    arrow::ArrayVector cols;
-    for (auto& b : fields_) {
-      ARROW_ASSIGN_OR_RAISE(auto a, b.Finish());
-      cols.push_back(a);
-    }
-    ARROW_RETURN_NOT_OK(lines_pos_.Finish(&cols));
-    return arrow::RecordBatch::Make(OrderLinesSchema(), cols[0]->length(), cols);
-  }
+  Result<std::shared_ptr<arrow::RecordBatch>> FinishLines() { return lines_.Finish(); }
 
   Result<std::shared_ptr<arrow::RecordBatch>> FinishQuarantine() {
     arrow::ArrayVector cols;
@@ -113,9 +96,9 @@ class BronzeStage::Batch {
       return Status::OK();
     }
   };
-  std::array<arrow::StringBuilder, kFields> fields_;
+  OrderLineRows lines_;
   arrow::StringBuilder q_raw_, q_reason_;
-  Position lines_pos_, q_pos_;
+  Position q_pos_;
 };
 
 BronzeStage::BronzeStage(std::shared_ptr<lake::Lakehouse> lake, BronzeOptions options)
@@ -167,26 +150,43 @@ Status BronzeStage::Resync() {
   return Status::OK();
 }
 
-Result<orchestration::StepResult> BronzeStage::Step() {
-  orchestration::StepResult result;
+Result<StepResult> BronzeStage::Step() {
+  StepResult result;
   if (resync_needed_) {
     ARROW_RETURN_NOT_OK(Resync());
     resync_needed_ = false;
   }
   ARROW_RETURN_NOT_OK(reader_->Poll(options_.max_batch, options_.poll_timeout, &messages_));
   if (messages_.empty()) return result;
+  ARROW_ASSIGN_OR_RAISE(auto partitions, SortMessages());
+  result.rows_in = static_cast<int64_t>(messages_.size());
+  result.rejected = batch_->quarantined();
+  result.rows_out = batch_->lines();
+  const Status st = CommitBatch(partitions);
+  if (st.IsCancelled()) {  // another worker committed these partitions: re-read our positions
+    spdlog::warn("bronze: {}; resuming from the lake's positions", st.message());
+    ARROW_RETURN_NOT_OK(Resync());
+    return StepResult{};
+  }
+  if (!st.ok()) {  // e.g. the lake's store is unreachable: retried from the lake's positions
+    resync_needed_ = true;
+    return st;
+  }
+  std::vector<transport::PartitionOffset> offsets;
+  for (const auto& [partition, state] : partitions) offsets.push_back({partition, state.next});
+  if (auto cs = reader_->CommitOffsets(offsets); !cs.ok()) {
+    spdlog::warn("bronze: could not record consumer offsets: {}", cs.message());
+  }
+  return result;
+}
 
+Result<std::map<int32_t, BronzeStage::PartitionState>> BronzeStage::SortMessages() {
   static thread_local simdjson::ondemand::parser parser;
   static thread_local std::string scratch;
   DecodedRecord decoded;
   batch_->Reset();
-  const int64_t now = NowMicros();
+  const int64_t now = WallClockMicros();
   const std::string& topic = options_.transport.topic;
-  // Per partition in this batch: the next offset after it, and from which offsets on each
-  // table still lacks the records (they hold up to there after a half-done step).
-  struct PartitionState {
-    int64_t next = 0, lines_from = 0, quarantine_from = 0;
-  };
   std::map<int32_t, PartitionState> partitions;
   int32_t current_partition = -1;
   PartitionState* current = nullptr;
@@ -207,60 +207,46 @@ Result<orchestration::StepResult> BronzeStage::Step() {
       ARROW_RETURN_NOT_OK(batch_->AddQuarantine(decoded.reason, m, now, topic));
     }
   }
-  result.rows_in = static_cast<int64_t>(messages_.size());
-  result.rejected = batch_->quarantined();
-  result.rows_out = batch_->lines();
+  return partitions;
+}
 
+Status BronzeStage::CommitBatch(const std::map<int32_t, PartitionState>& partitions) {
+  const std::string& topic = options_.transport.topic;
   lake::Commit lines_commit, quarantine_commit;
-  std::vector<transport::PartitionOffset> offsets;
   for (const auto& [partition, state] : partitions) {
     const int64_t next = state.next;
     const std::string app = PositionAppId(topic, partition);
     lines_commit.txns[app] = next;
     if (next > quarantine_expected_[app]) quarantine_commit.txns[app] = next;
-    offsets.push_back({partition, next});
   }
   // Quarantine first: the order-lines commit is the one restarts resume from.
-  auto commit = [&](lake::DeltaLog& log, lake::Commit& c, std::map<std::string, int64_t>& expected,
-                    const char* table, const std::shared_ptr<arrow::Schema>& schema,
-                    std::shared_ptr<arrow::RecordBatch> rows,
-                    const lake::ParquetHints& hints) -> Status {
-    if (rows->num_rows() > 0) {
-      ARROW_ASSIGN_OR_RAISE(auto add, lake_->WriteParquet(table, schema, {rows}, hints));
-      c.adds.push_back(add);
-    }
-    auto written = log.CommitAppend(c, expected);
-    if (!written.ok()) return written.status();
-    for (const auto& [app, version] : c.txns) expected[app] = version;
-    if (auto compacted = lake::AutoCompact(*lake_, log, table, hints); !compacted.ok()) {
-      spdlog::warn("{}: automatic compaction failed: {}", table, compacted.status().message());
-    }
-    return Status::OK();
-  };
   ARROW_ASSIGN_OR_RAISE(auto q_rows, batch_->FinishQuarantine());
   ARROW_ASSIGN_OR_RAISE(auto l_rows, batch_->FinishLines());
-  Status st;
   if (q_rows->num_rows() > 0) {
-    st = commit(*quarantine_log_, quarantine_commit, quarantine_expected_,
-                lake::tables::kBronzeQuarantine, QuarantineSchema(), q_rows, {});
+    ARROW_RETURN_NOT_OK(CommitTable(*quarantine_log_, quarantine_commit, quarantine_expected_,
+                                    lake::tables::kBronzeQuarantine, QuarantineSchema(), q_rows,
+                                    {}));
   }
-  if (st.ok()) {
-    st = commit(*lines_log_, lines_commit, lines_expected_, lake::tables::kBronzeOrderLines,
-                OrderLinesSchema(), l_rows, OrderLinesParquetHints());
+  return CommitTable(*lines_log_, lines_commit, lines_expected_, lake::tables::kBronzeOrderLines,
+                     OrderLinesSchema(), l_rows, OrderLinesParquetHints());
+}
+
+Status BronzeStage::CommitTable(lake::DeltaLog& log, lake::Commit& c,
+                                std::map<std::string, int64_t>& expected, const char* table,
+                                const std::shared_ptr<arrow::Schema>& schema,
+                                const std::shared_ptr<arrow::RecordBatch>& rows,
+                                const lake::ParquetHints& hints) {
+  if (rows->num_rows() > 0) {
+    ARROW_ASSIGN_OR_RAISE(auto add, lake_->WriteParquet(table, schema, {rows}, hints));
+    c.adds.push_back(add);
   }
-  if (st.IsCancelled()) {  // another worker committed these partitions: re-read our positions
-    spdlog::warn("bronze: {}; resuming from the lake's positions", st.message());
-    ARROW_RETURN_NOT_OK(Resync());
-    return orchestration::StepResult{};
+  auto written = log.CommitAppend(c, expected);
+  if (!written.ok()) return written.status();
+  for (const auto& [app, version] : c.txns) expected[app] = version;
+  if (auto compacted = lake::AutoCompact(*lake_, log, table, hints); !compacted.ok()) {
+    spdlog::warn("{}: automatic compaction failed: {}", table, compacted.status().message());
   }
-  if (!st.ok()) {  // e.g. the lake's store is unreachable: retried from the lake's positions
-    resync_needed_ = true;
-    return st;
-  }
-  if (auto cs = reader_->CommitOffsets(offsets); !cs.ok()) {
-    spdlog::warn("bronze: could not record consumer offsets: {}", cs.message());
-  }
-  return result;
+  return Status::OK();
 }
 
 Result<int64_t> BronzeStage::Lag() {

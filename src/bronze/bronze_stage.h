@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "lake/lakehouse.h"
-#include "orchestration/stage.h"
+#include "stage/stage.h"
 #include "transport/open_topic.h"
 
 namespace pizzastream::bronze {
@@ -20,14 +20,14 @@ struct BronzeOptions {
   std::chrono::milliseconds poll_timeout{200};
 };
 
-class BronzeStage final : public orchestration::Stage {
+class BronzeStage final : public Stage {
  public:
   static Result<std::unique_ptr<BronzeStage>> Open(std::shared_ptr<lake::Lakehouse> lake,
                                                    BronzeOptions options);
   ~BronzeStage() override;
 
   std::string name() const override { return "bronze"; }
-  Result<orchestration::StepResult> Step() override;
+  Result<StepResult> Step() override;
   // Records of the topic, over all its partitions, beyond the positions committed in the lake.
   Result<int64_t> Lag() override;
 
@@ -36,6 +36,22 @@ class BronzeStage final : public orchestration::Stage {
   BronzeStage(std::shared_ptr<lake::Lakehouse> lake, BronzeOptions options);
   Result<int64_t> StartOffset(int32_t partition);
   Status Resync();
+
+  // One step, in the order it runs: poll, sort the messages into lines and quarantine (only
+  // those a table does not hold yet), commit quarantine then order lines with each
+  // partition's next offset, and record the consumer offsets.
+  // Per partition polled: the offset after the last message, and from which offsets on each
+  // table still lacks the records (it holds up to there after a half-done step).
+  struct PartitionState {
+    int64_t next = 0, lines_from = 0, quarantine_from = 0;
+  };
+  Result<std::map<int32_t, PartitionState>> SortMessages();
+  Status CommitBatch(const std::map<int32_t, PartitionState>& partitions);
+  Status CommitTable(lake::DeltaLog& log, lake::Commit& commit,
+                     std::map<std::string, int64_t>& expected, const char* table,
+                     const std::shared_ptr<arrow::Schema>& schema,
+                     const std::shared_ptr<arrow::RecordBatch>& rows,
+                     const lake::ParquetHints& hints);
 
   std::shared_ptr<lake::Lakehouse> lake_;
   BronzeOptions options_;

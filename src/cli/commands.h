@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/calendar.h"
 #include "lake/lakehouse.h"
-#include "silver/field_parsers.h"
 #include "transport/open_topic.h"
 #include "warehouse/warehouse.h"
 
@@ -29,8 +29,8 @@ struct GlobalOptions {
 
   std::string LakeUri() const;
   std::string WarehouseTarget() const;
-  silver::DateOrder date_order() const {
-    return month_first ? silver::DateOrder::kMonthFirst : silver::DateOrder::kDayFirst;
+  DateOrder date_order() const {
+    return month_first ? DateOrder::kMonthFirst : DateOrder::kDayFirst;
   }
   // Fills transport.log_dir etc. and creates the data directory; call after parsing. Fails
   // (naming the directory) when it cannot be created, e.g. when a file is in the way.

@@ -2,7 +2,8 @@
 // optionally the exact figures the pipeline must end with, for tests and demos.
 #include <arrow/array.h>
 #include <arrow/io/file.h>
-#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/source_options.h"
@@ -94,13 +95,19 @@ void AddGenerateCommand(CLI::App& app, GlobalOptions& global) {
     if (!totals->empty()) {
       const auto& t = gen->totals();
       auto tf = ValueOrExit(OpenOutput(*totals));
+      // Through the JSON writer, in this key order (ordered_json), so any name is escaped.
+      const nlohmann::ordered_json summary = {{"records", t.records},
+                                              {"clean_lines", t.clean_lines},
+                                              {"dirty", t.dirty},
+                                              {"duplicates", t.duplicates},
+                                              {"revenue_cents", t.revenue_cents},
+                                              {"orders", t.orders},
+                                              {"pizzas", t.pizzas},
+                                              {"order_dates", t.order_dates},
+                                              {"top_pizza", std::string(t.TopPizzaByRevenue())}};
       ExitIfError(WriteChecked(
           *tf, *totals,
-          fmt::format("{{\"records\":{},\"clean_lines\":{},\"dirty\":{},\"duplicates\":{},"
-                      "\"revenue_cents\":{},\"orders\":{},\"pizzas\":{},\"order_dates\":{},"
-                      "\"top_pizza\":\"{}\"}}\n",
-                      t.records, t.clean_lines, t.dirty, t.duplicates, t.revenue_cents, t.orders,
-                      t.pizzas, t.order_dates, t.TopPizzaByRevenue())));
+          summary.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n"));
       ExitIfError(CloseChecked(*tf, *totals));
     }
   });

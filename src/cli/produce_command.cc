@@ -25,12 +25,12 @@ void AddProduceCommand(CLI::App& app, GlobalOptions& global) {
       ExitIfError(Status::Invalid("produce needs --input FILE.csv or --generate"));
     auto task = ValueOrExit(OpenProducer(*source, global));
     signals.Attach(&stop);
-    sources::ProducerProgress progress;
+    transport::ProducerProgress progress;
     const auto started = std::chrono::steady_clock::now();
     auto last_print = started;
-    ExitIfError(sources::RunProducer(
+    ExitIfError(transport::RunProducer(
         *task.source, *task.writer, task.options, stop,
-        [&](const sources::ProducerProgress& p) {
+        [&](const transport::ProducerProgress& p) {
           const auto now = std::chrono::steady_clock::now();
           if (now - last_print < std::chrono::milliseconds(500)) return;
           last_print = now;

@@ -29,7 +29,7 @@ void RunPipeline(GlobalOptions& global, RunOptions& run) {
   ExitIfError(global.Resolve());
   std::optional<orchestration::ProducerTask> producer;
   if (run.source.any()) producer = ValueOrExit(OpenProducer(run.source, global));
-  std::vector<std::unique_ptr<orchestration::Stage>> stages;
+  std::vector<std::unique_ptr<Stage>> stages;
   for (const char* name : {"bronze", "silver", "gold", "load"}) {
     stages.push_back(ValueOrExit(OpenStage(name, global)));
   }
@@ -44,7 +44,7 @@ void RunPipeline(GlobalOptions& global, RunOptions& run) {
   options.max_consecutive_errors = run.exit_when_idle ? 8 : 0;
   std::optional<RunDisplay> display;
   if (!run.quiet) display.emplace(STDERR_FILENO);
-  options.on_status = [&](const std::vector<orchestration::StageStats>& stats) {
+  options.on_status = [&](const std::vector<StageStats>& stats) {
     if (status) status->Publish(stats);
     if (display) display->Update(stats);
   };

@@ -57,8 +57,8 @@ RunDisplay::RunDisplay(int fd, std::chrono::seconds plain_every)
   tty_ = terminal_.Open(fd);
 }
 
-std::vector<std::string> RunDisplay::Block(const std::vector<orchestration::StageStats>& stats,
-                                           double elapsed, int width) {
+std::vector<std::string> RunDisplay::Block(const std::vector<StageStats>& stats, double elapsed,
+                                           int width) {
   width = std::min(width, kMaxWidth);
   std::vector<std::string> lines;
   const int64_t loaded = stats.empty() ? 0 : stats.back().rows_out;
@@ -102,7 +102,7 @@ void RunDisplay::Draw(const std::vector<std::string>& lines) {
   drawn_ = std::max(drawn_, static_cast<int>(lines.size()));
 }
 
-void RunDisplay::Update(const std::vector<orchestration::StageStats>& stats) {
+void RunDisplay::Update(const std::vector<StageStats>& stats) {
   const auto now = std::chrono::steady_clock::now();
   const double elapsed = std::chrono::duration<double>(now - started_).count();
   if (tty_) {
@@ -114,7 +114,7 @@ void RunDisplay::Update(const std::vector<orchestration::StageStats>& stats) {
   Write(fd_, StatusLine(stats) + "\n");
 }
 
-void RunDisplay::Finish(const std::vector<orchestration::StageStats>& stats,
+void RunDisplay::Finish(const std::vector<StageStats>& stats,
                         const std::optional<warehouse::KpiFigures>& figures, bool stopped_ok) {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "cli/terminal.h"
-#include "orchestration/pipeline.h"
+#include "stage/stage_stats.h"
 #include "warehouse/kpi.h"
 
 namespace pizzastream::cli {
@@ -21,15 +21,15 @@ class RunDisplay {
  public:
   // `fd`: where to draw (stderr). A plain line every `plain_every` when `fd` is not a terminal.
   explicit RunDisplay(int fd, std::chrono::seconds plain_every = std::chrono::seconds(5));
-  void Update(const std::vector<orchestration::StageStats>& stats);
+  void Update(const std::vector<StageStats>& stats);
   // The last state of the stages, then the summary (`figures`: the warehouse's key figures,
   // when they could be read).
-  void Finish(const std::vector<orchestration::StageStats>& stats,
+  void Finish(const std::vector<StageStats>& stats,
               const std::optional<warehouse::KpiFigures>& figures, bool stopped_ok);
 
   // The block's lines for `stats` after `elapsed` seconds, each at most `width` columns.
-  static std::vector<std::string> Block(const std::vector<orchestration::StageStats>& stats,
-                                        double elapsed, int width);
+  static std::vector<std::string> Block(const std::vector<StageStats>& stats, double elapsed,
+                                        int width);
 
  private:
   void Draw(const std::vector<std::string>& lines);

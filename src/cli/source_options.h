@@ -3,24 +3,23 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <memory>
 #include <string>
 
 #include "sources/generator.h"
-#include "sources/producer.h"
+#include "transport/producer.h"
 
 namespace pizzastream::cli {
 
 struct SourceOptions {
-  std::string input;        // CSV file to replay
-  bool generate = false;    // synthetic stream instead
-  int64_t count = -1;       // generated records; -1 endless
+  std::string input;      // CSV file to replay
+  bool generate = false;  // synthetic stream instead
+  int64_t count = -1;     // generated records; -1 endless
   uint64_t seed = 1;
   double orders_per_day = 59.64;
   double dirty_rate = 0, duplicate_rate = 0;
   std::string producer_id;  // default: the source's own id
-  sources::ProducerOptions producer;
+  transport::ProducerOptions producer;
   double interval_seconds = 0;
 
   bool any() const { return !input.empty() || generate; }

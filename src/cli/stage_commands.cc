@@ -53,7 +53,7 @@ Result<std::vector<int64_t>> TableVersions(const GlobalOptions& global,
   return versions;
 }
 
-std::string SummaryJson(const StageCommand& command, const orchestration::StageStats& s,
+std::string SummaryJson(const StageCommand& command, const StageStats& s,
                         const std::vector<int64_t>& before, const std::vector<int64_t>& after) {
   nlohmann::json tables = nlohmann::json::object();
   for (size_t i = 0; i < command.tables.size(); ++i) {
@@ -82,7 +82,7 @@ void AddStageCommands(CLI::App& app, GlobalOptions& global) {
       ExitIfError(global.Resolve());
       std::vector<int64_t> before;
       if (*json) before = ValueOrExit(TableVersions(global, command.tables));
-      std::vector<std::unique_ptr<orchestration::Stage>> stages;
+      std::vector<std::unique_ptr<Stage>> stages;
       stages.push_back(ValueOrExit(OpenStage(command.name, global)));
       orchestration::PipelineOptions options;
       options.exit_when_idle = !*follow;

@@ -12,29 +12,28 @@
 
 namespace pizzastream::cli {
 
-Result<std::unique_ptr<orchestration::Stage>> OpenStage(const std::string& name,
-                                                        const GlobalOptions& global) {
+Result<std::unique_ptr<Stage>> OpenStage(const std::string& name, const GlobalOptions& global) {
   ARROW_ASSIGN_OR_RAISE(auto lake, global.OpenLakeWaiting());
   if (name == "bronze") {
     bronze::BronzeOptions options;
     options.transport = global.transport;
     ARROW_ASSIGN_OR_RAISE(auto s, bronze::BronzeStage::Open(lake, options));
-    return std::unique_ptr<orchestration::Stage>(std::move(s));
+    return std::unique_ptr<Stage>(std::move(s));
   }
   if (name == "silver") {
     silver::SilverOptions options;
     options.date_order = global.date_order();
     ARROW_ASSIGN_OR_RAISE(auto s, silver::SilverStage::Open(lake, options));
-    return std::unique_ptr<orchestration::Stage>(std::move(s));
+    return std::unique_ptr<Stage>(std::move(s));
   }
   if (name == "gold") {
     ARROW_ASSIGN_OR_RAISE(auto s, gold::GoldStage::Open(lake, {}));
-    return std::unique_ptr<orchestration::Stage>(std::move(s));
+    return std::unique_ptr<Stage>(std::move(s));
   }
   if (name == "load") {
     ARROW_ASSIGN_OR_RAISE(auto wh, warehouse::OpenWarehouse(global.WarehouseTarget()));
     ARROW_ASSIGN_OR_RAISE(auto s, warehouse::LoadStage::Open(lake, std::move(wh), {}));
-    return std::unique_ptr<orchestration::Stage>(std::move(s));
+    return std::unique_ptr<Stage>(std::move(s));
   }
   return Status::Invalid("unknown stage '", name, "'");
 }
@@ -53,7 +52,7 @@ Result<orchestration::ProducerTask> OpenProducer(const SourceOptions& source,
   return task;
 }
 
-std::string StatusLine(const std::vector<orchestration::StageStats>& stats) {
+std::string StatusLine(const std::vector<StageStats>& stats) {
   std::string line;
   for (const auto& s : stats) {
     if (!line.empty()) line += " | ";

@@ -14,13 +14,12 @@
 namespace pizzastream::cli {
 
 // "bronze", "silver", "gold" or "load".
-Result<std::unique_ptr<orchestration::Stage>> OpenStage(const std::string& name,
-                                                        const GlobalOptions& global);
+Result<std::unique_ptr<Stage>> OpenStage(const std::string& name, const GlobalOptions& global);
 Result<orchestration::ProducerTask> OpenProducer(const SourceOptions& source,
                                                  const GlobalOptions& global);
 
 // One status line: per-stage rows/s and lag.
-std::string StatusLine(const std::vector<orchestration::StageStats>& stats);
+std::string StatusLine(const std::vector<StageStats>& stats);
 
 // The key figures in one short line: "revenue 817860.05 | orders 21350 | ...".
 std::string KpiLine(const warehouse::KpiFigures& k);

@@ -48,4 +48,34 @@ std::string_view WeekdayName(int iso_weekday) {
   return kNames[iso_weekday - 1];
 }
 
+namespace {
+// Writes `value` as `width` decimal digits (leading zeros) at `out`.
+void PutDigits(int value, int width, char* out) {
+  for (int i = width - 1; i >= 0; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
+}
+}  // namespace
+
+std::string_view FormatIsoDate(CivilDate date, char (&out)[10]) {
+  PutDigits(date.year < 0 ? 0 : (date.year > 9999 ? 9999 : date.year), 4, out);
+  out[4] = out[7] = '-';
+  PutDigits(date.month, 2, out + 5);
+  PutDigits(date.day, 2, out + 8);
+  return {out, 10};
+}
+
+std::string_view FormatYearMonth(int year, int month, char (&out)[7]) {
+  PutDigits(year < 0 ? 0 : (year > 9999 ? 9999 : year), 4, out);
+  out[4] = '-';
+  PutDigits(month, 2, out + 5);
+  return {out, 7};
+}
+
+std::string_view FormatTimeOfDay(int32_t seconds_of_day, char (&out)[8]) {
+  PutDigits(seconds_of_day / 3600 % 100, 2, out);
+  out[2] = out[5] = ':';
+  PutDigits(seconds_of_day / 60 % 60, 2, out + 3);
+  PutDigits(seconds_of_day % 60, 2, out + 6);
+  return {out, 8};
+}
+
 }  // namespace pizzastream

@@ -3,10 +3,11 @@
 #include <arrow/builder.h>
 #include <arrow/table.h>
 
-#include "core/money.h"
+#include "core/calendar.h"
+#include "gold/dimension_rows.h"
 #include "gold/dimensions.h"
 #include "gold/gold_schema.h"
-#include "silver/field_parsers.h"
+#include "silver/cleaned_layout_upgrade.h"
 #include "silver/silver_schema.h"
 
 namespace pizzastream::gold {
@@ -52,17 +53,6 @@ Status CollectPizzaKeys(const lake::Lakehouse& lake, lake::DeltaLog& log, PizzaK
   return Status::OK();
 }
 
-Result<std::shared_ptr<arrow::RecordBatch>> Finish(
-    const std::shared_ptr<arrow::Schema>& schema,
-    std::initializer_list<arrow::ArrayBuilder*> builders) {
-  arrow::ArrayVector cols;
-  for (auto* b : builders) {
-    ARROW_ASSIGN_OR_RAISE(auto a, b->Finish());
-    cols.push_back(a);
-  }
-  return arrow::RecordBatch::Make(schema, cols[0]->length(), cols);
-}
-
 }  // namespace
 
 GoldStage::GoldStage(std::shared_ptr<lake::Lakehouse> lake, GoldOptions options)
@@ -105,119 +95,105 @@ Result<int64_t> GoldStage::Lag() {
   return lake::RecordsAfter(*silver_, done);
 }
 
-Result<orchestration::StepResult> GoldStage::Step() {
+Result<StepResult> GoldStage::Step() {
   auto result = DoStep();
   if (!result.ok()) keys_valid_ = false;
   return result;
 }
 
-Result<orchestration::StepResult> GoldStage::DoStep() {
-  orchestration::StepResult result;
+// The rows one step adds: a fact row per silver row, a dimension row per key seen first.
+struct GoldBuilders {
+  DimDateRows dates;
+  DimTimeRows times;
+  DimPizzaRows pizzas;
+  std::vector<std::shared_ptr<arrow::RecordBatch>> facts;
+};
+
+Result<lake::InputRange> GoldStage::NextInput() {
   if (!keys_valid_) ARROW_RETURN_NOT_OK(LoadKeys());
   ARROW_ASSIGN_OR_RAISE(int64_t done, lake::TxnVersion(*fact_, kGoldAppId));
   ARROW_ASSIGN_OR_RAISE(
       int64_t forced,
       lake::MaxTxnVersion({dim_date_.get(), dim_time_.get(), dim_pizza_.get()}, kGoldAppId));
-  ARROW_ASSIGN_OR_RAISE(auto range, lake::NextRange(*silver_, done, options_.max_records, forced));
-  if (range.empty()) return result;
-  ARROW_ASSIGN_OR_RAISE(auto inputs, lake::ReadRange(*lake_, lake::tables::kSilverCleaned, range,
-                                                     silver::CleanedSchema()));
+  return lake::NextRange(*silver_, done, options_.max_records, forced);
+}
 
-  arrow::Int32Builder d_id, d_day, d_month, d_year, d_quarter, d_week, d_weekday;
-  arrow::Date32Builder d_date;
-  arrow::StringBuilder d_name;
-  arrow::Int32Builder t_id, t_hour, t_minute;
-  arrow::StringBuilder t_slot;
-  arrow::Int64Builder p_sk;
-  arrow::StringBuilder p_id, p_base, p_size, p_ingredients, p_name, p_category;
-  arrow::Decimal128Builder p_price{money::UnitPriceType()};
-  arrow::Int32Builder f_date_id, f_time_id;
-  arrow::Int64Builder f_pizza_sk;
-  std::vector<std::shared_ptr<arrow::RecordBatch>> facts;
-
-  for (const auto& batch : inputs) {
-    const int64_t n = batch->num_rows();
-    result.rows_in += n;
-    using namespace silver;
-    const auto& dates = static_cast<const arrow::Date32Array&>(*batch->column(kOrderDate));
-    const auto& times = static_cast<const arrow::StringArray&>(*batch->column(kOrderTime));
-    const auto& ids = static_cast<const arrow::StringArray&>(*batch->column(kPizzaNameId));
-    const auto& sizes = static_cast<const arrow::StringArray&>(*batch->column(kPizzaSize));
-    const auto& prices = static_cast<const arrow::Decimal128Array&>(*batch->column(kUnitPrice));
-    const auto& ingredients =
-        static_cast<const arrow::StringArray&>(*batch->column(kPizzaIngredients));
-    const auto& names = static_cast<const arrow::StringArray&>(*batch->column(kPizzaName));
-    const auto& categories = static_cast<const arrow::StringArray&>(*batch->column(kPizzaCategory));
-    ARROW_RETURN_NOT_OK(f_date_id.Reserve(n));
-    ARROW_RETURN_NOT_OK(f_time_id.Reserve(n));
-    ARROW_RETURN_NOT_OK(f_pizza_sk.Reserve(n));
-    for (int64_t i = 0; i < n; ++i) {
-      const DateAttributes d = DeriveDate(dates.Value(i));
-      int32_t seconds = 0;
-      silver::ParseTimeOfDay(times.GetView(i), &seconds);
-      const int32_t time_id = TimeId(seconds);
-      const std::string_view pizza_id = ids.GetView(i);
-      int64_t sk = 0;
-      bool new_pizza = false;
-      ARROW_RETURN_NOT_OK(pizza_keys_.KeyFor(pizza_id, &sk, &new_pizza));
-      f_date_id.UnsafeAppend(d.date_id);
-      f_time_id.UnsafeAppend(time_id);
-      f_pizza_sk.UnsafeAppend(sk);
-      if (date_keys_.insert(d.date_id).second) {
-        ARROW_RETURN_NOT_OK(d_id.Append(d.date_id));
-        ARROW_RETURN_NOT_OK(d_date.Append(dates.Value(i)));
-        ARROW_RETURN_NOT_OK(d_day.Append(d.day));
-        ARROW_RETURN_NOT_OK(d_month.Append(d.month));
-        ARROW_RETURN_NOT_OK(d_year.Append(d.year));
-        ARROW_RETURN_NOT_OK(d_quarter.Append(d.quarter));
-        ARROW_RETURN_NOT_OK(d_week.Append(d.week_of_year));
-        ARROW_RETURN_NOT_OK(d_weekday.Append(d.weekday_num));
-        ARROW_RETURN_NOT_OK(d_name.Append(d.weekday_name));
-      }
-      if (time_keys_.insert(time_id).second) {
-        ARROW_RETURN_NOT_OK(t_id.Append(time_id));
-        ARROW_RETURN_NOT_OK(t_hour.Append(time_id / 100));
-        ARROW_RETURN_NOT_OK(t_minute.Append(time_id % 100));
-        ARROW_RETURN_NOT_OK(t_slot.Append(Timeslot(time_id / 100)));
-      }
-      if (new_pizza) {
-        ARROW_RETURN_NOT_OK(p_sk.Append(sk));
-        ARROW_RETURN_NOT_OK(p_id.Append(pizza_id));
-        ARROW_RETURN_NOT_OK(p_base.Append(PizzaBaseId(pizza_id, sizes.GetView(i))));
-        ARROW_RETURN_NOT_OK(p_size.Append(sizes.GetView(i)));
-        ARROW_RETURN_NOT_OK(p_price.Append(arrow::Decimal128(prices.GetValue(i))));
-        ARROW_RETURN_NOT_OK(p_ingredients.Append(ingredients.GetView(i)));
-        ARROW_RETURN_NOT_OK(p_name.Append(names.GetView(i)));
-        ARROW_RETURN_NOT_OK(p_category.Append(categories.GetView(i)));
-      }
+Status GoldStage::ShapeBatch(const arrow::RecordBatch& batch, GoldBuilders* b) {
+  using namespace silver;
+  const int64_t n = batch.num_rows();
+  const auto& dates = static_cast<const arrow::Date32Array&>(*batch.column(kOrderDate));
+  const auto& times = static_cast<const arrow::TimestampArray&>(*batch.column(kOrderTime));
+  const auto& ids = static_cast<const arrow::StringArray&>(*batch.column(kPizzaNameId));
+  const auto& sizes = static_cast<const arrow::StringArray&>(*batch.column(kPizzaSize));
+  const auto& prices = static_cast<const arrow::Decimal128Array&>(*batch.column(kUnitPrice));
+  const auto& ingredients =
+      static_cast<const arrow::StringArray&>(*batch.column(kPizzaIngredients));
+  const auto& names = static_cast<const arrow::StringArray&>(*batch.column(kPizzaName));
+  const auto& categories = static_cast<const arrow::StringArray&>(*batch.column(kPizzaCategory));
+  arrow::Int32Builder date_ids, time_ids;
+  arrow::Int64Builder pizza_sks;
+  ARROW_RETURN_NOT_OK(date_ids.Reserve(n));
+  ARROW_RETURN_NOT_OK(time_ids.Reserve(n));
+  ARROW_RETURN_NOT_OK(pizza_sks.Reserve(n));
+  for (int64_t i = 0; i < n; ++i) {
+    const int32_t date_id = DeriveDate(dates.Value(i)).date_id;
+    const int32_t time_id = TimeId(SecondsOfDay(times.Value(i)));
+    const std::string_view pizza_id = ids.GetView(i);
+    int64_t sk = 0;
+    bool new_pizza = false;
+    ARROW_RETURN_NOT_OK(pizza_keys_.KeyFor(pizza_id, &sk, &new_pizza));
+    date_ids.UnsafeAppend(date_id);
+    time_ids.UnsafeAppend(time_id);
+    pizza_sks.UnsafeAppend(sk);
+    if (date_keys_.insert(date_id).second) ARROW_RETURN_NOT_OK(b->dates.Add(dates.Value(i)));
+    if (time_keys_.insert(time_id).second) ARROW_RETURN_NOT_OK(b->times.Add(time_id));
+    if (new_pizza) {
+      ARROW_RETURN_NOT_OK(
+          b->pizzas.Add({sk, pizza_id, sizes.GetView(i), ingredients.GetView(i), names.GetView(i),
+                         categories.GetView(i), arrow::Decimal128(prices.GetValue(i))}));
     }
-    ARROW_ASSIGN_OR_RAISE(auto date_ids, f_date_id.Finish());
-    ARROW_ASSIGN_OR_RAISE(auto time_ids, f_time_id.Finish());
-    ARROW_ASSIGN_OR_RAISE(auto pizza_sks, f_pizza_sk.Finish());
-    facts.push_back(arrow::RecordBatch::Make(
-        FactOrderItemSchema(), n,
-        {batch->column(kOrderItemId), batch->column(kOrderId), batch->column(kOrderDate), date_ids,
-         time_ids, pizza_sks, batch->column(kQuantity), batch->column(kUnitPrice),
-         batch->column(kTotalPrice), batch->column(kOrderChannel)}));
-    result.rows_out += n;
   }
-  ARROW_ASSIGN_OR_RAISE(
-      auto dates, Finish(DimDateSchema(), {&d_id, &d_date, &d_day, &d_month, &d_year, &d_quarter,
-                                           &d_week, &d_weekday, &d_name}));
-  ARROW_ASSIGN_OR_RAISE(auto times, Finish(DimTimeSchema(), {&t_id, &t_hour, &t_minute, &t_slot}));
-  ARROW_ASSIGN_OR_RAISE(auto pizzas,
-                        Finish(DimPizzaSchema(), {&p_sk, &p_id, &p_base, &p_size, &p_price,
-                                                  &p_ingredients, &p_name, &p_category}));
+  ARROW_ASSIGN_OR_RAISE(auto date_id_column, date_ids.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto time_id_column, time_ids.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto pizza_sk_column, pizza_sks.Finish());
+  b->facts.push_back(arrow::RecordBatch::Make(
+      FactOrderItemSchema(), n,
+      {batch.column(kOrderItemId), batch.column(kOrderId), batch.column(kOrderDate), date_id_column,
+       time_id_column, pizza_sk_column, batch.column(kQuantity), batch.column(kUnitPrice),
+       batch.column(kTotalPrice), batch.column(kOrderChannel)}));
+  return Status::OK();
+}
+
+Status GoldStage::CommitRows(const lake::InputRange& range, GoldBuilders& b) {
+  ARROW_ASSIGN_OR_RAISE(auto dates, b.dates.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto times, b.times.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto pizzas, b.pizzas.Finish());
   namespace t = lake::tables;
   std::vector<lake::StepOutput> outputs = {
       {t::kGoldDimDate, dim_date_.get(), DimDateSchema(), {dates}},
       {t::kGoldDimTime, dim_time_.get(), DimTimeSchema(), {times}},
       {t::kGoldDimPizza, dim_pizza_.get(), DimPizzaSchema(), {pizzas}},
-      {t::kGoldFact, fact_.get(), FactOrderItemSchema(), facts,
+      {t::kGoldFact, fact_.get(), FactOrderItemSchema(), b.facts,
        FactParquetHints()},  // primary: last
   };
-  ARROW_RETURN_NOT_OK(
-      lake::CommitStep(*lake_, kGoldAppId, range, outputs, "STREAMING UPDATE").status());
+  return lake::CommitStep(*lake_, kGoldAppId, range, outputs, "STREAMING UPDATE").status();
+}
+
+Result<StepResult> GoldStage::DoStep() {
+  StepResult result;
+  ARROW_ASSIGN_OR_RAISE(auto range, NextInput());
+  if (range.empty()) return result;
+  // Files silver wrote in its first layout (order_time as text) are read upgraded.
+  ARROW_ASSIGN_OR_RAISE(auto inputs,
+                        lake::ReadRange(*lake_, lake::tables::kSilverCleaned, range,
+                                        silver::CleanedSchema(), silver::CleanedFileUpgrade()));
+  GoldBuilders b;
+  for (const auto& batch : inputs) {
+    ARROW_RETURN_NOT_OK(ShapeBatch(*batch, &b));
+    result.rows_in += batch->num_rows();
+  }
+  result.rows_out = result.rows_in;
+  ARROW_RETURN_NOT_OK(CommitRows(range, b));
   return result;
 }
 

@@ -10,26 +10,33 @@
 
 #include "gold/dimensions.h"
 #include "lake/incremental_input.h"
-#include "orchestration/stage.h"
+#include "stage/stage.h"
 
 namespace pizzastream::gold {
+
+struct GoldBuilders;  // one step's output rows (gold_stage.cc)
 
 struct GoldOptions {
   int64_t max_records = 50000;  // silver rows per step at most (whole commits)
 };
 
-class GoldStage final : public orchestration::Stage {
+class GoldStage final : public Stage {
  public:
   static Result<std::unique_ptr<GoldStage>> Open(std::shared_ptr<lake::Lakehouse> lake,
                                                  GoldOptions options);
   std::string name() const override { return "gold"; }
-  Result<orchestration::StepResult> Step() override;
+  Result<StepResult> Step() override;
   Result<int64_t> Lag() override;
 
  private:
   GoldStage(std::shared_ptr<lake::Lakehouse> lake, GoldOptions options);
   Status LoadKeys();
-  Result<orchestration::StepResult> DoStep();
+  // One step, in the order it runs: choose the silver range, shape each batch into fact rows
+  // and the dimension rows of keys seen first, commit the dimensions then the facts.
+  Result<StepResult> DoStep();
+  Result<lake::InputRange> NextInput();
+  Status ShapeBatch(const arrow::RecordBatch& batch, GoldBuilders* builders);
+  Status CommitRows(const lake::InputRange& range, GoldBuilders& builders);
 
   std::shared_ptr<lake::Lakehouse> lake_;
   GoldOptions options_;

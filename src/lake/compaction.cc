@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/clock.h"
+
 namespace pizzastream::lake {
 
 namespace {
@@ -80,9 +82,7 @@ Result<CompactionResult> Rewrite(const Lakehouse& lake, DeltaLog& log, const std
   Commit commit;
   commit.operation = "OPTIMIZE";
   commit.parameters = {{"trigger", trigger}, {"targetSize", std::to_string(target_bytes)}};
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const int64_t now = WallClockMillis();
   std::unique_ptr<ParquetFileSink> sink;
   std::vector<AddFile> in_sink;  // the files whose rows the open sink holds
   int64_t pending_bytes = 0;

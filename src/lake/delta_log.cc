@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "core/clock.h"
 #include "lake/delta_checkpoint.h"
 #include "lake/delta_log_listing.h"
 #include "lake/delta_protocol.h"
@@ -21,12 +22,6 @@ namespace pizzastream::lake {
 using json = nlohmann::json;
 
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string CommitName(int64_t version) { return fmt::format("{:020d}.json", version); }
 
@@ -331,7 +326,7 @@ Status DeltaLog::CreateIfMissing(const std::shared_ptr<arrow::Schema>& schema) {
   if (snapshot_.version >= 0) return Status::OK();
   ARROW_RETURN_NOT_OK(fs_->CreateDir(LogDir(), /*recursive=*/true));
   ARROW_ASSIGN_OR_RAISE(auto schema_json, DeltaSchemaJson(*schema));
-  const int64_t now = NowMs();
+  const int64_t now = WallClockMillis();
   MetadataAction metadata;
   metadata.id = NewTableId();
   metadata.schema_string = schema_json;
@@ -344,18 +339,29 @@ Status DeltaLog::CreateIfMissing(const std::shared_ptr<arrow::Schema>& schema) {
 
 Result<int64_t> DeltaLog::CommitAppend(const Commit& commit,
                                        const std::map<std::string, int64_t>& expected) {
-  const int64_t now = NowMs();
-  std::string body;
-  for (const auto& [app_id, version] : commit.txns) body += TxnLine({app_id, version, now});
-  for (const RemoveFile& r : commit.removes) body += RemoveLine(r);
-  for (const AddFile& f : commit.adds) body += AddLine(f);
-  body += CommitInfoLine(now, commit.operation, commit.parameters, commit.removes.empty());
+  const int64_t now = WallClockMillis();
+  std::string actions;
+  for (const auto& [app_id, version] : commit.txns) actions += TxnLine({app_id, version, now});
+  for (const RemoveFile& r : commit.removes) actions += RemoveLine(r);
+  for (const AddFile& f : commit.adds) actions += AddLine(f);
+  actions += CommitInfoLine(now, commit.operation, commit.parameters, commit.removes.empty());
+  std::string new_schema_json;
+  if (commit.new_schema) {
+    ARROW_ASSIGN_OR_RAISE(new_schema_json, DeltaSchemaJson(*commit.new_schema));
+  }
   while (true) {
     ARROW_RETURN_NOT_OK(Update().status());
     if (snapshot_.version < 0) {
       return Status::Invalid("Delta table ", table_path_, " does not exist");
     }
     ARROW_RETURN_NOT_OK(CheckWritable(snapshot_.protocol, snapshot_.metadata, table_path_));
+    std::string body;
+    if (commit.new_schema) {
+      MetadataAction metadata = snapshot_.metadata;
+      metadata.schema_string = new_schema_json;
+      body = MetadataLine(metadata);
+    }
+    body += actions;
     for (const auto& [app_id, version] : commit.txns) {
       auto it = snapshot_.txns.find(app_id);
       const int64_t current = it == snapshot_.txns.end() ? -1 : it->second;
@@ -446,7 +452,7 @@ Status DeltaLog::Checkpoint() {
   content.metadata = snapshot_.metadata;
   for (const auto& [app_id, version] : snapshot_.txns) content.txns.push_back({app_id, version, 0});
   for (const auto& [path, f] : snapshot_.files) content.adds.push_back(f);
-  const int64_t expire_before = NowMs() - kTombstoneRetentionMs;
+  const int64_t expire_before = WallClockMillis() - kTombstoneRetentionMs;
   for (const auto& [path, r] : snapshot_.tombstones) {
     if (r.deletion_timestamp_ms >= expire_before) content.tombstones.push_back(r);
   }

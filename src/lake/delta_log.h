@@ -56,6 +56,10 @@ struct Commit {
   std::map<std::string, int64_t> txns;            // appId -> new version
   std::string operation = "WRITE";                // commitInfo.operation
   std::map<std::string, std::string> parameters;  // commitInfo.operationParameters
+  // When set, the commit also changes the table's schema to this one (a metaData action; the
+  // table id, partitioning and configuration stay). Used with a rewrite of every live file
+  // (adds and removes with dataChange=false), so the files and the schema change together.
+  std::shared_ptr<arrow::Schema> new_schema;
 };
 
 // One entry of `lake history`.

@@ -49,10 +49,10 @@ Result<InputRange> NextRange(DeltaLog& input, int64_t after_version, int64_t max
 
 Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadRange(
     const Lakehouse& lake, const std::string& table, const InputRange& range,
-    const std::shared_ptr<arrow::Schema>& expected) {
+    const std::shared_ptr<arrow::Schema>& expected, const FileUpgrade& upgrade) {
   std::vector<std::shared_ptr<arrow::RecordBatch>> out;
   for (const AddFile& f : range.files) {
-    ARROW_ASSIGN_OR_RAISE(auto t, lake.ReadParquet(table, f, expected));
+    ARROW_ASSIGN_OR_RAISE(auto t, lake.ReadParquet(table, f, expected, upgrade));
     ARROW_ASSIGN_OR_RAISE(t, t->CombineChunks());
     arrow::TableBatchReader reader(*t);
     reader.set_chunksize(INT64_MAX);
@@ -86,8 +86,8 @@ Result<int64_t> CommitStep(const Lakehouse& lake, const std::string& app_id,
     // Another writer of the same appId committed part of this range: ours would repeat it.
     if (done > range.after_version) {
       return Status::Cancelled("conflict: ", app_id, " moved to ", done, " in ", out.table,
-                               " during a step over (", range.after_version, ", ",
-                               range.to_version, "]");
+                               " during a step over (", range.after_version, ", ", range.to_version,
+                               "]");
     }
     int64_t rows = 0;
     for (const auto& b : out.batches) rows += b->num_rows();

@@ -35,10 +35,10 @@ Result<InputRange> NextRange(DeltaLog& input, int64_t after_version, int64_t max
                              int64_t forced_end);
 
 // Reads all files of `range` as record batches of `expected` (each file's schema checked and
-// conformed, lake/schema_conformance.h).
+// conformed, lake/schema_conformance.h; files of an older layout upgraded first by `upgrade`).
 Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadRange(
     const Lakehouse& lake, const std::string& table, const InputRange& range,
-    const std::shared_ptr<arrow::Schema>& expected);
+    const std::shared_ptr<arrow::Schema>& expected, const FileUpgrade& upgrade = {});
 
 // Records available after `after_version` in `input` (the stage's lag).
 Result<int64_t> RecordsAfter(DeltaLog& input, int64_t after_version);

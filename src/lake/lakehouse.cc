@@ -15,6 +15,7 @@
 #include <random>
 #include <set>
 
+#include "core/clock.h"
 #include "lake/file_statistics.h"
 #include "lake/parquet_columns.h"
 #include "lake/s3_errors.h"
@@ -159,9 +160,7 @@ class ParquetFileSinkImpl final : public ParquetFileSink {
       ARROW_RETURN_NOT_OK(SyncLocalFile(dir_ + "/" + add_.path));
       ARROW_RETURN_NOT_OK(SyncLocalDirectory(dir_));
     }
-    add_.modification_time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    std::chrono::system_clock::now().time_since_epoch())
-                                    .count();
+    add_.modification_time_ms = WallClockMillis();
     return add_;
   }
 
@@ -230,8 +229,8 @@ Result<std::unique_ptr<parquet::arrow::FileReader>> OpenDataFile(arrow::fs::File
 }  // namespace
 
 Result<std::shared_ptr<arrow::Table>> Lakehouse::ReadParquet(
-    const std::string& table, const AddFile& file,
-    const std::shared_ptr<arrow::Schema>& expected) const {
+    const std::string& table, const AddFile& file, const std::shared_ptr<arrow::Schema>& expected,
+    const FileUpgrade& upgrade) const {
   const std::string where = fmt::format("{} file {}", table, file.path);
   ARROW_ASSIGN_OR_RAISE(
       auto reader,
@@ -241,6 +240,12 @@ Result<std::shared_ptr<arrow::Table>> Lakehouse::ReadParquet(
       *reader, [&](const std::string& name) { return expected->GetFieldIndex(name) >= 0; });
   auto read = reader->ReadTable(leaves);
   if (!read.ok()) return read.status().WithMessage(where, ": ", read.status().message());
+  if (upgrade) {
+    auto upgraded = upgrade(*read);
+    if (!upgraded.ok())
+      return upgraded.status().WithMessage(where, ": ", upgraded.status().message());
+    return ConformTable(*upgraded, expected, where);
+  }
   return ConformTable(*read, expected, where);
 }
 

@@ -17,6 +17,7 @@
 
 #include "core/status.h"
 #include "lake/delta_log.h"
+#include "lake/schema_conformance.h"
 
 namespace pizzastream::lake {
 
@@ -93,9 +94,11 @@ class Lakehouse {
   // Reads one data file of `table` as `expected`: only its columns, found by name and
   // conformed to its types (lake/schema_conformance.h); a file that does not fit is an error
   // naming the table, the file and the column.
-  Result<std::shared_ptr<arrow::Table>> ReadParquet(
-      const std::string& table, const AddFile& file,
-      const std::shared_ptr<arrow::Schema>& expected) const;
+  // `upgrade`, when given, first turns a file of an older layout into the current one (it
+  // sees the file's columns as read, and returns them unchanged when the file is current).
+  Result<std::shared_ptr<arrow::Table>> ReadParquet(const std::string& table, const AddFile& file,
+                                                    const std::shared_ptr<arrow::Schema>& expected,
+                                                    const FileUpgrade& upgrade = {}) const;
   // The same, handing `each` batches of at most `batch_rows` rows in file order (memory holds
   // about one batch, not the file).
   Status ScanParquet(const std::string& table, const AddFile& file,

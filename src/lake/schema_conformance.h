@@ -11,12 +11,19 @@
 #include <arrow/table.h>
 #include <arrow/type_fwd.h>
 
+#include <functional>
 #include <memory>
 #include <string_view>
 
 #include "core/status.h"
 
 namespace pizzastream::lake {
+
+// Turns a data file of an older layout of a table (e.g. a column whose type changed) into the
+// current one, before it is conformed. Gets the file's columns as read; returns them unchanged
+// when the file already has the current layout.
+using FileUpgrade = std::function<Result<std::shared_ptr<arrow::Table>>(
+    const std::shared_ptr<arrow::Table>& file_columns)>;
 
 // True when a column of type `actual` can be read as `expected` (values permitting).
 bool EquivalentTypes(const arrow::DataType& actual, const arrow::DataType& expected);

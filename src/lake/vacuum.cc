@@ -6,6 +6,7 @@
 #include <chrono>
 #include <set>
 
+#include "core/clock.h"
 #include "lake/delta_protocol.h"
 
 namespace pizzastream::lake {
@@ -31,9 +32,7 @@ Result<VacuumResult> Vacuum(const Lakehouse& lake, DeltaLog& log, const std::str
   if (snapshot->version < 0) return Status::Invalid("Delta table ", table, " does not exist");
   ARROW_RETURN_NOT_OK(CheckWritable(snapshot->protocol, snapshot->metadata, table));
   std::set<std::string> live, tombstoned, tombstoned_recently;
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const int64_t now = WallClockMillis();
   const int64_t cutoff = now - retention_ms;
   for (const auto& [path, f] : snapshot->files) live.insert(arrow::util::UriUnescape(path));
   for (const auto& [path, r] : snapshot->tombstones) {

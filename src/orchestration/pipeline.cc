@@ -10,14 +10,11 @@
 #include <exception>
 #include <thread>
 
+#include "core/clock.h"
+
 namespace pizzastream::orchestration {
 
 namespace {
-int64_t WallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 // Lowers the calling thread's priority by `nice` (Linux: nice is per thread). Best effort.
 // A stage's Step and Lag with any exception a library let through turned into a Status: a
 // thread must never end in std::terminate.
@@ -68,17 +65,17 @@ void Pipeline::Record(size_t index, const std::function<void(StageStats&)>& upda
 
 void Pipeline::RunProducer() {
   NiceThisThread(options_.nice_step * static_cast<int>(stats_.size() - 1));
-  sources::ProducerProgress progress;
+  transport::ProducerProgress progress;
   int64_t last = 0;
   Status st;
   try {
-    st = sources::RunProducer(
+    st = transport::RunProducer(
         *producer_->source, *producer_->writer, producer_->options, producer_stop_,
-        [&](const sources::ProducerProgress& p) {
+        [&](const transport::ProducerProgress& p) {
           Record(0, [&](StageStats& s) {
             s.rows_in += p.sent - last;
             s.rows_out += p.sent - last;
-            s.last_commit_ms = WallMs();
+            s.last_commit_ms = WallClockMillis();
             s.progress = p.fraction;
           });
           last = p.sent;
@@ -175,7 +172,7 @@ void Pipeline::RunStage(size_t index) {
         s.rows_out += r.rows_out;
         s.rejected += r.rejected;
         s.duplicates += r.duplicates;
-        s.last_commit_ms = WallMs();
+        s.last_commit_ms = WallClockMillis();
       });
       idle_wait = options_.idle_wait_min;
       continue;

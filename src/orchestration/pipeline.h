@@ -21,32 +21,20 @@
 #include <string>
 #include <vector>
 
-#include "orchestration/stage.h"
-#include "sources/producer.h"
+#include "stage/stage.h"
+#include "stage/stage_stats.h"
+#include "transport/producer.h"
 
 namespace pizzastream::orchestration {
-
-// Live figures of one stage, for the status line and the dashboard.
-struct StageStats {
-  std::string name;
-  int64_t rows_in = 0, rows_out = 0, rejected = 0, duplicates = 0;
-  double rows_per_second = 0;  // over the last status interval
-  int64_t lag = -1;
-  int64_t last_commit_ms = 0;  // wall clock of the last step that committed rows
-  int64_t errors = 0;
-  std::string last_error;
-  bool finished = false;
-  double progress = -1;  // the producer: fraction of a finite source sent (-1: endless/unknown)
-};
 
 struct ProducerTask {
   std::unique_ptr<sources::OrderSource> source;
   std::unique_ptr<transport::TopicWriter> writer;
-  sources::ProducerOptions options;
+  transport::ProducerOptions options;
 };
 
 struct PipelineOptions {
-  bool exit_when_idle = false;               // return once the producer ended and all is loaded
+  bool exit_when_idle = false;  // return once the producer ended and all is loaded
   // A stage with nothing new waits before it looks again: idle_wait_min right after a step that
   // brought rows (the stream is flowing: the next rows come soon), doubling on each empty look
   // up to idle_wait (a quiet stream costs a look every idle_wait).

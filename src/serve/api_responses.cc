@@ -130,23 +130,23 @@ Result<std::string> MetricsBody(warehouse::Warehouse& wh, SalesCache& cache,
   struct StageMetric {
     const char* name;
     const char* help;
-    double (*value)(const orchestration::StageStats&);
+    double (*value)(const StageStats&);
   };
   static const StageMetric kStageMetrics[] = {
       {"pizzastream_stage_rows_in", "Records the stage has consumed.",
-       [](const orchestration::StageStats& s) { return static_cast<double>(s.rows_in); }},
+       [](const StageStats& s) { return static_cast<double>(s.rows_in); }},
       {"pizzastream_stage_rows_out", "Rows the stage has committed downstream.",
-       [](const orchestration::StageStats& s) { return static_cast<double>(s.rows_out); }},
+       [](const StageStats& s) { return static_cast<double>(s.rows_out); }},
       {"pizzastream_stage_rows_per_second", "Recent throughput of the stage.",
-       [](const orchestration::StageStats& s) { return s.rows_per_second; }},
+       [](const StageStats& s) { return s.rows_per_second; }},
       {"pizzastream_stage_lag_rows", "Records waiting for the stage (-1: unknown).",
-       [](const orchestration::StageStats& s) { return static_cast<double>(s.lag); }},
+       [](const StageStats& s) { return static_cast<double>(s.lag); }},
       {"pizzastream_stage_rejected_rows", "Records the stage quarantined.",
-       [](const orchestration::StageStats& s) { return static_cast<double>(s.rejected); }},
+       [](const StageStats& s) { return static_cast<double>(s.rejected); }},
       {"pizzastream_stage_duplicate_rows", "Records the stage dropped as duplicates.",
-       [](const orchestration::StageStats& s) { return static_cast<double>(s.duplicates); }},
+       [](const StageStats& s) { return static_cast<double>(s.duplicates); }},
       {"pizzastream_stage_last_commit_timestamp_seconds", "Unix time of the stage's last commit.",
-       [](const orchestration::StageStats& s) { return s.last_commit_ms / 1000.0; }},
+       [](const StageStats& s) { return s.last_commit_ms / 1000.0; }},
   };
   for (const auto& m : kStageMetrics) {
     out.Family(m.name, "gauge", m.help);

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/clock.h"
 #include "warehouse/fact_load_ranges.h"
 
 namespace pizzastream::serve {
@@ -51,7 +52,7 @@ double LakePipelineProbe::RowsPerSecond(const std::string& stage, int64_t rows, 
 }
 
 Status LakePipelineProbe::PollOnce() {
-  const int64_t now = UnixMillisNow();
+  const int64_t now = WallClockMillis();
   int64_t fact_rows = 0;
   int64_t last_load_ms = 0;
   {
@@ -67,10 +68,10 @@ Status LakePipelineProbe::PollOnce() {
     warehouse_rows_ = fact_rows;
   }
 
-  std::vector<orchestration::StageStats> stages;
+  std::vector<StageStats> stages;
   auto add = [&](std::string name, int64_t rows_in, int64_t rows_out, int64_t lag,
-                 int64_t last_commit_ms) -> orchestration::StageStats& {
-    orchestration::StageStats& s = stages.emplace_back();
+                 int64_t last_commit_ms) -> StageStats& {
+    StageStats& s = stages.emplace_back();
     s.rows_per_second = RowsPerSecond(name, rows_out, now);
     s.name = std::move(name);
     s.rows_in = rows_in;

@@ -2,16 +2,12 @@
 
 #include <chrono>
 
+#include "core/clock.h"
+
 namespace pizzastream::serve {
 
-int64_t UnixMillisNow() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-void PipelineStatus::Publish(const std::vector<orchestration::StageStats>& stages) {
-  const int64_t now = UnixMillisNow();
+void PipelineStatus::Publish(const std::vector<StageStats>& stages) {
+  const int64_t now = WallClockMillis();
   std::lock_guard lock(mu_);
   stages_ = stages;
   published_ms_ = now;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "orchestration/pipeline.h"
+#include "stage/stage_stats.h"
 
 namespace pizzastream::serve {
 
@@ -22,11 +22,11 @@ class PipelineStatus {
   PipelineStatus& operator=(const PipelineStatus&) = delete;
 
   // Replaces the figures with `stages` (in pipeline order).
-  void Publish(const std::vector<orchestration::StageStats>& stages);
+  void Publish(const std::vector<StageStats>& stages);
 
   struct View {
     std::string source;
-    std::vector<orchestration::StageStats> stages;
+    std::vector<StageStats> stages;
     int64_t published_ms = 0;  // unix ms of the last Publish (0: never)
   };
   View Snapshot() const;
@@ -34,10 +34,8 @@ class PipelineStatus {
  private:
   const std::string source_;
   mutable std::mutex mu_;
-  std::vector<orchestration::StageStats> stages_;
+  std::vector<StageStats> stages_;
   int64_t published_ms_ = 0;
 };
-
-int64_t UnixMillisNow();
 
 }  // namespace pizzastream::serve

@@ -7,6 +7,8 @@
 #include <charconv>
 #include <chrono>
 
+#include "core/calendar.h"
+
 namespace pizzastream::serve {
 namespace {
 
@@ -73,7 +75,8 @@ Result<int32_t> ParseDateId(std::string_view text) {
 }
 
 std::string FormatDateId(int32_t date_id) {
-  return fmt::format("{:04d}-{:02d}-{:02d}", date_id / 10000, date_id / 100 % 100, date_id % 100);
+  char text[10];
+  return std::string(FormatIsoDate({date_id / 10000, date_id / 100 % 100, date_id % 100}, text));
 }
 
 Result<SalesGroup> ParseSalesGroup(std::string_view name) {

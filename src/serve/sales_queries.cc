@@ -8,6 +8,8 @@
 #include <map>
 #include <string_view>
 
+#include "core/calendar.h"
+
 namespace pizzastream::serve {
 namespace {
 
@@ -102,16 +104,9 @@ int SizeRank(const std::string& size) {
   return static_cast<int>(it - kSizes.begin());
 }
 
-int IsoWeekdayOf(int64_t date_id) {
-  const std::chrono::year_month_day ymd{
-      std::chrono::year(static_cast<int>(date_id / 10000)),
-      std::chrono::month(static_cast<unsigned>(date_id / 100 % 100)),
-      std::chrono::day(static_cast<unsigned>(date_id % 100))};
-  return static_cast<int>(std::chrono::weekday(std::chrono::sys_days(ymd)).iso_encoding());
+int IsoWeekdayOf(int32_t date_id) {
+  return IsoWeekday(ToEpochDay({date_id / 10000, date_id / 100 % 100, date_id % 100}));
 }
-
-constexpr std::array<const char*, 8> kWeekdays = {"",         "Monday", "Tuesday",  "Wednesday",
-                                                  "Thursday", "Friday", "Saturday", "Sunday"};
 
 // Figures per day index.
 std::vector<SalesFigures> ByDay(const SalesData& d, const SalesFilter& f) {
@@ -156,11 +151,15 @@ std::vector<SalesGroupRow> SalesByGroup(const SalesData& d, SalesGroup group,
         for (const auto& [id, f] : FoldDays(d, days, [](int32_t id) { return id; }))
           rows.push_back({FormatDateId(static_cast<int32_t>(id)), f});
       } else if (group == SalesGroup::kMonth) {
-        for (const auto& [ym, f] : FoldDays(d, days, [](int32_t id) { return id / 100; }))
-          rows.push_back({fmt::format("{:04d}-{:02d}", ym / 100, ym % 100), f});
+        for (const auto& [ym, f] : FoldDays(d, days, [](int32_t id) { return id / 100; })) {
+          char text[7];
+          rows.push_back({std::string(FormatYearMonth(static_cast<int>(ym / 100),
+                                                      static_cast<int>(ym % 100), text)),
+                          f});
+        }
       } else {
         for (const auto& [wd, f] : FoldDays(d, days, [](int32_t id) { return IsoWeekdayOf(id); }))
-          rows.push_back({kWeekdays[static_cast<size_t>(wd)], f});
+          rows.push_back({std::string(WeekdayName(static_cast<int>(wd))), f});
       }
       return rows;
     }

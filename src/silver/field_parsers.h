@@ -9,8 +9,6 @@
 
 namespace pizzastream::silver {
 
-enum class DateOrder { kDayFirst, kMonthFirst };
-
 // A whole number, also written as "1.00" (zeros after the point only). No sign, no exponent.
 bool ParseWholeNumber(std::string_view text, int64_t* out);
 // A non-negative decimal with at most 2 decimals, in cents: "13.25" -> 1325, "9" -> 900.

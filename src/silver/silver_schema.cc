@@ -11,7 +11,8 @@ std::shared_ptr<arrow::Schema> CleanedSchema() {
   static const auto schema = arrow::schema(
       {field("order_item_id", arrow::int64(), false), field("order_id", arrow::int64(), false),
        field("pizza_name_id", arrow::utf8(), false), field("quantity", arrow::int32(), false),
-       field("order_date", arrow::date32(), false), field("order_time", arrow::utf8(), false),
+       field("order_date", arrow::date32(), false),
+       field("order_time", arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"), false),
        field("unit_price", money::UnitPriceType(), false),
        field("total_price", money::TotalPriceType(), false),
        field("pizza_size", arrow::utf8(), false), field("pizza_category", arrow::utf8(), false),

@@ -7,7 +7,9 @@
 #include <algorithm>
 
 #include "bronze/bronze_schema.h"
+#include "core/calendar.h"
 #include "silver/accepted_ids_state.h"
+#include "silver/cleaned_layout_upgrade.h"
 #include "silver/rules.h"
 #include "silver/silver_schema.h"
 #include "sources/order_source.h"
@@ -15,33 +17,68 @@
 namespace pizzastream::silver {
 
 namespace {
-
 constexpr size_t kRawFields = sources::kSourceColumns.size();
+}  // namespace
 
-// Output builders for one step.
+// Output builders for one step: every accepted line goes to silver_cleaned (whose columns the
+// order-items and timestamp tables share), new pizza_name_ids to the catalog, the rest to
+// quarantine or duplicates.
 struct SilverBuilders {
   arrow::Int64Builder order_item_id, order_id, source_offset;
   arrow::Int32Builder quantity, source_partition, hour, minute;
   arrow::Date32Builder order_date;
-  arrow::StringBuilder pizza_name_id, order_time, size, category, ingredients, name, channel;
+  arrow::StringBuilder pizza_name_id, size, category, ingredients, name, channel;
   arrow::Decimal128Builder unit{money::UnitPriceType()}, total{money::TotalPriceType()};
   arrow::TimestampBuilder ingest{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"),
                                  arrow::default_memory_pool()};
-  arrow::TimestampBuilder order_ts{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"),
-                                   arrow::default_memory_pool()};
+  // The order's moment: silver_cleaned.order_time, silver_timestamp.order_timestamp.
+  arrow::TimestampBuilder order_time{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"),
+                                     arrow::default_memory_pool()};
+  arrow::StringBuilder time_text;  // silver_timestamp.order_time, "HH:MM:SS"
   // Room for `rows` accepted lines (most are), so the columns grow without copying.
   Status Reserve(int64_t rows) {
     for (arrow::ArrayBuilder* builder : std::initializer_list<arrow::ArrayBuilder*>{
              &order_item_id, &order_id, &source_offset, &quantity, &source_partition, &hour,
-             &minute, &order_date, &pizza_name_id, &order_time, &size, &category, &ingredients,
-             &name, &channel, &unit, &total, &ingest, &order_ts}) {
+             &minute, &order_date, &pizza_name_id, &size, &category, &ingredients, &name, &channel,
+             &unit, &total, &ingest, &order_time, &time_text}) {
       ARROW_RETURN_NOT_OK(builder->Reserve(rows));
     }
-    return order_time.ReserveData(rows * 8);
+    return time_text.ReserveData(rows * 8);
+  }
+  Status AppendAccepted(const CleanLine& line, int32_t partition, int64_t offset,
+                        int64_t ingest_time) {
+    char time_buffer[8];
+    ARROW_RETURN_NOT_OK(order_item_id.Append(line.order_item_id));
+    ARROW_RETURN_NOT_OK(order_id.Append(line.order_id));
+    ARROW_RETURN_NOT_OK(pizza_name_id.Append(line.pizza_name_id));
+    ARROW_RETURN_NOT_OK(quantity.Append(line.quantity));
+    ARROW_RETURN_NOT_OK(order_date.Append(line.order_date));
+    ARROW_RETURN_NOT_OK(order_time.Append(TimestampMicros(line.order_date, line.order_seconds)));
+    ARROW_RETURN_NOT_OK(unit.Append(arrow::Decimal128(line.unit_cents)));
+    ARROW_RETURN_NOT_OK(total.Append(arrow::Decimal128(line.total_cents)));
+    ARROW_RETURN_NOT_OK(size.Append(line.pizza_size));
+    ARROW_RETURN_NOT_OK(category.Append(line.pizza_category));
+    ARROW_RETURN_NOT_OK(ingredients.Append(line.pizza_ingredients));
+    ARROW_RETURN_NOT_OK(name.Append(line.pizza_name));
+    ARROW_RETURN_NOT_OK(channel.Append(line.order_channel));
+    ARROW_RETURN_NOT_OK(source_partition.Append(partition));
+    ARROW_RETURN_NOT_OK(source_offset.Append(offset));
+    ARROW_RETURN_NOT_OK(ingest.Append(ingest_time));
+    ARROW_RETURN_NOT_OK(time_text.Append(FormatTimeOfDay(line.order_seconds, time_buffer)));
+    ARROW_RETURN_NOT_OK(hour.Append(line.order_seconds / 3600));
+    return minute.Append(line.order_seconds / 60 % 60);
   }
   // Catalog (new pizza_name_ids only).
   arrow::StringBuilder cat_id, cat_name, cat_category, cat_size, cat_ingredients;
   arrow::Decimal128Builder cat_price{money::UnitPriceType()};
+  Status AppendCatalogEntry(const CleanLine& line) {
+    ARROW_RETURN_NOT_OK(cat_id.Append(line.pizza_name_id));
+    ARROW_RETURN_NOT_OK(cat_name.Append(line.pizza_name));
+    ARROW_RETURN_NOT_OK(cat_category.Append(line.pizza_category));
+    ARROW_RETURN_NOT_OK(cat_size.Append(line.pizza_size));
+    ARROW_RETURN_NOT_OK(cat_price.Append(arrow::Decimal128(line.unit_cents)));
+    return cat_ingredients.Append(line.pizza_ingredients);
+  }
   // Rejected rows: quarantine and duplicates share a layout.
   struct Rejected {
     std::array<arrow::StringBuilder, kRawFields> raw;
@@ -72,8 +109,8 @@ struct SilverBuilders {
   } quarantine, duplicates;
 };
 
+namespace {
 Result<std::shared_ptr<arrow::Array>> FinishOne(arrow::ArrayBuilder& b) { return b.Finish(); }
-
 }  // namespace
 
 SilverStage::SilverStage(std::shared_ptr<lake::Lakehouse> lake, SilverOptions options)
@@ -93,6 +130,8 @@ Result<std::unique_ptr<SilverStage>> SilverStage::Open(std::shared_ptr<lake::Lak
   std::unique_ptr<SilverStage> s(new SilverStage(std::move(lake), options));
   ARROW_RETURN_NOT_OK(s->bronze_->CreateIfMissing(bronze::OrderLinesSchema()));
   ARROW_RETURN_NOT_OK(s->cleaned_->CreateIfMissing(CleanedSchema()));
+  // A lake of the first layout (order_time as text) is upgraded before silver writes to it.
+  ARROW_RETURN_NOT_OK(UpgradeCleanedTable(*s->lake_, *s->cleaned_));
   ARROW_RETURN_NOT_OK(s->order_items_->CreateIfMissing(OrderItemsSchema()));
   ARROW_RETURN_NOT_OK(s->catalog_->CreateIfMissing(PizzaCatalogSchema()));
   ARROW_RETURN_NOT_OK(s->timestamp_->CreateIfMissing(TimestampSchema()));
@@ -176,14 +215,13 @@ Result<int64_t> SilverStage::Lag() {
   return lake::RecordsAfter(*bronze_, done);
 }
 
-Result<orchestration::StepResult> SilverStage::Step() {
+Result<StepResult> SilverStage::Step() {
   auto result = DoStep();
   if (!result.ok()) state_valid_ = false;  // the sets may hold ids of an uncommitted step
   return result;
 }
 
-Result<orchestration::StepResult> SilverStage::DoStep() {
-  orchestration::StepResult result;
+Result<lake::InputRange> SilverStage::NextInput() {
   if (!state_valid_) ARROW_RETURN_NOT_OK(LoadState());
   ARROW_ASSIGN_OR_RAISE(int64_t done, lake::TxnVersion(*cleaned_, kSilverAppId));
   if (done != state_position_) {  // another silver process committed meanwhile
@@ -194,83 +232,45 @@ Result<orchestration::StepResult> SilverStage::DoStep() {
                         lake::MaxTxnVersion({order_items_.get(), catalog_.get(), timestamp_.get(),
                                              quarantine_.get(), duplicates_.get()},
                                             kSilverAppId));
-  ARROW_ASSIGN_OR_RAISE(auto range, lake::NextRange(*bronze_, done, options_.max_records, forced));
-  if (range.empty()) return result;
-  ARROW_ASSIGN_OR_RAISE(auto inputs, lake::ReadRange(*lake_, lake::tables::kBronzeOrderLines, range,
-                                                     bronze::OrderLinesSchema()));
+  return lake::NextRange(*bronze_, done, options_.max_records, forced);
+}
 
-  SilverBuilders b;
-  int64_t input_rows = 0;
-  for (const auto& batch : inputs) input_rows += batch->num_rows();
-  ARROW_RETURN_NOT_OK(b.Reserve(input_rows));
+Status SilverStage::ClassifyBatch(const arrow::RecordBatch& batch, SilverBuilders* b) {
+  std::array<const arrow::StringArray*, kRawFields> cols;
+  for (size_t c = 0; c < kRawFields; ++c) {
+    cols[c] = static_cast<const arrow::StringArray*>(batch.column(static_cast<int>(c)).get());
+  }
+  const auto& ingest = static_cast<const arrow::TimestampArray&>(*batch.column(kRawFields));
+  const auto& partition = static_cast<const arrow::Int32Array&>(*batch.column(kRawFields + 2));
+  const auto& offset = static_cast<const arrow::Int64Array&>(*batch.column(kRawFields + 3));
   RawFields raw;
   CleanLine line;
-  char time_text[9];
-  for (const auto& batch : inputs) {
-    const int64_t n = batch->num_rows();
-    result.rows_in += n;
-    std::array<const arrow::StringArray*, kRawFields> cols;
+  for (int64_t i = 0; i < batch.num_rows(); ++i) {
     for (size_t c = 0; c < kRawFields; ++c) {
-      cols[c] = static_cast<const arrow::StringArray*>(batch->column(static_cast<int>(c)).get());
+      raw[c] = cols[c]->IsNull(i) ? std::nullopt : std::optional(cols[c]->GetView(i));
     }
-    const auto& ingest = static_cast<const arrow::TimestampArray&>(*batch->column(kRawFields));
-    const auto& partition = static_cast<const arrow::Int32Array&>(*batch->column(kRawFields + 2));
-    const auto& offset = static_cast<const arrow::Int64Array&>(*batch->column(kRawFields + 3));
-    for (int64_t i = 0; i < n; ++i) {
-      for (size_t c = 0; c < kRawFields; ++c) {
-        raw[c] = cols[c]->IsNull(i) ? std::nullopt : std::optional(cols[c]->GetView(i));
-      }
-      const Rule rule = Validate(raw, options_.date_order, &line);
-      if (rule != Rule::kOk) {
-        ARROW_RETURN_NOT_OK(
-            b.quarantine.Add(raw, RuleName(rule), partition.Value(i), offset.Value(i)));
-        continue;
-      }
-      if (!accepted_ids_.Insert(line.order_item_id)) {
-        ARROW_RETURN_NOT_OK(
-            b.duplicates.Add(raw, "duplicate_order_item", partition.Value(i), offset.Value(i)));
-        continue;
-      }
-      const int h = line.order_seconds / 3600, m = line.order_seconds / 60 % 60,
-                s = line.order_seconds % 60;
-      for (const auto& [at, v] : {std::pair{0, h}, std::pair{3, m}, std::pair{6, s}}) {
-        time_text[at] = static_cast<char>('0' + v / 10 % 10);
-        time_text[at + 1] = static_cast<char>('0' + v % 10);
-      }
-      time_text[2] = time_text[5] = ':';
-      const std::string_view time_view(time_text, 8);
-      ARROW_RETURN_NOT_OK(b.order_item_id.Append(line.order_item_id));
-      ARROW_RETURN_NOT_OK(b.order_id.Append(line.order_id));
-      ARROW_RETURN_NOT_OK(b.pizza_name_id.Append(line.pizza_name_id));
-      ARROW_RETURN_NOT_OK(b.quantity.Append(line.quantity));
-      ARROW_RETURN_NOT_OK(b.order_date.Append(line.order_date));
-      ARROW_RETURN_NOT_OK(b.order_time.Append(time_view));
-      ARROW_RETURN_NOT_OK(b.unit.Append(arrow::Decimal128(line.unit_cents)));
-      ARROW_RETURN_NOT_OK(b.total.Append(arrow::Decimal128(line.total_cents)));
-      ARROW_RETURN_NOT_OK(b.size.Append(line.pizza_size));
-      ARROW_RETURN_NOT_OK(b.category.Append(line.pizza_category));
-      ARROW_RETURN_NOT_OK(b.ingredients.Append(line.pizza_ingredients));
-      ARROW_RETURN_NOT_OK(b.name.Append(line.pizza_name));
-      ARROW_RETURN_NOT_OK(b.channel.Append(line.order_channel));
-      ARROW_RETURN_NOT_OK(b.source_partition.Append(partition.Value(i)));
-      ARROW_RETURN_NOT_OK(b.source_offset.Append(offset.Value(i)));
-      ARROW_RETURN_NOT_OK(b.ingest.Append(ingest.Value(i)));
+    const Rule rule = Validate(raw, options_.date_order, &line);
+    if (rule != Rule::kOk) {
       ARROW_RETURN_NOT_OK(
-          b.order_ts.Append((int64_t{line.order_date} * 86400 + line.order_seconds) * 1000000));
-      ARROW_RETURN_NOT_OK(b.hour.Append(h));
-      ARROW_RETURN_NOT_OK(b.minute.Append(m));
-      if (catalog_ids_.find(line.pizza_name_id) == catalog_ids_.end()) {
-        catalog_ids_.emplace(line.pizza_name_id);
-        ARROW_RETURN_NOT_OK(b.cat_id.Append(line.pizza_name_id));
-        ARROW_RETURN_NOT_OK(b.cat_name.Append(line.pizza_name));
-        ARROW_RETURN_NOT_OK(b.cat_category.Append(line.pizza_category));
-        ARROW_RETURN_NOT_OK(b.cat_size.Append(line.pizza_size));
-        ARROW_RETURN_NOT_OK(b.cat_price.Append(arrow::Decimal128(line.unit_cents)));
-        ARROW_RETURN_NOT_OK(b.cat_ingredients.Append(line.pizza_ingredients));
-      }
+          b->quarantine.Add(raw, RuleName(rule), partition.Value(i), offset.Value(i)));
+      continue;
+    }
+    if (!accepted_ids_.Insert(line.order_item_id)) {
+      ARROW_RETURN_NOT_OK(
+          b->duplicates.Add(raw, "duplicate_order_item", partition.Value(i), offset.Value(i)));
+      continue;
+    }
+    ARROW_RETURN_NOT_OK(
+        b->AppendAccepted(line, partition.Value(i), offset.Value(i), ingest.Value(i)));
+    if (catalog_ids_.find(line.pizza_name_id) == catalog_ids_.end()) {
+      catalog_ids_.emplace(line.pizza_name_id);
+      ARROW_RETURN_NOT_OK(b->AppendCatalogEntry(line));
     }
   }
+  return Status::OK();
+}
 
+Result<SilverStage::StepTables> SilverStage::FinishTables(SilverBuilders& b) {
   arrow::ArrayVector cleaned_cols;
   for (arrow::ArrayBuilder* builder : std::initializer_list<arrow::ArrayBuilder*>{
            &b.order_item_id, &b.order_id, &b.pizza_name_id, &b.quantity, &b.order_date,
@@ -280,19 +280,20 @@ Result<orchestration::StepResult> SilverStage::DoStep() {
     cleaned_cols.push_back(a);
   }
   const int64_t accepted = cleaned_cols[0]->length();
-  auto cleaned = arrow::RecordBatch::Make(CleanedSchema(), accepted, cleaned_cols);
-  auto items = arrow::RecordBatch::Make(
+  StepTables out;
+  out.cleaned = arrow::RecordBatch::Make(CleanedSchema(), accepted, cleaned_cols);
+  out.items = arrow::RecordBatch::Make(
       OrderItemsSchema(), accepted,
       {cleaned_cols[kOrderItemId], cleaned_cols[kOrderId], cleaned_cols[kPizzaNameId],
        cleaned_cols[kQuantity], cleaned_cols[kUnitPrice], cleaned_cols[kTotalPrice],
        cleaned_cols[kOrderChannel]});
-  ARROW_ASSIGN_OR_RAISE(auto ts, FinishOne(b.order_ts));
+  ARROW_ASSIGN_OR_RAISE(auto time_text, FinishOne(b.time_text));
   ARROW_ASSIGN_OR_RAISE(auto hour, FinishOne(b.hour));
   ARROW_ASSIGN_OR_RAISE(auto minute, FinishOne(b.minute));
-  auto timestamps = arrow::RecordBatch::Make(
+  out.timestamps = arrow::RecordBatch::Make(
       TimestampSchema(), accepted,
-      {cleaned_cols[kOrderItemId], cleaned_cols[kOrderId], cleaned_cols[kOrderDate],
-       cleaned_cols[kOrderTime], ts, hour, minute});
+      {cleaned_cols[kOrderItemId], cleaned_cols[kOrderId], cleaned_cols[kOrderDate], time_text,
+       cleaned_cols[kOrderTime], hour, minute});
   arrow::ArrayVector cat_cols;
   for (arrow::ArrayBuilder* builder :
        std::initializer_list<arrow::ArrayBuilder*>{&b.cat_id, &b.cat_name, &b.cat_category,
@@ -300,38 +301,54 @@ Result<orchestration::StepResult> SilverStage::DoStep() {
     ARROW_ASSIGN_OR_RAISE(auto a, FinishOne(*builder));
     cat_cols.push_back(a);
   }
-  auto catalog = arrow::RecordBatch::Make(PizzaCatalogSchema(), cat_cols[0]->length(), cat_cols);
-  ARROW_ASSIGN_OR_RAISE(auto quarantined, b.quarantine.Finish());
-  ARROW_ASSIGN_OR_RAISE(auto duplicates, b.duplicates.Finish());
+  out.catalog = arrow::RecordBatch::Make(PizzaCatalogSchema(), cat_cols[0]->length(), cat_cols);
+  ARROW_ASSIGN_OR_RAISE(out.quarantined, b.quarantine.Finish());
+  ARROW_ASSIGN_OR_RAISE(out.duplicates, b.duplicates.Finish());
+  return out;
+}
 
+Result<int64_t> SilverStage::CommitTables(const lake::InputRange& range, StepTables& tables) {
   namespace t = lake::tables;
   std::vector<lake::StepOutput> outputs = {
-      {t::kSilverQuarantine, quarantine_.get(), RejectedSchema(), {quarantined}},
-      {t::kSilverDuplicates, duplicates_.get(), RejectedSchema(), {duplicates}},
+      {t::kSilverQuarantine, quarantine_.get(), RejectedSchema(), {tables.quarantined}},
+      {t::kSilverDuplicates, duplicates_.get(), RejectedSchema(), {tables.duplicates}},
       {t::kSilverOrderItems,
        order_items_.get(),
        OrderItemsSchema(),
-       {items},
+       {tables.items},
        OrderLineParquetHints()},
-      {t::kSilverPizzaCatalog, catalog_.get(), PizzaCatalogSchema(), {catalog}},
+      {t::kSilverPizzaCatalog, catalog_.get(), PizzaCatalogSchema(), {tables.catalog}},
       {t::kSilverTimestamp,
        timestamp_.get(),
        TimestampSchema(),
-       {timestamps},
+       {tables.timestamps},
        OrderLineParquetHints()},
       {t::kSilverCleaned,
        cleaned_.get(),
        CleanedSchema(),
-       {cleaned},
+       {tables.cleaned},
        OrderLineParquetHints()},  // primary: last
   };
-  ARROW_ASSIGN_OR_RAISE(int64_t committed,
-                        lake::CommitStep(*lake_, kSilverAppId, range, outputs, "STREAMING UPDATE"));
+  return lake::CommitStep(*lake_, kSilverAppId, range, outputs, "STREAMING UPDATE");
+}
+
+Result<StepResult> SilverStage::DoStep() {
+  StepResult result;
+  ARROW_ASSIGN_OR_RAISE(auto range, NextInput());
+  if (range.empty()) return result;
+  ARROW_ASSIGN_OR_RAISE(auto inputs, lake::ReadRange(*lake_, lake::tables::kBronzeOrderLines, range,
+                                                     bronze::OrderLinesSchema()));
+  SilverBuilders b;
+  for (const auto& batch : inputs) result.rows_in += batch->num_rows();
+  ARROW_RETURN_NOT_OK(b.Reserve(result.rows_in));
+  for (const auto& batch : inputs) ARROW_RETURN_NOT_OK(ClassifyBatch(*batch, &b));
+  ARROW_ASSIGN_OR_RAISE(StepTables tables, FinishTables(b));
+  ARROW_ASSIGN_OR_RAISE(int64_t committed, CommitTables(range, tables));
   state_position_ = range.to_version;
   ARROW_RETURN_NOT_OK(AfterCommit(committed));
-  result.rows_out = accepted;
-  result.rejected = quarantined->num_rows();
-  result.duplicates = duplicates->num_rows();
+  result.rows_out = tables.cleaned->num_rows();
+  result.rejected = tables.quarantined->num_rows();
+  result.duplicates = tables.duplicates->num_rows();
   return result;
 }
 

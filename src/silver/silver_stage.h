@@ -11,22 +11,24 @@
 
 #include "core/id_ranges.h"
 #include "lake/incremental_input.h"
-#include "orchestration/stage.h"
 #include "silver/field_parsers.h"
+#include "stage/stage.h"
 
 namespace pizzastream::silver {
+
+struct SilverBuilders;  // one step's output columns (silver_stage.cc)
 
 struct SilverOptions {
   DateOrder date_order = DateOrder::kDayFirst;
   int64_t max_records = 50000;  // bronze records per step at most (whole commits)
 };
 
-class SilverStage final : public orchestration::Stage {
+class SilverStage final : public Stage {
  public:
   static Result<std::unique_ptr<SilverStage>> Open(std::shared_ptr<lake::Lakehouse> lake,
                                                    SilverOptions options);
   std::string name() const override { return "silver"; }
-  Result<orchestration::StepResult> Step() override;
+  Result<StepResult> Step() override;
   Result<int64_t> Lag() override;
 
  private:
@@ -41,7 +43,19 @@ class SilverStage final : public orchestration::Stage {
   // Adds the order-line ids of `files`, except those of `skip_version`.
   Status AddIds(const std::vector<lake::AddFile>& files, int64_t skip_version);
   static constexpr int64_t kSaveIdsEvery = 10;
-  Result<orchestration::StepResult> DoStep();
+
+  // One step, in the order it runs: choose the bronze range, sort each of its lines into
+  // accepted / quarantined / duplicate (and new catalog entries), finish the six tables, and
+  // commit them with the range (the primary, silver_cleaned, last).
+  Result<StepResult> DoStep();
+  Result<lake::InputRange> NextInput();
+  Status ClassifyBatch(const arrow::RecordBatch& batch, SilverBuilders* builders);
+  struct StepTables {
+    std::shared_ptr<arrow::RecordBatch> cleaned, items, timestamps, catalog, quarantined,
+        duplicates;
+  };
+  Result<StepTables> FinishTables(SilverBuilders& builders);
+  Result<int64_t> CommitTables(const lake::InputRange& range, StepTables& tables);
 
   std::shared_ptr<lake::Lakehouse> lake_;
   SilverOptions options_;

@@ -10,6 +10,7 @@
 #include <numeric>
 #include <vector>
 
+#include "core/calendar.h"
 #include "sources/order_line_text.h"
 #include "sources/seeded_random.h"
 
@@ -162,10 +163,12 @@ struct OrderGenerator::State {
 
     for (int col = 0; col < kColumns; ++col) max_bytes[col] = 24;
     for (const MenuItem& item : MenuItems()) {
-      max_bytes[f::kPizzaNameId] = std::max<int64_t>(max_bytes[f::kPizzaNameId], item.pizza_name_id.size());
+      max_bytes[f::kPizzaNameId] =
+          std::max<int64_t>(max_bytes[f::kPizzaNameId], item.pizza_name_id.size());
     }
     for (const PizzaType& type : PizzaTypes()) {
-      max_bytes[f::kPizzaIngredients] = std::max<int64_t>(max_bytes[f::kPizzaIngredients], type.ingredients.size());
+      max_bytes[f::kPizzaIngredients] =
+          std::max<int64_t>(max_bytes[f::kPizzaIngredients], type.ingredients.size());
       max_bytes[f::kPizzaName] = std::max<int64_t>(max_bytes[f::kPizzaName], type.name.size());
     }
     recent.reserve(kRecentLines);
@@ -304,132 +307,162 @@ struct OrderGenerator::State {
     return Status::OK();
   }
 
+  // One record's fields as text, with the buffers the numbers are written into.
+  struct RenderedLine {
+    char pizza_id[32], order_id[32], quantity[32], date[32], time[32], unit[32], total[32];
+    std::array<std::string_view, kColumns> f;
+    std::array<bool, kColumns> null{};
+    unsigned hour = 0, minute = 0, second = 0;
+    int64_t unit_cents = 0, total_cents = 0;
+  };
+
+  // Renders the record into the builders: the clean line, then, for a dirty record, the one
+  // flaw its kind and variant choose.
   void Render(const Record& record) {
-    const Line& line = record.line;
+    RenderedLine r;
+    RenderClean(record.line, &r);
+    if (record.record_class == RecordClass::kDirty) Spoil(record, &r);
+    for (int col = 0; col < kColumns; ++col) {
+      if (r.null[col]) {
+        builders[col].UnsafeAppendNull();
+      } else {
+        builders[col].UnsafeAppend(r.f[col]);
+      }
+    }
+  }
+
+  void RenderClean(const Line& line, RenderedLine* r) {
     const MenuItem& item = MenuItems()[line.item];
     const PizzaType& type = PizzaTypes()[item.type];
     if (line.day != cached_day) {
       cached_day = line.day;
       cached_ymd = year_month_day(sys_days(days(line.day)));
     }
-    char pizza_id[32], order_id_text[32], quantity[32], date[32], time[32], unit[32], total[32];
-    const unsigned hour = line.second_of_day / 3600;
-    const unsigned minute = line.second_of_day / 60 % 60;
-    const unsigned second = line.second_of_day % 60;
-    const int64_t total_cents = item.unit_price_cents * line.quantity;
+    r->hour = line.second_of_day / 3600;
+    r->minute = line.second_of_day / 60 % 60;
+    r->second = line.second_of_day % 60;
+    r->unit_cents = item.unit_price_cents;
+    r->total_cents = item.unit_price_cents * line.quantity;
+    r->f = {WriteInt(r->pizza_id, line.pizza_id),
+            WriteInt(r->order_id, line.order_id),
+            item.pizza_name_id,
+            WriteInt(r->quantity, line.quantity),
+            WriteDate(r->date, cached_ymd, line.style),
+            WriteTime(r->time, r->hour, r->minute, r->second),
+            WriteFixed(r->unit, item.unit_price_cents, 2),
+            WriteFixed(r->total, r->total_cents, 2),
+            item.size,
+            CategoryName(type.category),
+            type.ingredients,
+            type.name,
+            kChannelNames[line.channel]};
+  }
 
-    std::array<std::string_view, kColumns> f = {WriteInt(pizza_id, line.pizza_id),
-                                                WriteInt(order_id_text, line.order_id),
-                                                item.pizza_name_id,
-                                                WriteInt(quantity, line.quantity),
-                                                WriteDate(date, cached_ymd, line.style),
-                                                WriteTime(time, hour, minute, second),
-                                                WriteFixed(unit, item.unit_price_cents, 2),
-                                                WriteFixed(total, total_cents, 2),
-                                                item.size,
-                                                CategoryName(type.category),
-                                                type.ingredients,
-                                                type.name,
-                                                kChannelNames[line.channel]};
-    std::array<bool, kColumns> null{};
-
-    if (record.record_class == RecordClass::kDirty) {
-      const uint32_t v = record.variant;
-      switch (record.kind) {
-        case DirtyKind::kBadOrderId:
-        case DirtyKind::kBadLineId: {
-          const int col = record.kind == DirtyKind::kBadOrderId ? f::kOrderId : f::kPizzaId;
-          const int64_t id = col == f::kOrderId ? line.order_id : line.pizza_id;
-          char* buf = col == f::kOrderId ? order_id_text : pizza_id;
-          switch (v % 4) {
-            case 0:
-              null[col] = true;
-              break;
-            case 1:
-              f[col] = "";
-              break;
-            case 2:
-              f[col] = "0";
-              break;
-            default:
-              f[col] = WriteInt(buf, -id);
-          }
-          break;
-        }
-        case DirtyKind::kBadQuantity:
-          switch (v % 4) {
-            case 0:  // zero pizzas at zero total: only the quantity is wrong
-              f[f::kQuantity] = "0";
-              f[f::kTotalPrice] = "0.00";
-              break;
-            case 1:
-              f[f::kQuantity] = "abc";
-              break;
-            case 2:
-              f[f::kQuantity] = "";
-              break;
-            default:
-              null[f::kQuantity] = true;
-          }
-          break;
-        case DirtyKind::kBadUnitPrice:
-        case DirtyKind::kBadTotalPrice: {
-          // The other price stays clean; with one price unreadable the total is not checked.
-          const bool is_unit = record.kind == DirtyKind::kBadUnitPrice;
-          const int col = is_unit ? f::kUnitPrice : f::kTotalPrice;
-          const int64_t cents = is_unit ? item.unit_price_cents : total_cents;
-          char* buf = is_unit ? unit : total;
-          switch (v % 3) {
-            case 0:  // half a cent more: a third decimal
-              f[col] = WriteFixed(buf, cents * 10 + 5, 3);
-              break;
-            case 1:
-              f[col] = "n/a";
-              break;
-            default:
-              f[col] = WriteFixed(buf, -cents, 2);
-          }
-          break;
-        }
-        case DirtyKind::kBadDate:
-          f[f::kOrderDate] = WriteBadDate(date, static_cast<int>(cached_ymd.year()), v);
-          break;
-        case DirtyKind::kBadTime:
-          switch (v % 3) {
-            case 0:
-              f[f::kOrderTime] = WriteTime(time, 25, minute, second);
-              break;
-            case 1:
-              f[f::kOrderTime] = WriteTime(time, hour, 75, second);
-              break;
-            default:
-              f[f::kOrderTime] = "noon";
-          }
-          break;
-        case DirtyKind::kBlankPizzaNameId:
-          f[f::kPizzaNameId] = "";
-          break;
-        case DirtyKind::kUnknownSize: {
-          constexpr std::string_view kBadSizes[] = {"XXXL", "XS", "Q"};
-          f[f::kPizzaSize] = kBadSizes[v % 3];
-          break;
-        }
-        case DirtyKind::kUnknownChannel:
-          f[f::kOrderChannel] = v % 2 == 0 ? "fax" : "kiosk";
-          break;
-        case DirtyKind::kTotalMismatch: {
-          const int64_t wrong[] = {total_cents + 100, total_cents - 1, total_cents * 10};
-          f[f::kTotalPrice] = WriteFixed(total, wrong[v % 3], 2);
-          break;
-        }
+  void Spoil(const Record& record, RenderedLine* r) {
+    const uint32_t v = record.variant;
+    auto& f = r->f;
+    switch (record.kind) {
+      case DirtyKind::kBadOrderId:
+      case DirtyKind::kBadLineId:
+        SpoilId(record, r);
+        break;
+      case DirtyKind::kBadQuantity:
+        SpoilQuantity(v, r);
+        break;
+      case DirtyKind::kBadUnitPrice:
+      case DirtyKind::kBadTotalPrice:
+        SpoilPrice(record, r);
+        break;
+      case DirtyKind::kBadDate:
+        f[f::kOrderDate] = WriteBadDate(r->date, static_cast<int>(cached_ymd.year()), v);
+        break;
+      case DirtyKind::kBadTime:
+        SpoilTime(v, r);
+        break;
+      case DirtyKind::kBlankPizzaNameId:
+        f[f::kPizzaNameId] = "";
+        break;
+      case DirtyKind::kUnknownSize: {
+        constexpr std::string_view kBadSizes[] = {"XXXL", "XS", "Q"};
+        f[f::kPizzaSize] = kBadSizes[v % 3];
+        break;
+      }
+      case DirtyKind::kUnknownChannel:
+        f[f::kOrderChannel] = v % 2 == 0 ? "fax" : "kiosk";
+        break;
+      case DirtyKind::kTotalMismatch: {
+        const int64_t wrong[] = {r->total_cents + 100, r->total_cents - 1, r->total_cents * 10};
+        f[f::kTotalPrice] = WriteFixed(r->total, wrong[v % 3], 2);
+        break;
       }
     }
-    for (int col = 0; col < kColumns; ++col) {
-      if (null[col]) {
-        builders[col].UnsafeAppendNull();
-      } else {
-        builders[col].UnsafeAppend(f[col]);
-      }
+  }
+
+  // An order or line id that is null, blank, zero or negative.
+  static void SpoilId(const Record& record, RenderedLine* r) {
+    const int col = record.kind == DirtyKind::kBadOrderId ? f::kOrderId : f::kPizzaId;
+    const int64_t id = col == f::kOrderId ? record.line.order_id : record.line.pizza_id;
+    char* buf = col == f::kOrderId ? r->order_id : r->pizza_id;
+    switch (record.variant % 4) {
+      case 0:
+        r->null[col] = true;
+        break;
+      case 1:
+        r->f[col] = "";
+        break;
+      case 2:
+        r->f[col] = "0";
+        break;
+      default:
+        r->f[col] = WriteInt(buf, -id);
+    }
+  }
+
+  static void SpoilQuantity(uint32_t v, RenderedLine* r) {
+    switch (v % 4) {
+      case 0:  // zero pizzas at zero total: only the quantity is wrong
+        r->f[f::kQuantity] = "0";
+        r->f[f::kTotalPrice] = "0.00";
+        break;
+      case 1:
+        r->f[f::kQuantity] = "abc";
+        break;
+      case 2:
+        r->f[f::kQuantity] = "";
+        break;
+      default:
+        r->null[f::kQuantity] = true;
+    }
+  }
+
+  // The other price stays clean; with one price unreadable the total is not checked.
+  static void SpoilPrice(const Record& record, RenderedLine* r) {
+    const bool is_unit = record.kind == DirtyKind::kBadUnitPrice;
+    const int col = is_unit ? f::kUnitPrice : f::kTotalPrice;
+    const int64_t cents = is_unit ? r->unit_cents : r->total_cents;
+    char* buf = is_unit ? r->unit : r->total;
+    switch (record.variant % 3) {
+      case 0:  // half a cent more: a third decimal
+        r->f[col] = WriteFixed(buf, cents * 10 + 5, 3);
+        break;
+      case 1:
+        r->f[col] = "n/a";
+        break;
+      default:
+        r->f[col] = WriteFixed(buf, -cents, 2);
+    }
+  }
+
+  static void SpoilTime(uint32_t v, RenderedLine* r) {
+    switch (v % 3) {
+      case 0:
+        r->f[f::kOrderTime] = WriteTime(r->time, 25, r->minute, r->second);
+        break;
+      case 1:
+        r->f[f::kOrderTime] = WriteTime(r->time, r->hour, 75, r->second);
+        break;
+      default:
+        r->f[f::kOrderTime] = "noon";
     }
   }
 
@@ -477,12 +510,17 @@ std::string OrderGenerator::id() const {
   const GeneratorOptions& o = state_->options;
   const auto& c = o.channels;
   const auto& d = o.date_formats;
+  char start[10];
   return fmt::format(
-      "gen:seed={};start={:04}-{:02}-{:02};orders_per_day={};channels={}/{}/{}/{};"
+      "gen:seed={};start={};orders_per_day={};channels={}/{}/{}/{};"
       "dates={}/{}/{}/{}/{};dirty={};dup={}",
-      o.seed, static_cast<int>(o.start_date.year()), static_cast<unsigned>(o.start_date.month()),
-      static_cast<unsigned>(o.start_date.day()), o.orders_per_day, c.in_store, c.web, c.phone,
-      c.app, d.pos_export, d.slash, d.dash, d.dot, d.iso, o.dirty_rate, o.duplicate_rate);
+      o.seed,
+      FormatIsoDate({static_cast<int>(o.start_date.year()),
+                     static_cast<int>(static_cast<unsigned>(o.start_date.month())),
+                     static_cast<int>(static_cast<unsigned>(o.start_date.day()))},
+                    start),
+      o.orders_per_day, c.in_store, c.web, c.phone, c.app, d.pos_export, d.slash, d.dash, d.dot,
+      d.iso, o.dirty_rate, o.duplicate_rate);
 }
 
 Result<bool> OrderGenerator::Next(SourceBatch* out) {

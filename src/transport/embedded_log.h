@@ -56,10 +56,10 @@ struct EmbeddedLogOptions {
   embedded_log::LogEnv* env = nullptr;
 };
 
-// The partition of a record: zlib crc32 of the key modulo `partitions` (librdkafka's
+// The embedded log's partitioner: zlib crc32 of the key modulo `partitions` (librdkafka's
 // "consistent" partitioner computes the same), so an order's lines stay in one partition.
 // 0 when `partitions` <= 1.
-int32_t PartitionForKey(std::string_view key, int32_t partitions);
+int32_t EmbeddedLogPartition(std::string_view key, int32_t partitions);
 
 // Opens the topic for writing as `producer_id`, creating it with `config.partitions` partitions
 // if it does not exist (an existing topic keeps its partition count). Recovers each partition:

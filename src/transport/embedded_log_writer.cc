@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.h"
 #include "transport/embedded_log.h"
 #include "transport/embedded_log_files.h"
 #include "transport/embedded_log_format.h"
@@ -16,7 +17,7 @@
 
 namespace pizzastream::transport {
 
-int32_t PartitionForKey(std::string_view key, int32_t partitions) {
+int32_t EmbeddedLogPartition(std::string_view key, int32_t partitions) {
   if (partitions <= 1) return 0;
   const uLong crc = crc32_z(0, reinterpret_cast<const Bytef*>(key.data()), key.size());
   return static_cast<int32_t>(crc % static_cast<uint32_t>(partitions));
@@ -67,9 +68,7 @@ class EmbeddedTopicWriter final : public TopicWriter {
 
   Status Append(std::span<const OutgoingRecord> records) override {
     ARROW_RETURN_NOT_OK(failed_);
-    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
+    const int64_t now_ms = WallClockMillis();
     for (const OutgoingRecord& record : records) {  // refuse before building anything
       const size_t bytes = kRecordHeaderBytes + record.key.size() + record.value.size();
       if (bytes > kMaxPayloadBytes) {
@@ -78,7 +77,7 @@ class EmbeddedTopicWriter final : public TopicWriter {
       }
     }
     for (const OutgoingRecord& record : records) {
-      Partition& partition = partitions_[PartitionForKey(record.key, layout_.partitions)];
+      Partition& partition = partitions_[EmbeddedLogPartition(record.key, layout_.partitions)];
       if (record.sequence <= partition.pending_last_sequence()) continue;  // already written
       const size_t bytes = kRecordHeaderBytes + record.key.size() + record.value.size();
       if (partition.batch_open &&

@@ -193,7 +193,7 @@ Status SecurityFailure(rd_kafka_t* rk) {
                          " (check security.protocol, sasl.* and ssl.* properties)");
 }
 
-int32_t PartitionForKey(std::string_view key, int32_t partition_count) {
+int32_t Murmur2Partition(std::string_view key, int32_t partition_count) {
   return rd_kafka_msg_partitioner_murmur2(nullptr, key.data(), key.size(), partition_count, nullptr,
                                           nullptr);
 }

@@ -81,9 +81,10 @@ Status FatalStatus(rd_kafka_t* rk);
 // do not heal by retrying, so callers waiting for the cluster stop with it.
 Status SecurityFailure(rd_kafka_t* rk);
 
-// The partition of `key` among `partition_count`: librdkafka's murmur2 partitioner, the
-// same hash (and so the same partition) as the Java client's default for keyed records.
-int32_t PartitionForKey(std::string_view key, int32_t partition_count);
+// The Kafka partitioner: the partition of `key` among `partition_count`, librdkafka's murmur2
+// partitioner, the same hash (and so the same partition) as the Java client's default for keyed
+// records.
+int32_t Murmur2Partition(std::string_view key, int32_t partition_count);
 
 // Makes sure `topic` exists (creating it with `partitions` partitions when missing) and
 // returns its partition count once the broker reports a leader for every partition. Stops at

@@ -133,7 +133,7 @@ Status KafkaTopicWriter::Append(std::span<const OutgoingRecord> records) {
   ARROW_RETURN_NOT_OK(Health());
   const auto partition_count = partitions();
   for (const OutgoingRecord& record : records) {
-    const int32_t partition = kafka::PartitionForKey(record.key, partition_count);
+    const int32_t partition = kafka::Murmur2Partition(record.key, partition_count);
     int64_t& highest = highest_[static_cast<size_t>(partition)];
     if (record.sequence <= highest) continue;  // already on the topic
     ARROW_RETURN_NOT_OK(Produce(record, partition));

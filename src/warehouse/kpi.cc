@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "transport/record_json.h"
+#include <nlohmann/json.hpp>
 
 namespace pizzastream::warehouse {
 
@@ -32,16 +32,20 @@ KpiDecimals RenderDecimals(const KpiFigures& k) {
 
 std::string KpiJson(const KpiFigures& k, const RowCounts& rows) {
   const KpiDecimals d = RenderDecimals(k);
-  std::string top;
-  transport::AppendJsonString(k.top_pizza, &top);
+  // The name through the JSON writer (escaped; bytes that are not UTF-8 become U+FFFD). The
+  // decimals are written as text: JSON numbers with exactly two decimals ("1.00").
+  const std::string top = k.top_pizza.empty()
+                              ? "null"
+                              : nlohmann::json(k.top_pizza)
+                                    .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return fmt::format(
       "{{\"total_revenue\":{},\"total_orders\":{},\"total_pizzas_sold\":{},"
       "\"avg_order_value\":{},\"avg_pizzas_per_order\":{},\"avg_orders_per_day\":{},"
       "\"top_pizza_by_revenue\":{},"
       "\"rows\":{{\"received\":{},\"rejected\":{},\"duplicates\":{},\"silver\":{},\"fact\":{}}}}}",
       d.revenue, k.orders, k.pizzas, d.avg_order_value, d.avg_pizzas_per_order,
-      d.avg_orders_per_day, k.top_pizza.empty() ? "null" : top, rows.received, rows.rejected, rows.duplicates,
-      rows.silver, rows.fact);
+      d.avg_orders_per_day, top, rows.received, rows.rejected, rows.duplicates, rows.silver,
+      rows.fact);
 }
 
 }  // namespace pizzastream::warehouse

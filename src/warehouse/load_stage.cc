@@ -38,8 +38,8 @@ Result<int64_t> LoadStage::Lag() {
   return lake::RecordsAfter(*logs_["fact_order_item"], positions["fact_order_item"]);
 }
 
-Result<orchestration::StepResult> LoadStage::Step() {
-  orchestration::StepResult result;
+Result<StepResult> LoadStage::Step() {
+  StepResult result;
   ARROW_ASSIGN_OR_RAISE(auto positions, warehouse_->Positions());
   GoldChunk chunk;
   // The fact range first, then the dimensions: gold commits dimensions before facts, so the

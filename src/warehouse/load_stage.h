@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "lake/lakehouse.h"
-#include "orchestration/stage.h"
+#include "stage/stage.h"
 #include "warehouse/warehouse.h"
 
 namespace pizzastream::warehouse {
@@ -15,13 +15,13 @@ struct LoadOptions {
   int64_t max_records = 50000;  // fact rows per step at most (whole commits)
 };
 
-class LoadStage final : public orchestration::Stage {
+class LoadStage final : public Stage {
  public:
   static Result<std::unique_ptr<LoadStage>> Open(std::shared_ptr<lake::Lakehouse> lake,
                                                  std::unique_ptr<Warehouse> warehouse,
                                                  LoadOptions options);
   std::string name() const override { return "load"; }
-  Result<orchestration::StepResult> Step() override;
+  Result<StepResult> Step() override;
   Result<int64_t> Lag() override;
   Warehouse& warehouse() { return *warehouse_; }
 

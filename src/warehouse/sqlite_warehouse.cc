@@ -79,15 +79,9 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-// yyyy-mm-dd of an epoch day into out[0..10) (years 0..9999); returns out.
-const char* IsoDate(int32_t epoch_day, char* out) {
-  const CivilDate d = FromEpochDay(epoch_day);
-  const int year = std::clamp(d.year, 0, 9999);
-  const int digits[] = {year / 1000, year / 100 % 10, year / 10 % 10, year % 10,
-                        -1,          d.month / 10,    d.month % 10,   -1,
-                        d.day / 10,  d.day % 10};
-  for (int i = 0; i < 10; ++i) out[i] = digits[i] < 0 ? '-' : static_cast<char>('0' + digits[i]);
-  return out;
+// yyyy-mm-dd of an epoch day into out[0..10); returns out.
+const char* IsoDate(int32_t epoch_day, char (&out)[10]) {
+  return FormatIsoDate(FromEpochDay(epoch_day), out).data();
 }
 
 double DecimalValue(const arrow::Decimal128Array& a, int64_t i) {
@@ -331,7 +325,7 @@ class SqliteWarehouse final : public Warehouse {
   // Binds row `r` of `columns` to parameters first_index...
   static void BindRow(sqlite3_stmt* stmt, const std::vector<const arrow::Array*>& columns,
                       int64_t r, int first_index) {
-    char date[11];
+    char date[10];
     for (size_t c = 0; c < columns.size(); ++c) {
       const arrow::Array& col = *columns[c];
       const int index = first_index + static_cast<int>(c);

@@ -54,8 +54,8 @@ void Send(const transport::TransportConfig& config, const std::vector<std::strin
 }
 
 // One bronze step of a fresh worker.
-orchestration::StepResult LandOnce(const std::shared_ptr<lake::Lakehouse>& lake,
-                                   const transport::TransportConfig& config) {
+StepResult LandOnce(const std::shared_ptr<lake::Lakehouse>& lake,
+                    const transport::TransportConfig& config) {
   BronzeOptions options;
   options.transport = config;
   auto stage = BronzeStage::Open(lake, options).ValueOrDie();

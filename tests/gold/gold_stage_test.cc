@@ -8,6 +8,7 @@
 
 #include <map>
 
+#include "core/calendar.h"
 #include "core/money.h"
 #include "gold/dimensions.h"
 #include "gold/gold_schema.h"
@@ -57,7 +58,9 @@ void AppendSilver(const lake::Lakehouse& lake, const std::vector<std::string>& p
       Strings(pizza_ids),
       Column(arrow::Int32Builder(), n, 1),
       Column(arrow::Date32Builder(), n, 16436),  // 2015-01-01
-      Column(arrow::StringBuilder(), n, "11:38:36"),
+      Column(arrow::TimestampBuilder(schema->field(silver::kOrderTime)->type(),
+                                     arrow::default_memory_pool()),
+             n, TimestampMicros(16436, 11 * 3600 + 38 * 60 + 36)),
       Column(arrow::Decimal128Builder(money::UnitPriceType()), n, price),
       Column(arrow::Decimal128Builder(money::TotalPriceType()), n, price),
       Column(arrow::StringBuilder(), n, "M"),

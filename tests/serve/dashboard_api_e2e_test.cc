@@ -461,7 +461,7 @@ TEST(DashboardServerTest, PublishedPipelineFiguresAndNewLoadsShowUp) {
           ->Load(ChunkOf(SyntheticLines(1, 100, menu.size()), menu, {{"fact_order_item", 0}}))
           .ok());
   auto status = std::make_shared<PipelineStatus>();
-  orchestration::StageStats silver;
+  StageStats silver;
   silver.name = "silver";
   silver.rows_out = 90;
   silver.rows_per_second = 12.5;

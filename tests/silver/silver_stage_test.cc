@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "bronze/bronze_schema.h"
+#include "bronze/order_line_rows.h"
 #include "silver/silver_schema.h"
 #include "support/process.h"
 
@@ -15,31 +16,22 @@ using testing::TempDir;
 // Appends one bronze commit of lines "id,order_id" (quantity 1, 10.00 each; id "x" is invalid).
 void AppendBronze(const lake::Lakehouse& lake, const std::vector<std::string>& ids) {
   auto schema = bronze::OrderLinesSchema();
-  std::vector<arrow::StringBuilder> text(13);
-  arrow::TimestampBuilder ts(schema->field(13)->type(), arrow::default_memory_pool());
-  arrow::StringBuilder topic;
-  arrow::Int32Builder partition;
-  arrow::Int64Builder offset;
+  bronze::OrderLineRows rows;
   static int64_t next_offset = 0;
+  std::array<bool, bronze::OrderLineRows::kFields> present;
+  present.fill(true);
   for (const auto& id : ids) {
-    const std::string fields[] = {id, "1", "hawaiian_m", "1", "1/1/2015", "11:00:00", "10.00", "10.00",
-                                  "M", "Classic", "Ham", "The Hawaiian Pizza", "web"};
-    for (int c = 0; c < 13; ++c) ASSERT_TRUE(text[c].Append(fields[c]).ok());
-    ASSERT_TRUE(ts.Append(0).ok());
-    ASSERT_TRUE(topic.Append("t").ok());
-    ASSERT_TRUE(partition.Append(0).ok());
-    ASSERT_TRUE(offset.Append(next_offset++).ok());
+    const std::array<std::string_view, bronze::OrderLineRows::kFields> fields = {
+        id,      "1", "hawaiian_m", "1",   "1/1/2015",           "11:00:00", "10.00",
+        "10.00", "M", "Classic",    "Ham", "The Hawaiian Pizza", "web"};
+    ASSERT_TRUE(rows.Add(fields, present, 0, "t", 0, next_offset++).ok());
   }
-  arrow::ArrayVector cols;
-  for (auto& b : text) cols.push_back(b.Finish().ValueOrDie());
-  for (arrow::ArrayBuilder* b : std::initializer_list<arrow::ArrayBuilder*>{&ts, &topic, &partition, &offset}) {
-    cols.push_back(b->Finish().ValueOrDie());
-  }
-  auto batch = arrow::RecordBatch::Make(schema, static_cast<int64_t>(ids.size()), cols);
+  auto batch = rows.Finish().ValueOrDie();
   auto log = lake.Log(lake::tables::kBronzeOrderLines);
   ASSERT_TRUE(log->CreateIfMissing(schema).ok());
   lake::Commit c;
-  c.adds.push_back(lake.WriteParquet(lake::tables::kBronzeOrderLines, schema, {batch}).ValueOrDie());
+  c.adds.push_back(
+      lake.WriteParquet(lake::tables::kBronzeOrderLines, schema, {batch}).ValueOrDie());
   ASSERT_TRUE(log->CommitAppend(c, {}).ok());
 }
 

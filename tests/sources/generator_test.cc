@@ -122,7 +122,7 @@ std::vector<Rule> BrokenRules(const RawFields& f) {
   if (!unit_ok) broken.push_back(Rule::kUnitPrice);
   if (!total_ok) broken.push_back(Rule::kTotalPrice);
   EpochDay day = 0;
-  if (!f[kDate] || !silver::ParseDate(*f[kDate], silver::DateOrder::kDayFirst, &day)) {
+  if (!f[kDate] || !silver::ParseDate(*f[kDate], DateOrder::kDayFirst, &day)) {
     broken.push_back(Rule::kOrderDate);
   }
   int32_t seconds = 0;
@@ -155,7 +155,7 @@ Recomputed Recompute(OrderGenerator& gen) {
     ++r.records;
     const std::vector<Rule> broken = BrokenRules(f);
     silver::CleanLine line;
-    const Rule rule = silver::Validate(f, silver::DateOrder::kDayFirst, &line);
+    const Rule rule = silver::Validate(f, DateOrder::kDayFirst, &line);
     if (broken.size() > 1) ++r.multi_rule_records;
     if (!broken.empty()) {
       EXPECT_EQ(rule, broken.front()) << silver::RuleName(rule);
@@ -277,7 +277,7 @@ TEST(OrderGenerator, CleanStreamPassesEverySilverRuleWithIncreasingIds) {
   int64_t last_pizza_id = 0, last_order_id = 0, last_moment = -1, lines = 0;
   ForEachRecord(*gen, [&](const RawFields& f, int64_t) {
     silver::CleanLine line;
-    ASSERT_EQ(silver::Validate(f, silver::DateOrder::kDayFirst, &line), Rule::kOk);
+    ASSERT_EQ(silver::Validate(f, DateOrder::kDayFirst, &line), Rule::kOk);
     EXPECT_EQ(line.order_item_id, last_pizza_id + 1);
     EXPECT_TRUE(line.order_id == last_order_id || line.order_id == last_order_id + 1);
     const int64_t moment = int64_t{line.order_date} * 86400 + line.order_seconds;
@@ -361,7 +361,7 @@ TEST(OrderGenerator, DistributionsFollowTheRealShop) {
   int64_t last_order = 0, single_pizza_lines = 0, lines = 0, pos_export_spelling = 0;
   ForEachRecord(*gen, [&](const RawFields& f, int64_t) {
     silver::CleanLine line;
-    ASSERT_EQ(silver::Validate(f, silver::DateOrder::kDayFirst, &line), Rule::kOk);
+    ASSERT_EQ(silver::Validate(f, DateOrder::kDayFirst, &line), Rule::kOk);
     ++lines;
     if (line.quantity == 1) ++single_pizza_lines;
     if (line.order_id == last_order) return;

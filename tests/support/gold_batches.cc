@@ -6,6 +6,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "gold/dimension_rows.h"
 #include "gold/dimensions.h"
 #include "gold/gold_schema.h"
 
@@ -98,33 +99,17 @@ std::vector<OrderLine> SyntheticLines(int64_t first_item_id, int64_t count, size
 std::shared_ptr<arrow::RecordBatch> DimDateBatch(const std::vector<OrderLine>& lines) {
   std::set<EpochDay> days;
   for (const auto& l : lines) days.insert(l.day);
-  Columns c(gold::DimDateSchema());
-  for (EpochDay day : days) {
-    const gold::DateAttributes d = gold::DeriveDate(day);
-    c.Int32(0, d.date_id);
-    c.Date(1, day);
-    c.Int32(2, d.day);
-    c.Int32(3, d.month);
-    c.Int32(4, d.year);
-    c.Int32(5, d.quarter);
-    c.Int32(6, d.week_of_year);
-    c.Int32(7, d.weekday_num);
-    c.Text(8, d.weekday_name);
-  }
-  return c.Batch();
+  gold::DimDateRows rows;
+  for (EpochDay day : days) Check(rows.Add(day));
+  return rows.Finish().ValueOrDie();
 }
 
 std::shared_ptr<arrow::RecordBatch> DimTimeBatch(const std::vector<OrderLine>& lines) {
   std::set<int32_t> times;
   for (const auto& l : lines) times.insert(l.time_id);
-  Columns c(gold::DimTimeSchema());
-  for (int32_t time_id : times) {
-    c.Int32(0, time_id);
-    c.Int32(1, time_id / 100);
-    c.Int32(2, time_id % 100);
-    c.Text(3, gold::Timeslot(time_id / 100));
-  }
-  return c.Batch();
+  gold::DimTimeRows rows;
+  for (int32_t time_id : times) Check(rows.Add(time_id));
+  return rows.Finish().ValueOrDie();
 }
 
 std::shared_ptr<arrow::RecordBatch> DimPizzaBatch(const std::vector<MenuItem>& menu) {

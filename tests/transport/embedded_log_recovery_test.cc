@@ -57,7 +57,7 @@ std::set<int64_t> Range(int64_t first, int64_t end) {
 int64_t ExpectedResume(const OwnedRecords& written, int partitions) {
   std::vector<int64_t> next(partitions, 0);
   for (const OutgoingRecord& r : written.records) {
-    int64_t& n = next[PartitionForKey(r.key, partitions)];
+    int64_t& n = next[EmbeddedLogPartition(r.key, partitions)];
     n = std::max(n, r.sequence + 1);
   }
   return *std::min_element(next.begin(), next.end());
@@ -222,7 +222,7 @@ TEST_F(EmbeddedLogRecoveryTest, ResumeSequenceIsTheFirstSequenceMissingFromSomeP
   OwnedRecords later = OwnedRecords::Make(100, 60);
   OwnedRecords only_zero;
   for (const OutgoingRecord& r : later.records) {
-    if (PartitionForKey(r.key, 3) == 0) only_zero.records.push_back(r);
+    if (EmbeddedLogPartition(r.key, 3) == 0) only_zero.records.push_back(r);
   }
   ASSERT_TRUE(writer->Append(only_zero.records).ok());
   EXPECT_EQ(*writer->ResumeSequence(), after_first);

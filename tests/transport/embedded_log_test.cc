@@ -25,7 +25,7 @@ TEST_F(EmbeddedLogTest, RoundTripGivesEveryRecordOnceWithContiguousOffsetsPerPar
   std::map<int32_t, int64_t> next_offset;
   std::map<int32_t, int64_t> last_sequence;
   for (const Received& r : out) {
-    EXPECT_EQ(r.partition, PartitionForKey(r.key, 3));
+    EXPECT_EQ(r.partition, EmbeddedLogPartition(r.key, 3));
     EXPECT_EQ(r.offset, next_offset[r.partition]++);
     const int64_t sequence = SequenceOf(r.value);
     EXPECT_EQ(r.key, in.keys[sequence]);
@@ -38,10 +38,10 @@ TEST_F(EmbeddedLogTest, RoundTripGivesEveryRecordOnceWithContiguousOffsetsPerPar
   EXPECT_EQ(next_offset.size(), 3u);  // the keys spread over every partition
 }
 
-TEST_F(EmbeddedLogTest, PartitionForKeyIsCrc32OfTheKeyModuloPartitions) {
-  EXPECT_EQ(PartitionForKey("", 4), 0);  // crc32("") = 0
+TEST_F(EmbeddedLogTest, EmbeddedLogPartitionIsCrc32OfTheKeyModuloPartitions) {
+  EXPECT_EQ(EmbeddedLogPartition("", 4), 0);  // crc32("") = 0
   // crc32("123456789") = 0xCBF43926, the standard check value.
-  EXPECT_EQ(PartitionForKey("123456789", 1000), static_cast<int32_t>(0xCBF43926u % 1000));
+  EXPECT_EQ(EmbeddedLogPartition("123456789", 1000), static_cast<int32_t>(0xCBF43926u % 1000));
 }
 
 TEST_F(EmbeddedLogTest, OffsetsContinueAfterTheWriterIsReopened) {

@@ -151,7 +151,7 @@ TEST_F(KafkaTopicTest, EachRecordLandsInTheMurmur2PartitionOfItsKey) {
   Received received = ReadUntil(reader.get(), 600);
   ASSERT_EQ(received.values.size(), 600u);
   for (size_t i = 0; i < received.keys.size(); ++i) {
-    EXPECT_EQ(received.partitions[i], kafka::PartitionForKey(received.keys[i], 6))
+    EXPECT_EQ(received.partitions[i], kafka::Murmur2Partition(received.keys[i], 6))
         << received.keys[i];
   }
 }

@@ -9,13 +9,13 @@
 
 #include "core/status.h"
 
-namespace pizzastream::orchestration {
+namespace pizzastream {
 
 struct StepResult {
-  int64_t rows_in = 0;    // input records consumed by this step (0: nothing new)
-  int64_t rows_out = 0;   // rows committed to the primary output
-  int64_t rejected = 0;   // rows sent to quarantine
-  int64_t duplicates = 0; // rows dropped as duplicates
+  int64_t rows_in = 0;     // input records consumed by this step (0: nothing new)
+  int64_t rows_out = 0;    // rows committed to the primary output
+  int64_t rejected = 0;    // rows sent to quarantine
+  int64_t duplicates = 0;  // rows dropped as duplicates
 };
 
 class Stage {
@@ -28,4 +28,4 @@ class Stage {
   virtual Result<int64_t> Lag() = 0;
 };
 
-}  // namespace pizzastream::orchestration
+}  // namespace pizzastream

@@ -1,4 +1,4 @@
-#include "sources/producer.h"
+#include "transport/producer.h"
 
 #include <arrow/array.h>
 
@@ -8,7 +8,7 @@
 
 #include "transport/record_json.h"
 
-namespace pizzastream::sources {
+namespace pizzastream::transport {
 
 namespace {
 
@@ -17,7 +17,8 @@ class BatchEncoder {
  public:
   // Encodes records [from, end) of `batch` and, in sequence order between them, the malformed
   // records from *next_malformed on (all that remain when `end` is the batch's end).
-  void Encode(const SourceBatch& batch, int64_t from, int64_t end, size_t* next_malformed) {
+  void Encode(const sources::SourceBatch& batch, int64_t from, int64_t end,
+              size_t* next_malformed) {
     arena_.clear();
     spans_.clear();
     const auto& rb = *batch.records;
@@ -65,7 +66,7 @@ class BatchEncoder {
 
 }  // namespace
 
-Status RunProducer(OrderSource& source, transport::TopicWriter& writer,
+Status RunProducer(sources::OrderSource& source, transport::TopicWriter& writer,
                    const ProducerOptions& options, const std::atomic<bool>& stop,
                    const std::function<void(const ProducerProgress&)>& on_progress,
                    ProducerProgress* progress) {
@@ -73,7 +74,7 @@ Status RunProducer(OrderSource& source, transport::TopicWriter& writer,
   ARROW_RETURN_NOT_OK(source.SkipTo(progress->resumed_from));
   auto started = std::chrono::steady_clock::now();
   BatchEncoder encoder;
-  SourceBatch batch;
+  sources::SourceBatch batch;
   constexpr auto kFlushEvery = std::chrono::milliseconds(250);
   auto last_flush = std::chrono::steady_clock::now();
   int64_t chunk = std::max<int64_t>(1, options.batch_size);
@@ -128,4 +129,4 @@ Status RunProducer(OrderSource& source, transport::TopicWriter& writer,
   return Status::OK();
 }
 
-}  // namespace pizzastream::sources
+}  // namespace pizzastream::transport

@@ -1,6 +1,8 @@
-// Sends an OrderSource to the topic: each record as one JSON object keyed by its order_id,
-// with the original producer's pacing (--batch-size N --interval T) or a --rate limit.
-// Exactly-once across restarts: it asks the writer where this source stopped and skips there.
+// The producer: sends an OrderSource to the topic, each record as one JSON object (the topic's
+// wire format, transport/record_json.h) keyed by its order_id, with the original producer's
+// pacing (--batch-size N --interval T) or a --rate limit. It lives beside the wire format it
+// writes. Exactly-once across restarts: it asks the writer where this source stopped and skips
+// there.
 #pragma once
 
 #include <atomic>
@@ -11,7 +13,7 @@
 #include "sources/order_source.h"
 #include "transport/topic.h"
 
-namespace pizzastream::sources {
+namespace pizzastream::transport {
 
 struct ProducerOptions {
   int64_t batch_size = 5000;              // records per send
@@ -31,9 +33,9 @@ struct ProducerProgress {
 
 // Runs until the source ends, `stop` becomes true, or an error. `on_progress` (optional) is
 // called after every flushed batch.
-Status RunProducer(OrderSource& source, transport::TopicWriter& writer,
+Status RunProducer(sources::OrderSource& source, transport::TopicWriter& writer,
                    const ProducerOptions& options, const std::atomic<bool>& stop,
                    const std::function<void(const ProducerProgress&)>& on_progress,
                    ProducerProgress* progress);
 
-}  // namespace pizzastream::sources
+}  // namespace pizzastream::transport

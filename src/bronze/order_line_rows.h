@@ -1,0 +1,41 @@
+// The rows of bronze/order_lines (bronze/bronze_schema.h: OrderLinesSchema), built a row at a
+// time from the source fields as text: bronze lands decoded messages with it, and tests and
+// benchmarks that need a bronze table without a topic use it too, so every bronze row is built
+// one way. Not thread-safe; reusable after Finish or Reset.
+#pragma once
+
+#include <arrow/builder.h>
+#include <arrow/record_batch.h>
+
+#include <array>
+#include <memory>
+#include <string_view>
+
+#include "core/status.h"
+#include "sources/order_source.h"
+
+namespace pizzastream::bronze {
+
+class OrderLineRows {
+ public:
+  static constexpr size_t kFields = sources::kSourceColumns.size();
+
+  // One row: the source fields in sources::kSourceColumns order (present[i] false: null),
+  // when bronze landed it (µs since the epoch) and where it came from.
+  Status Add(const std::array<std::string_view, kFields>& fields,
+             const std::array<bool, kFields>& present, int64_t ingest_micros,
+             std::string_view topic, int32_t partition, int64_t offset);
+  int64_t rows() const { return offset_.length(); }
+  Result<std::shared_ptr<arrow::RecordBatch>> Finish();
+  void Reset();
+
+ private:
+  std::array<arrow::StringBuilder, kFields> fields_;
+  arrow::TimestampBuilder time_{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"),
+                                arrow::default_memory_pool()};
+  arrow::StringBuilder topic_;
+  arrow::Int32Builder partition_;
+  arrow::Int64Builder offset_;
+};
+
+}  // namespace pizzastream::bronze
