@@ -151,8 +151,8 @@ Status SilverStage::AfterCommit(int64_t committed_version) {
   ARROW_RETURN_NOT_OK(AddIds(files, committed_version));
   ids_version_ = snapshot->version;
   if (ids_version_ - saved_version_ >= kSaveIdsEvery) {
-    ARROW_RETURN_NOT_OK(SaveAcceptedIds(*lake_->fs(), cleaned_->table_path(), snapshot->metadata.id,
-                                        ids_version_, accepted_ids_));
+    ARROW_RETURN_NOT_OK(SaveAcceptedIds(*cleaned_->store(), cleaned_->table_path(),
+                                        snapshot->metadata.id, ids_version_, accepted_ids_));
     saved_version_ = ids_version_;
   }
   return Status::OK();
