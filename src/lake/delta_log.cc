@@ -539,8 +539,8 @@ Result<DeltaLog::CleanupOutcome> DeltaLog::CleanUpExpiredLogs(std::optional<int6
   const int64_t keep_ms = retention_ms.value_or(retention.retention_ms);
   ARROW_ASSIGN_OR_RAISE(out.cleanup, CleanUpExpiredLogFiles(*fs_, LogDir(), NowMs() - keep_ms));
   if (!out.cleanup.deleted.empty()) {
-    spdlog::info("{}: log clean-up deleted {} file(s) older than checkpoint {}", table_path_,
-                 out.cleanup.deleted.size(), out.cleanup.cutoff_checkpoint);
+    spdlog::debug("{}: log clean-up deleted {} file(s) older than checkpoint {}", table_path_,
+                  out.cleanup.deleted.size(), out.cleanup.cutoff_checkpoint);
   }
   return out;
 }

@@ -207,7 +207,7 @@ def main():
         feed(7, "more input after pizzastream log clean-up", gold_exact=False)
 
         # 9. Timestamp statistics: delta-rs parses min/max of the columns readers filter on.
-        for t, column in (("bronze/order_lines", "ingest_time"), ("silver/silver_cleaned", "order_timestamp"),
+        for t, column in (("bronze/order_lines", "ingest_time"), ("silver/silver_timestamp", "order_timestamp"),
                           ("silver/silver_cleaned", "ingest_time")):
             dt = DeltaTable(os.path.join(lake_of(main_dir), t))
             adds = pa.table(dt.get_add_actions(flatten=True))
