@@ -4,7 +4,7 @@
 //     entries listed. Silver and gold follow the stream step by step (one bronze commit per
 //     silver step) up to --stage-max N bronze commits (default 1,000); past it they step every
 //     ceil(commits / N) bronze commits, and the table versions printed say how many commits
-//     each table carries.
+//     each table carries (--startup-max N skips lakes of more than N commits).
 //  2. Files per table after a simulated day at 10 lines/s (one commit a second, 86,400 commits
 //     of ~10 lines) with and without automatic compaction, through the real compaction policy
 //     (pass --day-commits N to run fewer).
@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -181,12 +182,15 @@ Status Day(int64_t commits, bool compact) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int64_t stage_max = 1000, day_commits = 86400;
+  int64_t stage_max = 1000, day_commits = 86400, startup_max = 10000;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--stage-max") == 0) stage_max = std::atoll(argv[i + 1]);
     if (std::strcmp(argv[i], "--day-commits") == 0) day_commits = std::atoll(argv[i + 1]);
+    if (std::strcmp(argv[i], "--startup-max") == 0) startup_max = std::atoll(argv[i + 1]);
   }
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows as it comes, also into a file
   for (int64_t n : {10, 1000, 10000}) {
+    if (n > startup_max) break;
     const int64_t every =
         std::max<int64_t>(1, (n + stage_max - 1) / std::max<int64_t>(stage_max, 1));
     if (auto st = StartUp(n, every); !st.ok()) {
