@@ -95,6 +95,7 @@ Result<std::shared_ptr<arrow::DataType>> ArrowTypeFor(const std::string& name) {
 constexpr int64_t kDefaultCheckpointInterval = 10;
 constexpr int64_t kTombstoneRetentionMs = 7LL * 24 * 3600 * 1000;  // Delta's default, 1 week
 constexpr size_t kMaxCachedChangeVersions = 4096;
+constexpr int64_t kAutoCleanupEveryMs = 3600LL * 1000;
 
 // The data changes of one commit: its dataChange adds, unless it also removes files with
 // dataChange=true (a delete, update or overwrite: Delta streaming's skipChangeCommits).
@@ -520,9 +521,15 @@ Status DeltaLog::Checkpoint() {
   }
   ARROW_RETURN_NOT_OK(WriteCheckpoint(*store_, LogDir(), content));
   snapshot_.checkpoint_version = snapshot_.version;
-  if (auto cleaned = CleanUpExpiredLogs(); !cleaned.ok()) {
-    spdlog::warn("{}: expired log files not cleaned up: {}", Where(snapshot_.version),
-                 cleaned.status().message());
+  // Clean-up lists the log: at most once an hour per handle, not at every checkpoint of a
+  // stream (the retention is days; an hour more of log costs nothing).
+  const int64_t now = NowMs();
+  if (now - last_auto_cleanup_ms_ >= kAutoCleanupEveryMs) {
+    last_auto_cleanup_ms_ = now;
+    if (auto cleaned = CleanUpExpiredLogs(); !cleaned.ok()) {
+      spdlog::warn("{}: expired log files not cleaned up: {}", Where(snapshot_.version),
+                   cleaned.status().message());
+    }
   }
   return Status::OK();
 }

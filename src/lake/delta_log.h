@@ -19,7 +19,8 @@
 // write version N; the loser re-reads and retries unless one of its txn appIds moved (then a
 // Cancelled "conflict" status) or a file it removes is gone (compaction lost a race: Cancelled).
 // After a commit, a checkpoint is written every `delta.checkpointInterval` versions (default 10),
-// then the log files older than the retention are cleaned up (lake/delta_log_cleanup.h).
+// then the log files older than the retention are cleaned up (lake/delta_log_cleanup.h; at
+// most once an hour per handle).
 // A table is created only where `_delta_log` holds nothing.
 //
 // Not thread-safe; one DeltaLog per writer or reader.
@@ -105,7 +106,8 @@ class DeltaLog {
   Result<std::vector<AddFile>> DataAddedIn(int64_t after_version, int64_t to_version);
 
   // Writes a checkpoint of the current snapshot (no-op if one exists at this version), then
-  // cleans up expired log files with the table's retention (a failed clean-up is logged).
+  // cleans up expired log files with the table's retention, at most once an hour per handle
+  // (a failed clean-up is logged).
   Status Checkpoint();
   // Deletes the log files older than the retention (the table's delta.logRetentionDuration, or
   // `retention_ms` when given); nothing when delta.enableExpiredLogCleanup is false (then
@@ -150,6 +152,7 @@ class DeltaLog {
   std::vector<AddFile> checkpoint_files_;  // live files of the checkpoint the snapshot started from
   int64_t log_files_read_ = 0;
   int64_t log_entries_listed_ = 0;
+  int64_t last_auto_cleanup_ms_ = 0;  // when Checkpoint last ran the clean-up
 };
 
 // Delta's schemaString (Spark StructType JSON) for an Arrow schema, and back.
