@@ -142,15 +142,41 @@ void AddLakeMaintenanceCommands(CLI::App& app, GlobalOptions& global) {
   });
 
   auto checkpoint_target = std::make_shared<Target>();
-  auto* checkpoint = AddMaintenanceCommand(group, global, "checkpoint",
-                                           "Write a checkpoint of each table's current version",
-                                           checkpoint_target);
-  checkpoint->callback([&global, checkpoint_target] {
+  auto log_retention_hours = std::make_shared<double>(-1);
+  auto checkpoint_force = std::make_shared<bool>(false);
+  auto* checkpoint = AddMaintenanceCommand(
+      group, global, "checkpoint",
+      "Write a checkpoint of each table's current version, then delete the log files older than "
+      "the log retention (delta.logRetentionDuration, default 30 days)",
+      checkpoint_target);
+  checkpoint
+      ->add_option("--log-retention-hours", *log_retention_hours,
+                   "Clean up with this log retention instead of the table's")
+      ->check(CLI::NonNegativeNumber);
+  checkpoint->add_flag("--force", *checkpoint_force,
+                       "Allow a log retention shorter than 168 hours (7 days)");
+  checkpoint->callback([&global, checkpoint_target, log_retention_hours, checkpoint_force] {
     ExitIfError(global.Resolve());
+    std::optional<int64_t> retention_ms;
+    if (*log_retention_hours >= 0) {
+      if (*log_retention_hours < 168 && !*checkpoint_force) {
+        ExitIfError(Status::Invalid(
+            "a log retention under 168 hours can remove commits that lagging readers (a stage "
+            "behind, time travel) still need; add --force to use it"));
+      }
+      retention_ms = static_cast<int64_t>(*log_retention_hours * 3600 * 1000);
+    }
     ForEachTable(global, *checkpoint_target, [&](auto&, auto& log, const std::string& table) {
       ExitIfError(log.Checkpoint());
-      std::cout << fmt::format("{}: checkpoint at version {}\n", table,
-                               ValueOrExit(log.Update())->version);
+      const auto outcome = ValueOrExit(log.CleanUpExpiredLogs(retention_ms));
+      std::string cleanup =
+          outcome.disabled ? "log clean-up disabled (delta.enableExpiredLogCleanup=false)"
+          : outcome.cleanup.cutoff_checkpoint < 0
+              ? "no log file old enough to clean up"
+              : fmt::format("log clean-up: {} file(s) older than checkpoint {} deleted",
+                            outcome.cleanup.deleted.size(), outcome.cleanup.cutoff_checkpoint);
+      std::cout << fmt::format("{}: checkpoint at version {}; {}\n", table,
+                               ValueOrExit(log.Update())->version, cleanup);
     });
   });
 

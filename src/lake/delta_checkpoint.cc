@@ -8,7 +8,6 @@
 #include <parquet/arrow/writer.h>
 
 #include <algorithm>
-#include <random>
 
 #include "lake/arrow_json.h"
 #include "lake/parquet_columns.h"
@@ -119,7 +118,7 @@ Result<std::vector<Action>> ReadCheckpoint(arrow::fs::FileSystem& fs,
   return actions;
 }
 
-Status WriteCheckpoint(arrow::fs::FileSystem& fs, LogStore& store, const std::string& log_dir,
+Status WriteCheckpoint(LogStore& store, const std::string& log_dir,
                        const CheckpointContent& content) {
   const auto schema = CheckpointSchema();
   const std::vector<json> rows = Rows(content);
@@ -146,19 +145,14 @@ Status WriteCheckpoint(arrow::fs::FileSystem& fs, LogStore& store, const std::st
   const std::string name = fmt::format("{:020d}.checkpoint.parquet", content.version);
   ARROW_RETURN_NOT_OK(store.PutIfAbsent(log_dir + "/" + name, buffer->ToString()).status());
 
-  // _last_checkpoint is a hint readers may use; replaced atomically where the store allows.
+  // _last_checkpoint is a hint readers may use (they verify it); replaced in one atomic step.
   const std::string hint = json{{"version", content.version},
                                 {"size", rows.size()},
                                 {"sizeInBytes", buffer->size()},
                                 {"numOfAddFiles", content.adds.size()}}
                                .dump() +
                            "\n";
-  const std::string tmp = fmt::format("{}/_last_checkpoint.{:016x}.tmp", log_dir,
-                                      std::random_device{}() * 0x9E3779B97F4A7C15ULL);
-  ARROW_ASSIGN_OR_RAISE(auto out, fs.OpenOutputStream(tmp));
-  ARROW_RETURN_NOT_OK(out->Write(hint));
-  ARROW_RETURN_NOT_OK(out->Close());
-  return fs.Move(tmp, log_dir + "/_last_checkpoint");
+  return store.AtomicReplace(log_dir + "/_last_checkpoint", hint);
 }
 
 }  // namespace pizzastream::lake

@@ -36,8 +36,8 @@ struct CheckpointContent {
 };
 
 // Writes `<log_dir>/V.checkpoint.parquet` (put-if-absent: an existing checkpoint of that version
-// is left as it is) and `<log_dir>/_last_checkpoint`.
-Status WriteCheckpoint(arrow::fs::FileSystem& fs, LogStore& store, const std::string& log_dir,
+// is left as it is) and `<log_dir>/_last_checkpoint` (LogStore::AtomicReplace).
+Status WriteCheckpoint(LogStore& store, const std::string& log_dir,
                        const CheckpointContent& content);
 
 }  // namespace pizzastream::lake

@@ -90,6 +90,7 @@ Result<std::shared_ptr<arrow::DataType>> ArrowTypeFor(const std::string& name) {
 constexpr int64_t kDefaultCheckpointInterval = 10;
 constexpr int64_t kTombstoneRetentionMs = 7LL * 24 * 3600 * 1000;  // Delta's default, 1 week
 constexpr size_t kMaxCachedChangeVersions = 4096;
+constexpr int64_t kAutoCleanupEveryMs = 3600LL * 1000;
 
 // The data changes of one commit: its dataChange adds, unless it also removes files with
 // dataChange=true (a delete, update or overwrite: Delta streaming's skipChangeCommits).
@@ -257,15 +258,87 @@ Status DeltaLog::CheckReaderProtocol() const {
   return CheckReadable(snapshot_.protocol, snapshot_.metadata, table_path_);
 }
 
+Status DeltaLog::StartFromCheckpoint(const std::vector<std::string>& part_names, int64_t version) {
+  std::vector<std::string> paths;
+  for (const auto& file : part_names) paths.push_back(LogDir() + "/" + file);
+  ARROW_ASSIGN_OR_RAISE(auto actions, ReadCheckpoint(*fs_, paths, Where(version)));
+  log_files_read_ += static_cast<int64_t>(paths.size());
+  ARROW_RETURN_NOT_OK(Apply(actions, version, /*from_checkpoint=*/true));
+  snapshot_.checkpoint_version = version;
+  for (const auto& [path, f] : snapshot_.files) {
+    checkpoint_files_.push_back(f);
+    checkpoint_files_.back().version = version;
+  }
+  changes_from_ = version + 1;
+  return Status::OK();
+}
+
+Result<bool> DeltaLog::LoadFromLastCheckpoint() {
+  auto hint_text = ReadLogFile("_last_checkpoint");
+  if (!hint_text.ok() || !*hint_text) return false;
+  --log_files_read_;  // the hint is not a log file (the counter is commits and checkpoints)
+  const json hint = json::parse(**hint_text, nullptr, /*allow_exceptions=*/false);
+  // A half-written, foreign or V2 hint: list the log instead.
+  if (hint.is_discarded() || !hint.is_object() || !hint.contains("version") ||
+      !hint["version"].is_number_integer() || hint["version"].get<int64_t>() < 0 ||
+      hint.contains("v2Checkpoint")) {
+    return false;
+  }
+  const int64_t version = hint["version"].get<int64_t>();
+  int64_t parts = 1;
+  if (hint.contains("parts") && !hint["parts"].is_null()) {
+    if (!hint["parts"].is_number_integer() || hint["parts"].get<int64_t>() < 1 ||
+        hint["parts"].get<int64_t>() > 100000) {
+      return false;
+    }
+    parts = hint["parts"].get<int64_t>();
+  }
+  std::vector<std::string> names;
+  if (parts == 1) {
+    names.push_back(fmt::format("{:020d}.checkpoint.parquet", version));
+  } else {
+    for (int64_t p = 1; p <= parts; ++p) {
+      names.push_back(fmt::format("{:020d}.checkpoint.{:010d}.{:010d}.parquet", version, p, parts));
+    }
+  }
+  // Verified by reading it: a stale hint (its checkpoint cleaned up) or a broken checkpoint
+  // falls back to the listing, which starts from whatever complete checkpoint there is.
+  if (!StartFromCheckpoint(names, version).ok()) {
+    snapshot_ = Snapshot{};
+    checkpoint_files_.clear();
+    changes_.clear();
+    changes_from_ = 0;
+    return false;
+  }
+  ARROW_RETURN_NOT_OK(ReadNextCommits());
+  // A commit after the first missing one means a hole: the listing reports it.
+  ARROW_ASSIGN_OR_RAISE(auto after,
+                        fs_->GetFileInfo(LogDir() + "/" + CommitName(snapshot_.version + 2)));
+  if (after.type() != arrow::fs::FileType::NotFound) {
+    snapshot_ = Snapshot{};
+    checkpoint_files_.clear();
+    changes_.clear();
+    changes_from_ = 0;
+    return false;
+  }
+  return true;
+}
+
 Status DeltaLog::Load() {
   snapshot_ = Snapshot{};
   changes_.clear();
   checkpoint_files_.clear();
   changes_from_ = 0;
+  ARROW_ASSIGN_OR_RAISE(bool from_hint, LoadFromLastCheckpoint());
+  if (from_hint) {
+    loaded_ = true;
+    return CheckReaderProtocol();
+  }
   arrow::fs::FileSelector selector;
   selector.base_dir = LogDir();
   selector.allow_not_found = true;
   ARROW_ASSIGN_OR_RAISE(auto infos, fs_->GetFileInfo(selector));
+  log_entries_listed_ += static_cast<int64_t>(infos.size());
   LogListing listing;
   for (const auto& info : infos) {
     if (info.IsFile()) AddLogFileName(info.base_name(), &listing);
@@ -276,16 +349,7 @@ Status DeltaLog::Load() {
   }
   ARROW_ASSIGN_OR_RAISE(auto plan, PlanLogRead(listing, table_path_));
   if (plan.checkpoint) {
-    std::vector<std::string> paths;
-    for (const auto& file : plan.checkpoint_files) paths.push_back(LogDir() + "/" + file);
-    ARROW_ASSIGN_OR_RAISE(auto actions, ReadCheckpoint(*fs_, paths, Where(*plan.checkpoint)));
-    log_files_read_ += static_cast<int64_t>(paths.size());
-    ARROW_RETURN_NOT_OK(Apply(actions, *plan.checkpoint, /*from_checkpoint=*/true));
-    snapshot_.checkpoint_version = *plan.checkpoint;
-    for (const auto& [path, f] : snapshot_.files) {
-      checkpoint_files_.push_back(f);
-      checkpoint_files_.back().version = *plan.checkpoint;
-    }
+    ARROW_RETURN_NOT_OK(StartFromCheckpoint(plan.checkpoint_files, *plan.checkpoint));
   }
   changes_from_ = plan.first_commit;
   for (int64_t v = plan.first_commit; v <= plan.last_version; ++v) {
@@ -301,6 +365,17 @@ Status DeltaLog::Load() {
   return CheckReaderProtocol();
 }
 
+Status DeltaLog::ReadNextCommits() {
+  while (true) {
+    const int64_t next = snapshot_.version + 1;
+    ARROW_ASSIGN_OR_RAISE(auto text, ReadLogFile(CommitName(next)));
+    if (!text) break;
+    ARROW_ASSIGN_OR_RAISE(auto actions, ParseCommit(*text, Where(next)));
+    ARROW_RETURN_NOT_OK(Apply(actions, next, /*from_checkpoint=*/false));
+  }
+  return Status::OK();
+}
+
 Result<const Snapshot*> DeltaLog::Update() {
   if (!loaded_) {
     auto st = Load();
@@ -310,13 +385,7 @@ Result<const Snapshot*> DeltaLog::Update() {
     }
   }
   const int64_t before = snapshot_.version;
-  while (true) {
-    const int64_t next = snapshot_.version + 1;
-    ARROW_ASSIGN_OR_RAISE(auto text, ReadLogFile(CommitName(next)));
-    if (!text) break;
-    ARROW_ASSIGN_OR_RAISE(auto actions, ParseCommit(*text, Where(next)));
-    ARROW_RETURN_NOT_OK(Apply(actions, next, /*from_checkpoint=*/false));
-  }
+  ARROW_RETURN_NOT_OK(ReadNextCommits());
   if (snapshot_.version != before) ARROW_RETURN_NOT_OK(CheckReaderProtocol());
   return &snapshot_;
 }
@@ -456,9 +525,37 @@ Status DeltaLog::Checkpoint() {
   for (const auto& [path, r] : snapshot_.tombstones) {
     if (r.deletion_timestamp_ms >= expire_before) content.tombstones.push_back(r);
   }
-  ARROW_RETURN_NOT_OK(WriteCheckpoint(*fs_, *store_, LogDir(), content));
+  ARROW_RETURN_NOT_OK(WriteCheckpoint(*store_, LogDir(), content));
   snapshot_.checkpoint_version = snapshot_.version;
+  // Clean-up lists the log: at most once an hour per handle, not at every checkpoint of a
+  // stream (the retention is days; an hour more of log costs nothing).
+  const int64_t now = NowMs();
+  if (now - last_auto_cleanup_ms_ >= kAutoCleanupEveryMs) {
+    last_auto_cleanup_ms_ = now;
+    if (auto cleaned = CleanUpExpiredLogs(); !cleaned.ok()) {
+      spdlog::warn("{}: expired log files not cleaned up: {}", Where(snapshot_.version),
+                   cleaned.status().message());
+    }
+  }
   return Status::OK();
+}
+
+Result<DeltaLog::CleanupOutcome> DeltaLog::CleanUpExpiredLogs(std::optional<int64_t> retention_ms) {
+  ARROW_RETURN_NOT_OK(Update().status());
+  CleanupOutcome out;
+  if (snapshot_.version < 0) return out;
+  ARROW_ASSIGN_OR_RAISE(auto retention, LogRetentionOf(snapshot_.metadata, table_path_));
+  if (!retention.enabled) {
+    out.disabled = true;
+    return out;
+  }
+  const int64_t keep_ms = retention_ms.value_or(retention.retention_ms);
+  ARROW_ASSIGN_OR_RAISE(out.cleanup, CleanUpExpiredLogFiles(*fs_, LogDir(), NowMs() - keep_ms));
+  if (!out.cleanup.deleted.empty()) {
+    spdlog::debug("{}: log clean-up deleted {} file(s) older than checkpoint {}", table_path_,
+                  out.cleanup.deleted.size(), out.cleanup.cutoff_checkpoint);
+  }
+  return out;
 }
 
 Status DeltaLog::CheckpointIfDue() {

@@ -1,9 +1,12 @@
 // A Delta Lake transaction log (`<table>/_delta_log/`), read and written per the Delta protocol
 // so Spark, delta-rs and DuckDB read, maintain and write the same tables.
 //
-// Reading: the first Update lists `_delta_log` (through the Arrow FileSystem, so S3 too), starts
-// from the newest complete classic checkpoint and reads only the JSON commits after it; a log
-// whose older commits were cleaned up works. Versions must be contiguous from there on: a
+// Reading: the first Update starts from the checkpoint `_last_checkpoint` names, verified (it
+// must parse, name a classic checkpoint that exists and reads), and probes the JSON commits
+// after it one version at a time, so start-up lists nothing and costs the same at any history
+// length. Without a usable hint it lists `_delta_log` (through the Arrow FileSystem, so S3 too),
+// starts from the newest complete classic checkpoint and reads only the JSON commits after it;
+// a log whose older commits were cleaned up works. Versions must be contiguous from there on: a
 // missing commit is reported as corruption, never taken for the end of the table. Later
 // Updates read the commits that appeared since. Every action's fields are type-checked
 // (lake/delta_actions.h) and the protocol is checked (lake/delta_protocol.h). Snapshots honour
@@ -15,7 +18,9 @@
 // Writing: commits are created put-if-absent through the LogStore, so two writers never both
 // write version N; the loser re-reads and retries unless one of its txn appIds moved (then a
 // Cancelled "conflict" status) or a file it removes is gone (compaction lost a race: Cancelled).
-// After a commit, a checkpoint is written every `delta.checkpointInterval` versions (default 10).
+// After a commit, a checkpoint is written every `delta.checkpointInterval` versions (default 10),
+// then the log files older than the retention are cleaned up (lake/delta_log_cleanup.h; at
+// most once an hour per handle).
 // A table is created only where `_delta_log` holds nothing.
 //
 // Not thread-safe; one DeltaLog per writer or reader.
@@ -27,11 +32,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
 #include "lake/delta_actions.h"
+#include "lake/delta_log_cleanup.h"
 #include "lake/log_store.h"
 
 namespace pizzastream::lake {
@@ -80,6 +87,7 @@ class DeltaLog {
 
   const std::string& table_path() const { return table_path_; }
   const std::shared_ptr<arrow::fs::FileSystem>& fs() const { return fs_; }
+  const std::shared_ptr<LogStore>& store() const { return store_; }
   std::string LogDir() const { return table_path_ + "/_delta_log"; }
 
   // Reads commits newer than the cached snapshot and returns the table as of the newest one.
@@ -101,8 +109,18 @@ class DeltaLog {
   // status names the version when log clean-up removed commits a reader still needs.
   Result<std::vector<AddFile>> DataAddedIn(int64_t after_version, int64_t to_version);
 
-  // Writes a checkpoint of the current snapshot (no-op if one exists at this version).
+  // Writes a checkpoint of the current snapshot (no-op if one exists at this version), then
+  // cleans up expired log files with the table's retention, at most once an hour per handle
+  // (a failed clean-up is logged).
   Status Checkpoint();
+  // Deletes the log files older than the retention (the table's delta.logRetentionDuration, or
+  // `retention_ms` when given); nothing when delta.enableExpiredLogCleanup is false (then
+  // `disabled` is set).
+  struct CleanupOutcome {
+    LogCleanup cleanup;
+    bool disabled = false;
+  };
+  Result<CleanupOutcome> CleanUpExpiredLogs(std::optional<int64_t> retention_ms = std::nullopt);
   // Checkpoints when `delta.checkpointInterval` versions (default 10) passed since the last.
   Status CheckpointIfDue();
 
@@ -111,9 +129,17 @@ class DeltaLog {
 
   // Log files (JSON commits and checkpoint parts) this handle has opened: start-up cost.
   int64_t log_files_read() const { return log_files_read_; }
+  // Entries of `_delta_log` this handle's loads listed (0 when `_last_checkpoint` was used).
+  int64_t log_entries_listed() const { return log_entries_listed_; }
 
  private:
   Status Load();
+  // Loads from the checkpoint `_last_checkpoint` names; false when the hint is missing or
+  // unusable (the caller then lists the log).
+  Result<bool> LoadFromLastCheckpoint();
+  Status StartFromCheckpoint(const std::vector<std::string>& part_names, int64_t version);
+  // Applies the commits after the snapshot's version, one at a time, until one is missing.
+  Status ReadNextCommits();
   Result<std::optional<std::string>> ReadLogFile(const std::string& name);
   Status Apply(const std::vector<Action>& actions, int64_t version, bool from_checkpoint);
   Status CheckReaderProtocol() const;
@@ -129,6 +155,8 @@ class DeltaLog {
   int64_t changes_from_ = 0;
   std::vector<AddFile> checkpoint_files_;  // live files of the checkpoint the snapshot started from
   int64_t log_files_read_ = 0;
+  int64_t log_entries_listed_ = 0;
+  int64_t last_auto_cleanup_ms_ = 0;  // when Checkpoint last ran the clean-up
 };
 
 // Delta's schemaString (Spark StructType JSON) for an Arrow schema, and back.

@@ -4,8 +4,10 @@
 #include <arrow/compute/api.h>
 #include <arrow/compute/initialize.h>
 #include <arrow/scalar.h>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 namespace pizzastream::lake {
@@ -16,6 +18,21 @@ namespace {
 
 constexpr size_t kMaxStringStat = 32;
 
+json TimestampStatMs(int64_t ms, bool utc) {
+  using namespace std::chrono;
+  const sys_time<milliseconds> t{milliseconds(ms)};
+  const auto day = floor<days>(t);
+  const year_month_day ymd{day};
+  const hh_mm_ss<milliseconds> hms{t - day};
+  if (!ymd.ok() || static_cast<int>(ymd.year()) < 0 || static_cast<int>(ymd.year()) > 9999) {
+    return json();
+  }
+  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}{}",
+                     static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                     static_cast<unsigned>(ymd.day()), hms.hours().count(), hms.minutes().count(),
+                     hms.seconds().count(), hms.subseconds().count(), utc ? "Z" : "");
+}
+
 bool HasMinMax(const arrow::DataType& type) {
   switch (type.id()) {
     case arrow::Type::INT8:
@@ -25,10 +42,34 @@ bool HasMinMax(const arrow::DataType& type) {
     case arrow::Type::DATE32:
     case arrow::Type::DECIMAL128:
     case arrow::Type::STRING:
+    case arrow::Type::TIMESTAMP:
       return true;
     default:
       return false;
   }
+}
+
+// A timestamp as Delta's statistics write it: ISO 8601 truncated down to milliseconds (the
+// protocol's rule; readers allow for the truncation of the max), "Z" for UTC-adjusted columns.
+json TimestampStat(const arrow::TimestampScalar& s) {
+  const auto& type = static_cast<const arrow::TimestampType&>(*s.type);
+  int64_t per_ms = 1;
+  switch (type.unit()) {
+    case arrow::TimeUnit::SECOND:
+      return TimestampStatMs(s.value * 1000, !type.timezone().empty());
+    case arrow::TimeUnit::MILLI:
+      break;
+    case arrow::TimeUnit::MICRO:
+      per_ms = 1000;
+      break;
+    case arrow::TimeUnit::NANO:
+      per_ms = 1000000;
+      break;
+  }
+  // Floor division: a time before 1970 truncates towards the past too.
+  int64_t ms = s.value / per_ms;
+  if (s.value % per_ms < 0) --ms;
+  return TimestampStatMs(ms, !type.timezone().empty());
 }
 
 // The JSON of a min or max; null when it cannot be stated exactly.
@@ -55,6 +96,8 @@ json StatValue(const arrow::Scalar& s) {
       if (view.size() > kMaxStringStat) return json();
       return std::string(view);
     }
+    case arrow::Type::TIMESTAMP:
+      return TimestampStat(static_cast<const arrow::TimestampScalar&>(s));
     default:
       return json();
   }

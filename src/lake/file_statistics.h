@@ -1,7 +1,8 @@
 // Delta per-file statistics (the `stats` JSON of an add action): numRecords, and for each column
 // readers may filter on, minValues, maxValues and nullCount, so Spark, delta-rs or DuckDB skip
-// files whose range cannot match. Min/max are written for integers, dates, decimals and strings
-// of at most 32 characters (exact values, never truncated); other columns get nullCount only.
+// files whose range cannot match. Min/max are written for integers, dates, decimals, strings
+// of at most 32 characters (exact values, never truncated) and timestamps (ISO 8601, truncated
+// down to milliseconds as the protocol says); other columns get nullCount only.
 // Stateless; thread-safe.
 #pragma once
 

@@ -2,7 +2,11 @@
 // atomic and exclusive. `PutIfAbsent` creates `path` with `body` only if no file of that name
 // exists, and tells the caller which happened; two writers racing for one commit version can
 // never both succeed. Local disks use link(2); object stores need a conditional write.
-// Implementations are thread-safe.
+// `AtomicReplace` writes small state files that are replaced as a whole (`_last_checkpoint`,
+// silver's saved ids): a reader sees the old body or the new one, never a part. Local disks
+// write a temporary file and rename(2) it; S3 uses one PUT of the object (atomic there, where a
+// copy+delete "move" is not). Readers must still check what they read: a file written by
+// another tool, or an older body, is always possible. Implementations are thread-safe.
 #pragma once
 
 #include <arrow/filesystem/filesystem.h>
@@ -19,6 +23,9 @@ class LogStore {
   virtual ~LogStore() = default;
   // true: created by this call; false: the file already existed (another writer won).
   virtual Result<bool> PutIfAbsent(const std::string& path, const std::string& body) = 0;
+  // Creates or replaces `path` with `body` in one atomic step (parent directories are created
+  // as needed).
+  virtual Status AtomicReplace(const std::string& path, const std::string& body) = 0;
 };
 
 // The store for a local filesystem: writes a temporary file, fsyncs it, link(2)s it to

@@ -72,7 +72,8 @@ S3LogStore::~S3LogStore() {
   if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
 }
 
-Result<S3LogStore::Response> S3LogStore::Put(const std::string& path, const std::string& body) {
+Result<S3LogStore::Response> S3LogStore::Put(const std::string& path, const std::string& body,
+                                             bool if_none_match) {
   std::lock_guard lock(mu_);
   if (curl_ == nullptr) curl_ = curl_easy_init();
   CURL* curl = static_cast<CURL*>(curl_);
@@ -88,7 +89,7 @@ Result<S3LogStore::Response> S3LogStore::Put(const std::string& path, const std:
   const std::string url = config_.ObjectUrl(path);
   const std::string sigv4 = fmt::format("aws:amz:{}:s3", config_.options.region);
   CurlHeaders headers;
-  headers.Add("If-None-Match: *");
+  if (if_none_match) headers.Add("If-None-Match: *");
   headers.Add("x-amz-content-sha256: " + Sha256Hex(body));
   headers.Add("Content-Type: application/json");
   if (!creds.session_token.empty()) headers.Add("x-amz-security-token: " + creds.session_token);
@@ -123,10 +124,10 @@ Result<S3LogStore::Response> S3LogStore::Put(const std::string& path, const std:
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
   const CURLcode rc = curl_easy_perform(curl);
   if (rc != CURLE_OK) {
-    return S3Unreachable(MaskSecrets(
-        fmt::format("cannot reach the S3 endpoint {} to commit {}: {}", config_.endpoint, path,
-                    error[0] != '\0' ? error : curl_easy_strerror(rc)),
-        creds));
+    return S3Unreachable(
+        MaskSecrets(fmt::format("cannot reach the S3 endpoint {} to write {}: {}", config_.endpoint,
+                                path, error[0] != '\0' ? error : curl_easy_strerror(rc)),
+                    creds));
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   response.body = MaskSecrets(std::move(response.body), creds);
@@ -134,13 +135,25 @@ Result<S3LogStore::Response> S3LogStore::Put(const std::string& path, const std:
 }
 
 Result<bool> S3LogStore::PutIfAbsent(const std::string& path, const std::string& body) {
+  return PutRetried(path, body, /*if_none_match=*/true);
+}
+
+Status S3LogStore::AtomicReplace(const std::string& path, const std::string& body) {
+  ARROW_ASSIGN_OR_RAISE(bool written, PutRetried(path, body, /*if_none_match=*/false));
+  if (!written) return Status::IOError("S3 refused the unconditional PUT of ", path);
+  return Status::OK();
+}
+
+Result<bool> S3LogStore::PutRetried(const std::string& path, const std::string& body,
+                                    bool if_none_match) {
   // 409: another conditional write to this key is in flight (AWS asks to retry); 5xx: the
-  // store is busy or restarting. Either may be retried: the PUT is conditional.
+  // store is busy or restarting. Either may be retried: a conditional PUT cannot create the
+  // object twice, and an unconditional one writes the same whole body again.
   auto backoff = std::chrono::milliseconds(50);
   for (int attempt = 1;; ++attempt) {
-    ARROW_ASSIGN_OR_RAISE(Response r, Put(path, body));
+    ARROW_ASSIGN_OR_RAISE(Response r, Put(path, body, if_none_match));
     if (r.status == 200 || r.status == 201 || r.status == 204) return true;
-    if (r.status == 412) return false;
+    if (r.status == 412 && if_none_match) return false;
     const std::string code = ErrorCode(r.body);
     const bool retry = r.status == 409 || r.status >= 500;
     if (retry && attempt < 6) {
@@ -149,7 +162,7 @@ Result<bool> S3LogStore::PutIfAbsent(const std::string& path, const std::string&
       continue;
     }
     const std::string what =
-        fmt::format("S3 answered {} {} to the commit PUT of {} at {}", r.status,
+        fmt::format("S3 answered {} {} to the PUT of {} at {}", r.status,
                     code.empty() ? "(no error code)" : code, path, config_.endpoint);
     if (r.status == 403 || code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch") {
       return S3Unauthorized(what +

@@ -5,6 +5,9 @@
 // signed with AWS SigV4 (CURLOPT_AWS_SIGV4) with the credentials Arrow's chain gives, and with
 // the payload's SHA-256 in x-amz-content-sha256 as S3-compatible servers require.
 //
+// `AtomicReplace` is one unconditional PUT of the whole object: S3 replaces an object
+// atomically, so a reader gets the old body or the new one (a copy+delete "move" would not be).
+//
 // A store that ignores the header would let writers replace each other's commits in silence:
 // `VerifyConditionalWrites` detects one and the lake refuses it. Errors name the endpoint and
 // key, never a credential. Thread-safe (one connection, used under a mutex).
@@ -28,6 +31,7 @@ class S3LogStore final : public LogStore {
 
   // `path` is an Arrow path ("bucket/key"). true: created; false: the key existed (412).
   Result<bool> PutIfAbsent(const std::string& path, const std::string& body) override;
+  Status AtomicReplace(const std::string& path, const std::string& body) override;
 
   // Creates one probe object under the Arrow path `dir` twice with If-None-Match: the first
   // PUT must create it, the second must be refused. Fails with a clear message when the store
@@ -40,7 +44,9 @@ class S3LogStore final : public LogStore {
     long status = 0;
     std::string body;
   };
-  Result<Response> Put(const std::string& path, const std::string& body);
+  Result<Response> Put(const std::string& path, const std::string& body, bool if_none_match);
+  // A PUT retried while the store is busy; true: written, false: refused with 412.
+  Result<bool> PutRetried(const std::string& path, const std::string& body, bool if_none_match);
 
   S3LakeConfig config_;
   std::mutex mu_;

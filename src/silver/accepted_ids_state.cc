@@ -2,10 +2,8 @@
 
 #include <arrow/buffer.h>
 #include <arrow/io/interfaces.h>
-#include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
-#include <random>
 
 namespace pizzastream::silver {
 
@@ -58,19 +56,13 @@ Result<std::optional<SavedIds>> LoadAcceptedIds(arrow::fs::FileSystem& fs,
   return std::optional<SavedIds>(std::move(saved));
 }
 
-Status SaveAcceptedIds(arrow::fs::FileSystem& fs, const std::string& table_path,
+Status SaveAcceptedIds(lake::LogStore& store, const std::string& table_path,
                        const std::string& table_id, int64_t version, const IdRanges& ids) {
   json ranges = json::array();
   for (const auto& [first, last] : ids.ranges()) ranges.push_back({first, last});
   const std::string text =
       json{{"table_id", table_id}, {"version", version}, {"ranges", ranges}}.dump() + "\n";
-  ARROW_RETURN_NOT_OK(fs.CreateDir(StateDir(table_path), /*recursive=*/true));
-  const std::string tmp = fmt::format("{}.{:016x}.tmp", StatePath(table_path),
-                                      std::random_device{}() * 0x9E3779B97F4A7C15ULL);
-  ARROW_ASSIGN_OR_RAISE(auto out, fs.OpenOutputStream(tmp));
-  ARROW_RETURN_NOT_OK(out->Write(text));
-  ARROW_RETURN_NOT_OK(out->Close());
-  return fs.Move(tmp, StatePath(table_path));
+  return store.AtomicReplace(StatePath(table_path), text);
 }
 
 }  // namespace pizzastream::silver

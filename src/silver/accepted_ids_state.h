@@ -4,8 +4,10 @@
 //
 // The file is `<silver_cleaned>/_pizzastream/accepted_ids.json` (Delta readers and VACUUM leave
 // `_`-prefixed directories alone): {"table_id", "version", "ranges": [[first, last], ...]}. It is
-// replaced atomically (temporary file + rename). A file of another table id (the table was
-// re-created) or of a version the table has not reached is ignored. Stateless functions;
+// replaced atomically through the lake's LogStore (rename on a local disk, one PUT on S3). A
+// file that does not parse or validate (half-written by another tool, hand-edited), of another
+// table id (the table was re-created) or of a version the table has not reached is ignored:
+// the ids are then rebuilt from the table. Stateless functions;
 // thread-safe.
 #pragma once
 
@@ -16,6 +18,7 @@
 
 #include "core/id_ranges.h"
 #include "core/status.h"
+#include "lake/log_store.h"
 
 namespace pizzastream::silver {
 
@@ -29,7 +32,7 @@ Result<std::optional<SavedIds>> LoadAcceptedIds(arrow::fs::FileSystem& fs,
                                                 const std::string& table_path,
                                                 const std::string& table_id, int64_t table_version);
 
-Status SaveAcceptedIds(arrow::fs::FileSystem& fs, const std::string& table_path,
+Status SaveAcceptedIds(lake::LogStore& store, const std::string& table_path,
                        const std::string& table_id, int64_t version, const IdRanges& ids);
 
 }  // namespace pizzastream::silver

@@ -156,12 +156,18 @@ Status SilverStage::LoadState() {
     from = saved->version;
   }
   saved_version_ = from;
-  ARROW_ASSIGN_OR_RAISE(auto files, cleaned_->DataAddedIn(from, snapshot->version));
-  const bool all_live = std::all_of(files.begin(), files.end(), [&](const lake::AddFile& f) {
-    return snapshot->files.count(f.path) > 0;
-  });
+  auto changes = cleaned_->DataAddedIn(from, snapshot->version);
+  // Log clean-up may have removed the commits after the saved version: rebuild then too.
+  if (!changes.ok() && !changes.status().IsKeyError()) return changes.status();
+  std::vector<lake::AddFile> files =
+      changes.ok() ? std::move(*changes) : std::vector<lake::AddFile>{};
+  const bool all_live =
+      changes.ok() && std::all_of(files.begin(), files.end(), [&](const lake::AddFile& f) {
+        return snapshot->files.count(f.path) > 0;
+      });
   if (!all_live) {
-    // Some were compacted (and may be vacuumed) since: rebuild from the live files instead.
+    // Some were compacted (and may be vacuumed) since, or their commits cleaned up: rebuild
+    // from the live files instead.
     accepted_ids_.Clear();
     files.clear();
     for (const auto& [path, f] : snapshot->files) files.push_back(f);
@@ -190,8 +196,8 @@ Status SilverStage::AfterCommit(int64_t committed_version) {
   ARROW_RETURN_NOT_OK(AddIds(files, committed_version));
   ids_version_ = snapshot->version;
   if (ids_version_ - saved_version_ >= kSaveIdsEvery) {
-    ARROW_RETURN_NOT_OK(SaveAcceptedIds(*lake_->fs(), cleaned_->table_path(), snapshot->metadata.id,
-                                        ids_version_, accepted_ids_));
+    ARROW_RETURN_NOT_OK(SaveAcceptedIds(*cleaned_->store(), cleaned_->table_path(),
+                                        snapshot->metadata.id, ids_version_, accepted_ids_));
     saved_version_ = ids_version_;
   }
   return Status::OK();

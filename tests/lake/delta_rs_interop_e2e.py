@@ -7,7 +7,8 @@ its users do -- compact, checkpoint + log clean-up, vacuum, an append (string_vi
 delete (string_view files), a property change -- and after each, more input goes through every
 pizzastream stage. The oracle is a second, untouched pipeline fed the same input (and the same
 appended rows): `kpi` must be identical, conservation must hold, and delta-rs must still read
-every table. Finally pizzastream's own optimize/checkpoint/vacuum are checked by delta-rs.
+every table. Finally pizzastream's own optimize/checkpoint/vacuum and its log clean-up are
+checked by delta-rs (which must also parse the timestamp statistics of the add actions).
 
 Usage: delta_rs_interop_e2e.py PIZZASTREAM_BINARY   (exit 0 = pass)
 """
@@ -88,7 +89,7 @@ def main():
         with open(src) as f:
             header, *lines = f.readlines()
         chunks = []
-        n = 7
+        n = 8
         for i in range(n):
             path = os.path.join(work, f"chunk{i}.csv")
             with open(path, "w") as f:
@@ -186,6 +187,39 @@ def main():
         delta_rs_agrees("after pizzastream optimize/checkpoint/vacuum", main_dir, gold_exact=False)
         sh("run", "--input", chunks[6], "--data-dir", main_dir, "--exit-when-idle")
         check("idempotent after maintenance", kpi(main_dir) == before, f"{kpi(main_dir)} vs {before}")
+
+        # 8. pizzastream's log clean-up (Delta's log retention, here 0 hours): every JSON commit
+        #    and checkpoint older than the newest checkpoint goes; delta-rs still reads every
+        #    table (history from the checkpoint on, time travel to it), and pizzastream goes on.
+        out = sh("lake", "checkpoint", "--log-retention-hours", "0", "--force", "--data-dir", main_dir)
+        check("clean-up reported", "log clean-up:" in out, out)
+        for t in TABLES:
+            log = os.path.join(lake_of(main_dir), t, "_delta_log")
+            versions = sorted(int(n[:20]) for n in os.listdir(log) if n.endswith(".json") and len(n) == 25)
+            dt = DeltaTable(os.path.join(lake_of(main_dir), t))
+            check(f"clean-up {t}", versions == [dt.version()], f"{versions} at version {dt.version()}")
+            check(f"clean-up {t} checkpoint",
+                  os.listdir(log).count(f"{dt.version():020d}.checkpoint.parquet") == 1, str(os.listdir(log)))
+            check(f"time travel after clean-up {t}",
+                  DeltaTable(os.path.join(lake_of(main_dir), t), version=dt.version()).to_pyarrow_table().num_rows
+                  == dt.to_pyarrow_table().num_rows)
+        delta_rs_agrees("after pizzastream log clean-up", main_dir, gold_exact=False)
+        feed(7, "more input after pizzastream log clean-up", gold_exact=False)
+
+        # 9. Timestamp statistics: delta-rs parses min/max of the columns readers filter on.
+        for t, column in (("bronze/order_lines", "ingest_time"), ("silver/silver_timestamp", "order_timestamp"),
+                          ("silver/silver_cleaned", "ingest_time")):
+            dt = DeltaTable(os.path.join(lake_of(main_dir), t))
+            adds = pa.table(dt.get_add_actions(flatten=True))
+            for stat in ("min", "max"):
+                name = f"{stat}.{column}"
+                check(f"stats {t} {name}", name in adds.column_names, str(adds.column_names))
+                check(f"stats {t} {name} type", pa.types.is_timestamp(adds[name].type), str(adds[name].type))
+                check(f"stats {t} {name} set", adds[name].null_count == 0, str(adds[name]))
+            table = dt.to_pyarrow_table()
+            newest = pc.max(table[column])
+            latest = dt.to_pyarrow_table(filters=[(column, ">=", newest.as_py())]).num_rows
+            check(f"stats {t} filter", latest == pc.sum(pc.equal(table[column], newest)).as_py(), str(latest))
         print("PASS")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -35,6 +35,9 @@ class FaultyLogStore final : public LogStore {
     }
     return inner_->PutIfAbsent(path, body);
   }
+  Status AtomicReplace(const std::string& path, const std::string& body) override {
+    return inner_->AtomicReplace(path, body);
+  }
 
   std::atomic<Fault> fault{Fault::kNone};
 

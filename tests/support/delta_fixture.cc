@@ -40,6 +40,21 @@ int64_t AppendTestRows(const lake::Lakehouse& lake, lake::DeltaLog& log, const s
   return version.ValueOr(-1);
 }
 
+std::unique_ptr<lake::DeltaLog> MakeAppendedTable(const lake::Lakehouse& lake,
+                                                  const std::string& table, int commits) {
+  auto log = lake.Log(table);
+  EXPECT_TRUE(log->CreateIfMissing(DeltaTestSchema()).ok());
+  for (int i = 0; i < commits; ++i) {
+    lake::Commit c;
+    c.adds.push_back(
+        lake.WriteParquet(table, DeltaTestSchema(), {DeltaTestRows(i * 2, 2)}).ValueOrDie());
+    c.txns["app"] = i;
+    auto version = log->CommitAppend(c, {{"app", i - 1}});
+    EXPECT_TRUE(version.ok()) << version.status().ToString();
+  }
+  return log;
+}
+
 std::vector<int64_t> TestIds(const lake::Lakehouse& lake, const std::string& table,
                              const std::vector<lake::AddFile>& files) {
   std::vector<int64_t> ids;

@@ -17,6 +17,9 @@ std::shared_ptr<arrow::RecordBatch> DeltaTestRows(int64_t from, int64_t n);
 // Writes rows [from, from + n) as one file and commits it (dataChange=true); returns the version.
 int64_t AppendTestRows(const lake::Lakehouse& lake, lake::DeltaLog& log, const std::string& table,
                        int64_t from, int64_t n);
+// Creates `table` and makes `commits` appends of 2 rows each (ids 2i, 2i+1), txn "app" = i.
+std::unique_ptr<lake::DeltaLog> MakeAppendedTable(const lake::Lakehouse& lake,
+                                                  const std::string& table, int commits);
 // The ids of the rows in `files`, in file order.
 std::vector<int64_t> TestIds(const lake::Lakehouse& lake, const std::string& table,
                              const std::vector<lake::AddFile>& files);
