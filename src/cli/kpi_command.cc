@@ -9,7 +9,8 @@
 namespace pizzastream::cli {
 
 void AddKpiCommand(CLI::App& app, GlobalOptions& global) {
-  auto* cmd = app.add_subcommand("kpi", "Print the key figures, computed with SQL in the warehouse");
+  auto* cmd =
+      app.add_subcommand("kpi", "Print the key figures, computed with SQL in the warehouse");
   AddCommonOptions(cmd, &global);
   auto json = std::make_shared<bool>(false);
   cmd->add_flag("--json", *json, "One JSON object (money and ratios rounded to 2 decimals)");
@@ -31,8 +32,8 @@ void AddKpiCommand(CLI::App& app, GlobalOptions& global) {
         "top pizza by revenue {}\n"
         "rows: received {} = rejected {} + duplicates {} + silver {}; fact {}\n",
         d.revenue, k.orders, k.pizzas, d.avg_order_value, d.avg_pizzas_per_order,
-        d.avg_orders_per_day, k.top_pizza, rows.received,
-        rows.rejected, rows.duplicates, rows.silver, rows.fact);
+        d.avg_orders_per_day, k.top_pizza, rows.received, rows.rejected, rows.duplicates,
+        rows.silver, rows.fact);
   });
 }
 

@@ -46,13 +46,15 @@ void AddSourceOptions(CLI::App* cmd, SourceOptions* o, bool required) {
   cmd->add_option("--producer-id", o->producer_id,
                   "Name of this source for exactly-once replay (default: derived from the source)");
   cmd->add_option("--batch-size", o->producer.batch_size, "Records per send")
-      ->capture_default_str()->check(CLI::Range(int64_t{1}, int64_t{10000000}));
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{10000000}));
   cmd->add_option("--interval", o->interval_seconds, "Seconds to pause after each send (e.g. 1)")
       ->check(CLI::Range(0.0, 3600.0));
   cmd->add_option("--rate", o->producer.rate, "Records per second at most (0: as fast as possible)")
       ->check(CLI::Range(0.0, 1e9));
   cmd->parse_complete_callback([o] {
-    o->producer.interval = std::chrono::milliseconds(static_cast<int64_t>(o->interval_seconds * 1000));
+    o->producer.interval =
+        std::chrono::milliseconds(static_cast<int64_t>(o->interval_seconds * 1000));
   });
 }
 

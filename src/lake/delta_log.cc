@@ -529,7 +529,7 @@ Status DeltaLog::Checkpoint() {
   snapshot_.checkpoint_version = snapshot_.version;
   // Clean-up lists the log: at most once an hour per handle, not at every checkpoint of a
   // stream (the retention is days; an hour more of log costs nothing).
-  const int64_t now = NowMs();
+  const int64_t now = WallClockMillis();
   if (now - last_auto_cleanup_ms_ >= kAutoCleanupEveryMs) {
     last_auto_cleanup_ms_ = now;
     if (auto cleaned = CleanUpExpiredLogs(); !cleaned.ok()) {
@@ -550,7 +550,8 @@ Result<DeltaLog::CleanupOutcome> DeltaLog::CleanUpExpiredLogs(std::optional<int6
     return out;
   }
   const int64_t keep_ms = retention_ms.value_or(retention.retention_ms);
-  ARROW_ASSIGN_OR_RAISE(out.cleanup, CleanUpExpiredLogFiles(*fs_, LogDir(), NowMs() - keep_ms));
+  ARROW_ASSIGN_OR_RAISE(out.cleanup,
+                        CleanUpExpiredLogFiles(*fs_, LogDir(), WallClockMillis() - keep_ms));
   if (!out.cleanup.deleted.empty()) {
     spdlog::debug("{}: log clean-up deleted {} file(s) older than checkpoint {}", table_path_,
                   out.cleanup.deleted.size(), out.cleanup.cutoff_checkpoint);

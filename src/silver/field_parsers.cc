@@ -80,8 +80,8 @@ bool ParseDate(std::string_view text, DateOrder order, EpochDay* out) {
     const size_t p2 = text.find(sep, p1 + 1);
     if (p2 == std::string_view::npos) return false;
     if (!ParseDigits(text.substr(0, p1), 2, &a) ||
-        !ParseDigits(text.substr(p1 + 1, p2 - p1 - 1), 2, &b) ||
-        text.size() - p2 - 1 != 4 || !ParseDigits(text.substr(p2 + 1), 4, &c)) {
+        !ParseDigits(text.substr(p1 + 1, p2 - p1 - 1), 2, &b) || text.size() - p2 - 1 != 4 ||
+        !ParseDigits(text.substr(p2 + 1), 4, &c)) {
       return false;
     }
     year = static_cast<int>(c);
@@ -100,7 +100,8 @@ bool ParseTimeOfDay(std::string_view text, int32_t* seconds_out) {
   const size_t p2 = text.find(':', p1 + 1);
   int64_t h = 0, m = 0, s = 0;
   if (!ParseDigits(text.substr(0, p1), 2, &h)) return false;
-  std::string_view minutes = text.substr(p1 + 1, p2 == std::string_view::npos ? text.npos : p2 - p1 - 1);
+  std::string_view minutes =
+      text.substr(p1 + 1, p2 == std::string_view::npos ? text.npos : p2 - p1 - 1);
   if (minutes.size() != 2 || !ParseDigits(minutes, 2, &m)) return false;
   if (p2 != std::string_view::npos) {
     std::string_view secs = text.substr(p2 + 1);

@@ -25,8 +25,19 @@ inline constexpr int kRequiredColumns = 12;
 // Positions in kSourceColumns (and in SourceSchema()).
 namespace field {
 enum SourceField : int {
-  kPizzaId, kOrderId, kPizzaNameId, kQuantity, kOrderDate, kOrderTime, kUnitPrice, kTotalPrice,
-  kPizzaSize, kPizzaCategory, kPizzaIngredients, kPizzaName, kOrderChannel
+  kPizzaId,
+  kOrderId,
+  kPizzaNameId,
+  kQuantity,
+  kOrderDate,
+  kOrderTime,
+  kUnitPrice,
+  kTotalPrice,
+  kPizzaSize,
+  kPizzaCategory,
+  kPizzaIngredients,
+  kPizzaName,
+  kOrderChannel
 };
 }  // namespace field
 

@@ -8,12 +8,12 @@
 namespace pizzastream::warehouse {
 
 struct KpiFigures {
-  int64_t revenue_cents = 0;     // sum(total_price)
-  int64_t orders = 0;            // count(distinct order_id)
-  int64_t pizzas = 0;            // sum(quantity)
-  int64_t order_days = 0;        // count(distinct order_date)
-  int64_t fact_rows = 0;         // count(*) of fact_order_item
-  std::string top_pizza;         // pizza_name with the largest revenue (ties: first by name)
+  int64_t revenue_cents = 0;  // sum(total_price)
+  int64_t orders = 0;         // count(distinct order_id)
+  int64_t pizzas = 0;         // sum(quantity)
+  int64_t order_days = 0;     // count(distinct order_date)
+  int64_t fact_rows = 0;      // count(*) of fact_order_item
+  std::string top_pizza;      // pizza_name with the largest revenue (ties: first by name)
 };
 
 // Pipeline row counts from the lake (conservation: received = rejected + duplicates + silver).

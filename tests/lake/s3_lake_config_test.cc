@@ -1,8 +1,8 @@
 // MaskSecrets: no credential survives in a message shown to a user; the access key keeps only
 // the four characters that tell which key it was.
-#include <gtest/gtest.h>
-
 #include "lake/s3_lake_config.h"
+
+#include <gtest/gtest.h>
 
 namespace pizzastream::lake {
 namespace {

@@ -17,7 +17,8 @@ TEST(ParseWholeNumber, AcceptsPlainAndPointZeroForms) {
 
 TEST(ParseWholeNumber, RejectsFractionsSignsAndJunk) {
   int64_t v = 0;
-  for (const char* bad : {"", "1.5", "-1", "+1", "abc", "1e3", "1.", ".0", "12a", "99999999999999999999"}) {
+  for (const char* bad :
+       {"", "1.5", "-1", "+1", "abc", "1e3", "1.", ".0", "12a", "99999999999999999999"}) {
     EXPECT_FALSE(ParseWholeNumber(bad, &v)) << bad;
   }
 }
@@ -51,8 +52,8 @@ TEST(ParseDate, ReadsDayFirstFormatsAndIso) {
 
 TEST(ParseDate, RejectsDaysThatDoNotExist) {
   EpochDay d = 0;
-  for (const char* bad : {"31/02/2015", "29/2/2015", "0/1/2015", "1/0/2015", "2015-13-01",
-                          "1/1/15", "1/1-2015", "", "yesterday"}) {
+  for (const char* bad : {"31/02/2015", "29/2/2015", "0/1/2015", "1/0/2015", "2015-13-01", "1/1/15",
+                          "1/1-2015", "", "yesterday"}) {
     EXPECT_FALSE(ParseDate(bad, DateOrder::kDayFirst, &d)) << bad;
   }
   EXPECT_TRUE(ParseDate("29/2/2016", DateOrder::kDayFirst, &d));

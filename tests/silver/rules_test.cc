@@ -10,8 +10,19 @@ namespace {
 
 // A valid line; each test breaks one field.
 RawFields ValidLine() {
-  static const std::string kFields[] = {"1", "1", "hawaiian_m", "1", "1/1/2015", "11:38:36", "13.25", "13.25", "M",
-                                        "Classic", "Sliced Ham, Pineapple", "The Hawaiian Pizza", "web"};
+  static const std::string kFields[] = {"1",
+                                        "1",
+                                        "hawaiian_m",
+                                        "1",
+                                        "1/1/2015",
+                                        "11:38:36",
+                                        "13.25",
+                                        "13.25",
+                                        "M",
+                                        "Classic",
+                                        "Sliced Ham, Pineapple",
+                                        "The Hawaiian Pizza",
+                                        "web"};
   RawFields raw;
   for (size_t i = 0; i < raw.size(); ++i) raw[i] = kFields[i];
   return raw;

@@ -20,7 +20,11 @@ TEST(Kpi, FormatsHundredthsAsDecimals) {
 }
 
 TEST(Kpi, JsonHasEveryFigure) {
-  KpiFigures k{.revenue_cents = 1325, .orders = 1, .pizzas = 1, .order_days = 1, .fact_rows = 1,
+  KpiFigures k{.revenue_cents = 1325,
+               .orders = 1,
+               .pizzas = 1,
+               .order_days = 1,
+               .fact_rows = 1,
                .top_pizza = "The \"Hawaiian\" Pizza"};
   RowCounts rows{.received = 3, .rejected = 1, .duplicates = 1, .silver = 1, .fact = 1};
   EXPECT_EQ(KpiJson(k, rows),
