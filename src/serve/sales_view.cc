@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "serve/sales_rollup.h"
 #include "warehouse/fact_load_ranges.h"
 
 namespace pizzastream::serve {
@@ -129,6 +130,13 @@ Result<std::string> SalesView::Refresh(warehouse::Warehouse& wh) {
   data_.date_ids = date_ids_;
   data_.channels = channels_;
   data_.pizzas = std::move(pizzas);
+  data_.rollups = nullptr;
+  lock.unlock();
+  // Only this thread writes data_ (refresh_mu_): reading it unlocked while readers share it is
+  // safe.
+  auto rollups = BuildRollups(data_);
+  lock.lock();
+  data_.rollups = std::move(rollups);
   lock.unlock();
 
   if (!ranges.empty()) last_range_ = ranges.back().id;

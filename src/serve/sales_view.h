@@ -11,11 +11,13 @@
 // category, size or name at once, as the attributes are looked up at query time).
 //
 // Thread-safe: any number of readers (Read) and one refresh at a time; a refresh blocks readers
-// only while it merges what it read.
+// only while it merges what it read, then rebuilds the per-day rollups (serve/sales_rollup.h)
+// from the merged lines and installs them.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
@@ -50,11 +52,16 @@ struct PizzaAttributes {
   std::string category, size, name;
 };
 
+struct SalesRollups;  // serve/sales_rollup.h
+
 struct SalesData {
   std::vector<SalesLine> lines;         // sorted
   std::vector<int32_t> date_ids;        // yyyymmdd of each day index
   std::vector<std::string> channels;    // order_channel of each channel index
   std::vector<PizzaAttributes> pizzas;  // of each pizza index
+  // Per-day figures of exactly these lines and pizzas; null while a refresh rebuilds them
+  // (queries then scan the lines).
+  std::shared_ptr<const SalesRollups> rollups;
 };
 
 class SalesView {
