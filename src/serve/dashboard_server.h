@@ -45,7 +45,9 @@ class DashboardServer {
   // Creates the warehouse schema if missing, binds and starts serving on background threads.
   // Returns once the port accepts connections.
   Status Start();
-  // Stops accepting, finishes the requests in flight and joins the threads. Idempotent.
+  // Stops accepting, stops the in-memory view's background load at its next page of rows (calls
+  // still waiting for the view answer 503), finishes the requests in flight and joins the
+  // threads. Idempotent.
   void Stop();
   // The bound port (after Start()).
   int port() const;

@@ -15,6 +15,7 @@
 // from the merged lines and installs them.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -72,7 +73,11 @@ class SalesView {
 
   // Brings the view up to date with `wh` and returns its data version: it changes whenever the
   // view's content may have (new fact rows, moved load positions).
+  // Cancelled once Cancel() was called (checked between pages of rows).
   Result<std::string> Refresh(warehouse::Warehouse& wh);
+  // Makes a refresh under way, and every later one until Cancel(false), stop with
+  // Status::Cancelled (at shutdown: a first read of millions of rows takes seconds). Any thread.
+  void Cancel(bool cancelled = true) { cancelled_ = cancelled; }
   // Runs `read` on the current data, under a shared lock.
   void Read(const std::function<void(const SalesData&)>& read) const;
   int64_t lines() const;
@@ -83,6 +88,7 @@ class SalesView {
                    std::vector<SalesLine>* added);
   Status ReadPizzas(warehouse::Warehouse& wh);
 
+  std::atomic<bool> cancelled_ = false;
   std::mutex refresh_mu_;  // one refresh at a time; guards everything below but data_
   int64_t last_range_ = 0;
   std::string positions_;  // as last seen, "" before the first refresh

@@ -212,6 +212,21 @@ TEST(SalesViewTest, RollupsAnswerAsTheLinesDo) {
   });
 }
 
+// A cancelled view reads nothing, and reads again once the cancel is lifted.
+TEST(SalesViewTest, ACancelledRefreshStopsAndResumes) {
+  testing::TempDir dir;
+  auto wh = NewWarehouse(dir);
+  const auto menu = SampleMenu();
+  ASSERT_TRUE(wh->Load(ChunkOf(SyntheticLines(1, 100, menu.size()), menu)).ok());
+  SalesView view;
+  view.Cancel();
+  EXPECT_TRUE(view.Refresh(*wh).status().IsCancelled());
+  EXPECT_EQ(view.lines(), 0);
+  view.Cancel(false);
+  ASSERT_TRUE(view.Refresh(*wh).ok());
+  EXPECT_EQ(view.lines(), 100);
+}
+
 // Rows the fact insert ignores (a key loaded before, or twice in one chunk: first wins) never
 // reach the view.
 TEST(SalesViewTest, IgnoredFactRowsNeverReachTheView) {
