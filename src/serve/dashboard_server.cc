@@ -136,10 +136,11 @@ struct DashboardServer::Impl {
         const auto group = params.find("group");
         if (group == params.end()) {
           return Status::Invalid(
-              "group is required: day, month, hour, weekday, pizza, category, size or channel");
+              "group is required: day, week, month, hour, weekday, pizza, category, size or "
+              "channel");
         }
         ARROW_ASSIGN_OR_RAISE(SalesGroup g, ParseSalesGroup(group->second));
-        return SalesBody(wh, cache, g, filter);
+        return SalesBody(wh, cache, g, filter, options.max_day_rows);
       });
     }
     if (path == "/api/pipeline") {

@@ -33,6 +33,8 @@ struct DashboardOptions {
   HttpLimits limits;  // connections, sizes and timeouts a client may use
   std::chrono::milliseconds lake_poll_interval{2000};
   size_t cached_results = 512;  // query results kept per data version (0: no cache)
+  // /api/sales?group=day answers per week, then per month, beyond this many rows (docs/api.md).
+  size_t max_day_rows = 1000;
 };
 
 class DashboardServer {

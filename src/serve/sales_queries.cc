@@ -132,12 +132,24 @@ int SizeRank(const std::string& size) {
   return static_cast<int>(it - kSizes.begin());
 }
 
+std::chrono::sys_days DayOf(int64_t date_id) {
+  return std::chrono::year_month_day{std::chrono::year(static_cast<int>(date_id / 10000)),
+                                     std::chrono::month(static_cast<unsigned>(date_id / 100 % 100)),
+                                     std::chrono::day(static_cast<unsigned>(date_id % 100))};
+}
+
 int IsoWeekdayOf(int64_t date_id) {
-  const std::chrono::year_month_day ymd{
-      std::chrono::year(static_cast<int>(date_id / 10000)),
-      std::chrono::month(static_cast<unsigned>(date_id / 100 % 100)),
-      std::chrono::day(static_cast<unsigned>(date_id % 100))};
-  return static_cast<int>(std::chrono::weekday(std::chrono::sys_days(ymd)).iso_encoding());
+  return static_cast<int>(std::chrono::weekday(DayOf(date_id)).iso_encoding());
+}
+
+// The date_id of the Monday of date_id's ISO week.
+int32_t MondayOf(int64_t date_id) {
+  const std::chrono::sys_days day = DayOf(date_id);
+  const std::chrono::year_month_day monday{
+      day - std::chrono::days(std::chrono::weekday(day).iso_encoding() - 1)};
+  return static_cast<int32_t>(int{monday.year()} * 10000 +
+                              static_cast<int>(unsigned{monday.month()}) * 100 +
+                              static_cast<int>(unsigned{monday.day()}));
 }
 
 constexpr std::array<const char*, 8> kWeekdays = {"",         "Monday", "Tuesday",  "Wednesday",
@@ -191,11 +203,15 @@ std::vector<SalesGroupRow> SalesByGroup(const SalesData& d, SalesGroup group,
   std::vector<SalesGroupRow> rows;
   switch (group) {
     case SalesGroup::kDay:
+    case SalesGroup::kWeek:
     case SalesGroup::kMonth:
     case SalesGroup::kWeekday: {
       const auto days = ByDay(d, filter);
       if (group == SalesGroup::kDay) {
         for (const auto& [id, f] : FoldDays(d, days, [](int32_t id) { return id; }))
+          rows.push_back({FormatDateId(static_cast<int32_t>(id)), f});
+      } else if (group == SalesGroup::kWeek) {
+        for (const auto& [id, f] : FoldDays(d, days, MondayOf))
           rows.push_back({FormatDateId(static_cast<int32_t>(id)), f});
       } else if (group == SalesGroup::kMonth) {
         for (const auto& [ym, f] : FoldDays(d, days, [](int32_t id) { return id / 100; }))

@@ -110,6 +110,11 @@ void ExpectViewMatchesSql(const SalesView& view, Warehouse& wh) {
                       "substr(f.date_id, 1, 4) || '-' || substr(f.date_id, 5, 2) || '-' || "
                       "substr(f.date_id, 7, 2)",
                       f, false));
+    EXPECT_EQ(ViewRows(view, SalesGroup::kWeek, f),
+              SqlRows(wh,
+                      "date(substr(f.date_id, 1, 4) || '-' || substr(f.date_id, 5, 2) || '-' || "
+                      "substr(f.date_id, 7, 2), '-6 days', 'weekday 1')",
+                      f, false));
     EXPECT_EQ(ViewRows(view, SalesGroup::kMonth, f),
               SqlRows(wh, "substr(f.date_id, 1, 4) || '-' || substr(f.date_id, 5, 2)", f, false));
     SalesTotals totals;
