@@ -65,19 +65,27 @@ Result<std::string> KpiBody(warehouse::Warehouse& wh, SalesCache& cache,
 }
 
 Result<std::string> SalesBody(warehouse::Warehouse& wh, SalesCache& cache, SalesGroup group,
-                              const SalesFilter& filter) {
+                              const SalesFilter& filter, size_t max_day_rows) {
   ARROW_ASSIGN_OR_RAISE(std::string version, cache.Version(wh));
   ARROW_ASSIGN_OR_RAISE(auto rows, cache.ByGroup(wh, version, group, filter));
+  SalesGroup granularity = group;
+  for (SalesGroup coarser : {SalesGroup::kWeek, SalesGroup::kMonth}) {
+    if (group != SalesGroup::kDay || rows.size() <= max_day_rows) break;
+    granularity = coarser;
+    ARROW_ASSIGN_OR_RAISE(rows, cache.ByGroup(wh, version, coarser, filter));
+  }
   json out_rows = json::array();
   for (const auto& row : rows) {
     json r = FiguresJson(row.figures);
     r["key"] = row.key;
     out_rows.push_back(std::move(r));
   }
-  return Dump(json{{"group", SalesGroupName(group)},
-                   {"filter", FilterJson(filter)},
-                   {"rows", std::move(out_rows)},
-                   {"data_version", version}});
+  json out{{"group", SalesGroupName(group)},
+           {"filter", FilterJson(filter)},
+           {"rows", std::move(out_rows)},
+           {"data_version", version}};
+  if (group == SalesGroup::kDay) out["granularity"] = SalesGroupName(granularity);
+  return Dump(out);
 }
 
 Result<std::string> PipelineBody(warehouse::Warehouse& wh, SalesCache& cache,

@@ -18,9 +18,11 @@ namespace pizzastream::serve {
 // /api/kpi: the `kpi --json` figures (same rounding and formatting) for the lines matching
 // `filter`, plus fact_rows, filter and data_version.
 Result<std::string> KpiBody(warehouse::Warehouse& wh, SalesCache& cache, const SalesFilter& filter);
-// /api/sales: one row per `group` value (key, revenue, orders, pizzas, lines).
+// /api/sales: one row per `group` value (key, revenue, orders, pizzas, lines). For group day,
+// at most `max_day_rows` rows: per ISO week when there would be more days, per month when
+// there would be more weeks; `granularity` says which.
 Result<std::string> SalesBody(warehouse::Warehouse& wh, SalesCache& cache, SalesGroup group,
-                              const SalesFilter& filter);
+                              const SalesFilter& filter, size_t max_day_rows);
 // /api/pipeline: per-stage figures, the warehouse's load positions and data_version.
 Result<std::string> PipelineBody(warehouse::Warehouse& wh, SalesCache& cache,
                                  const PipelineStatus::View& pipeline);

@@ -88,6 +88,8 @@ struct DashboardServer::Impl {
       res.body = std::move(*result);
     } else if (result.status().IsInvalid()) {
       JsonError(res, 400, result.status().message());
+    } else if (result.status().IsCancelled()) {
+      JsonError(res, 503, "the dashboard is stopping");
     } else {
       spdlog::error("serve: {}: {}", route, result.status().ToString());
       JsonError(res, 500, "the warehouse could not answer; see the server log");
@@ -134,10 +136,11 @@ struct DashboardServer::Impl {
         const auto group = params.find("group");
         if (group == params.end()) {
           return Status::Invalid(
-              "group is required: day, month, hour, weekday, pizza, category, size or channel");
+              "group is required: day, week, month, hour, weekday, pizza, category, size or "
+              "channel");
         }
         ARROW_ASSIGN_OR_RAISE(SalesGroup g, ParseSalesGroup(group->second));
-        return SalesBody(wh, cache, g, filter);
+        return SalesBody(wh, cache, g, filter, options.max_day_rows);
       });
     }
     if (path == "/api/pipeline") {
@@ -192,12 +195,14 @@ Status DashboardServer::Start() {
   http.handler = [&s](const HttpRequest& req, HttpResponse& res) { s.Handle(req, res); };
   http.on_refused = [&s](int status) { s.metrics.Observe("rejected", status, 0); };
   s.http = std::make_unique<HttpServer>(std::move(http));
+  s.cache.Cancel(false);
   ARROW_RETURN_NOT_OK(s.http->Start());
   if (s.probe) s.probe->Start(s.options.lake_poll_interval);
   s.warm_up = std::thread([&s] {
     auto wh = s.warehouses.Acquire();
     const Status st = wh.ok() ? s.cache.Version(**wh).status() : wh.status();
-    if (!st.ok()) spdlog::warn("serve: reading the facts into the view: {}", st.ToString());
+    if (!st.ok() && !st.IsCancelled())
+      spdlog::warn("serve: reading the facts into the view: {}", st.ToString());
   });
   s.started = true;
   return Status::OK();
@@ -206,6 +211,7 @@ Status DashboardServer::Start() {
 void DashboardServer::Stop() {
   Impl& s = *impl_;
   if (!s.started) return;
+  s.cache.Cancel();  // the view's loader stops at its next page of rows
   s.http->Stop();
   if (s.probe) s.probe->Stop();
   if (s.warm_up.joinable()) s.warm_up.join();

@@ -33,6 +33,8 @@ struct DashboardOptions {
   HttpLimits limits;  // connections, sizes and timeouts a client may use
   std::chrono::milliseconds lake_poll_interval{2000};
   size_t cached_results = 512;  // query results kept per data version (0: no cache)
+  // /api/sales?group=day answers per week, then per month, beyond this many rows (docs/api.md).
+  size_t max_day_rows = 1000;
 };
 
 class DashboardServer {
@@ -45,7 +47,9 @@ class DashboardServer {
   // Creates the warehouse schema if missing, binds and starts serving on background threads.
   // Returns once the port accepts connections.
   Status Start();
-  // Stops accepting, finishes the requests in flight and joins the threads. Idempotent.
+  // Stops accepting, stops the in-memory view's background load at its next page of rows (calls
+  // still waiting for the view answer 503), finishes the requests in flight and joins the
+  // threads. Idempotent.
   void Stop();
   // The bound port (after Start()).
   int port() const;

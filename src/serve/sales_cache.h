@@ -36,6 +36,8 @@ class SalesCache {
   Result<std::vector<SalesGroupRow>> ByGroup(warehouse::Warehouse& wh, const std::string& version,
                                              SalesGroup group, const SalesFilter& filter);
   const SalesView& view() const { return view_; }
+  // See SalesView::Cancel.
+  void Cancel(bool cancelled = true) { view_.Cancel(cancelled); }
 
  private:
   using Value = std::variant<SalesTotals, std::vector<SalesGroupRow>>;

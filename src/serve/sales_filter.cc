@@ -12,8 +12,9 @@
 namespace pizzastream::serve {
 namespace {
 
-constexpr std::array<std::pair<SalesGroup, std::string_view>, 8> kGroups = {{
+constexpr std::array<std::pair<SalesGroup, std::string_view>, 9> kGroups = {{
     {SalesGroup::kDay, "day"},
+    {SalesGroup::kWeek, "week"},
     {SalesGroup::kMonth, "month"},
     {SalesGroup::kHour, "hour"},
     {SalesGroup::kWeekday, "weekday"},
@@ -84,7 +85,7 @@ Result<SalesGroup> ParseSalesGroup(std::string_view name) {
     if (group_name == name) return group;
   }
   return Status::Invalid(
-      "group must be one of day, month, hour, weekday, pizza, category, size, channel; got ",
+      "group must be one of day, week, month, hour, weekday, pizza, category, size, channel; got ",
       Quoted(name));
 }
 

@@ -14,7 +14,8 @@
 
 namespace pizzastream::serve {
 
-enum class SalesGroup { kDay, kMonth, kHour, kWeekday, kPizza, kCategory, kSize, kChannel };
+// kWeek: ISO weeks, keyed by their Monday.
+enum class SalesGroup { kDay, kWeek, kMonth, kHour, kWeekday, kPizza, kCategory, kSize, kChannel };
 
 struct SalesFilter {
   std::optional<int32_t> from_date_id;  // yyyymmdd, inclusive

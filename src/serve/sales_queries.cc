@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <map>
 #include <string_view>
 
@@ -12,6 +11,13 @@
 
 namespace pizzastream::serve {
 namespace {
+
+void Add(SalesFigures& into, const SalesFigures& f) {
+  into.revenue_cents += f.revenue_cents;
+  into.orders += f.orders;
+  into.quantity += f.quantity;
+  into.lines += f.lines;
+}
 
 // Which lines a filter keeps, per dictionary entry.
 struct Masks {
@@ -36,6 +42,8 @@ Masks MasksOf(const SalesData& d, const SalesFilter& f) {
 // Sums the matching lines into slots[slot_of(line)]. An order counts once per slot for each
 // (order, day, channel) — and hour, when `hourly` — it has matching lines in: the lines of one
 // such tuple are adjacent in the view, so a tuple number and the last one counted per slot do.
+// With rollups, only the span of the kept days' lines is read (a tuple has a single day, so each
+// kept tuple lies wholly inside it).
 template <bool kHourly, typename SlotOf>
 void Accumulate(const SalesData& d, const Masks& m, size_t slots, SlotOf slot_of,
                 std::vector<SalesFigures>* out) {
@@ -43,7 +51,18 @@ void Accumulate(const SalesData& d, const Masks& m, size_t slots, SlotOf slot_of
   std::vector<uint64_t> counted(slots, UINT64_MAX);
   uint64_t tuple = 0;
   const SalesLine* prev = nullptr;
-  for (const SalesLine& l : d.lines) {
+  size_t first = 0, end = d.lines.size();
+  if (const SalesRollups* r = d.rollups.get()) {
+    first = d.lines.size();
+    end = 0;
+    for (size_t day = 0; day < m.day.size(); ++day) {
+      if (!m.day[day]) continue;
+      first = std::min(first, r->day_first[day]);
+      end = std::max(end, r->day_end[day]);
+    }
+  }
+  for (size_t i = first; i < end; ++i) {
+    const SalesLine& l = d.lines[i];
     if (prev == nullptr || l.order_id != prev->order_id || l.day != prev->day ||
         l.channel != prev->channel || (kHourly && l.hour != prev->hour)) {
       ++tuple;
@@ -62,27 +81,37 @@ void Accumulate(const SalesData& d, const Masks& m, size_t slots, SlotOf slot_of
   }
 }
 
-void Add(SalesFigures& into, const SalesFigures& f) {
-  into.revenue_cents += f.revenue_cents;
-  into.orders += f.orders;
-  into.quantity += f.quantity;
-  into.lines += f.lines;
+// Sums a rollup's cells of the days and slots kept: per day (`by_day`) or per slot.
+std::vector<SalesFigures> Fold(const DayRollup& r, const std::vector<uint8_t>& days,
+                               const std::vector<uint8_t>& slots, bool by_day) {
+  std::vector<SalesFigures> out(by_day ? days.size() : r.slots);
+  for (size_t day = 0; day < days.size(); ++day) {
+    if (!days[day]) continue;
+    const SalesFigures* cells = r.cells.data() + day * r.slots;
+    for (size_t slot = 0; slot < r.slots; ++slot) {
+      if (slots[slot] && cells[slot].lines > 0) Add(out[by_day ? day : slot], cells[slot]);
+    }
+  }
+  return out;
 }
 
-// A dense id for each distinct text of pizza attribute `attribute` (per pizza index), and the
-// texts.
-template <typename Attribute>
-std::vector<uint32_t> PizzaSlots(const SalesData& d, Attribute attribute,
-                                 std::vector<std::string>* texts) {
-  std::map<std::string, uint32_t> ids;
-  std::vector<uint32_t> slots;
-  for (const auto& p : d.pizzas) {
-    auto [it, added] = ids.try_emplace(attribute(p), static_cast<uint32_t>(texts->size()));
-    if (added) texts->push_back(it->first);
-    slots.push_back(it->second);
+// Which slots of a pizza attribute the category and size slicers keep.
+std::vector<uint8_t> KeptSlots(const PizzaSlotMap& map, PizzaAttribute attribute,
+                               const SalesFilter& f) {
+  std::vector<uint8_t> keep;
+  for (const std::string& text : map.texts) {
+    const std::string_view category = attribute == PizzaAttribute::kSize
+                                          ? std::string_view()
+                                          : std::string_view(text).substr(0, text.find('\0'));
+    const bool size_ok = !f.size || (attribute == PizzaAttribute::kSize && text == *f.size);
+    const bool category_ok =
+        !f.category || (attribute != PizzaAttribute::kSize && category == *f.category);
+    keep.push_back(size_ok && category_ok);
   }
-  return slots;
+  return keep;
 }
+
+std::vector<uint8_t> AllSlots(size_t n) { return std::vector<uint8_t>(n, 1); }
 
 // Rows keyed by text, in text order (std::map), without empty groups.
 std::vector<SalesGroupRow> ByText(const std::vector<std::string>& texts,
@@ -104,15 +133,37 @@ int SizeRank(const std::string& size) {
   return static_cast<int>(it - kSizes.begin());
 }
 
-int IsoWeekdayOf(int32_t date_id) {
-  return IsoWeekday(ToEpochDay({date_id / 10000, date_id / 100 % 100, date_id % 100}));
+CivilDate CivilOf(int64_t date_id) {
+  return {static_cast<int>(date_id / 10000), static_cast<int>(date_id / 100 % 100),
+          static_cast<int>(date_id % 100)};
+}
+
+int IsoWeekdayOf(int64_t date_id) { return IsoWeekday(ToEpochDay(CivilOf(date_id))); }
+
+// The date_id of the Monday of date_id's ISO week.
+int32_t MondayOf(int64_t date_id) {
+  const EpochDay day = ToEpochDay(CivilOf(date_id));
+  const CivilDate monday = FromEpochDay(day - (IsoWeekday(day) - 1));
+  return static_cast<int32_t>(monday.year * 10000 + monday.month * 100 + monday.day);
 }
 
 // Figures per day index.
 std::vector<SalesFigures> ByDay(const SalesData& d, const SalesFilter& f) {
+  const Masks m = MasksOf(d, f);
+  if (const SalesRollups* r = d.rollups.get()) {
+    const int slicers = f.category.has_value() + f.size.has_value() + f.channel.has_value();
+    if (slicers == 0) return Fold(r->all, m.day, AllSlots(1), true);
+    if (slicers == 1 && f.channel) return Fold(r->channel, m.day, m.channel, true);
+    if (slicers == 1 && f.category) {
+      return Fold(r->category, m.day, KeptSlots(r->categories, PizzaAttribute::kCategory, f), true);
+    }
+    if (slicers == 1) {
+      return Fold(r->size, m.day, KeptSlots(r->sizes, PizzaAttribute::kSize, f), true);
+    }
+  }
   std::vector<SalesFigures> days;
   Accumulate<false>(
-      d, MasksOf(d, f), d.date_ids.size(), [](const SalesLine& l) { return l.day; }, &days);
+      d, m, d.date_ids.size(), [](const SalesLine& l) { return l.day; }, &days);
   return days;
 }
 
@@ -144,11 +195,15 @@ std::vector<SalesGroupRow> SalesByGroup(const SalesData& d, SalesGroup group,
   std::vector<SalesGroupRow> rows;
   switch (group) {
     case SalesGroup::kDay:
+    case SalesGroup::kWeek:
     case SalesGroup::kMonth:
     case SalesGroup::kWeekday: {
       const auto days = ByDay(d, filter);
       if (group == SalesGroup::kDay) {
         for (const auto& [id, f] : FoldDays(d, days, [](int32_t id) { return id; }))
+          rows.push_back({FormatDateId(static_cast<int32_t>(id)), f});
+      } else if (group == SalesGroup::kWeek) {
+        for (const auto& [id, f] : FoldDays(d, days, MondayOf))
           rows.push_back({FormatDateId(static_cast<int32_t>(id)), f});
       } else if (group == SalesGroup::kMonth) {
         for (const auto& [ym, f] : FoldDays(d, days, [](int32_t id) { return id / 100; })) {
@@ -164,44 +219,65 @@ std::vector<SalesGroupRow> SalesByGroup(const SalesData& d, SalesGroup group,
       return rows;
     }
     case SalesGroup::kHour: {
+      const Masks m = MasksOf(d, filter);
       std::vector<SalesFigures> hours;
-      Accumulate<true>(
-          d, MasksOf(d, filter), 256, [](const SalesLine& l) { return l.hour; }, &hours);
+      if (d.rollups && !filter.category && !filter.size && !filter.channel) {
+        hours = Fold(d.rollups->hour, m.day, AllSlots(d.rollups->hour.slots), false);
+      } else {
+        Accumulate<true>(
+            d, m, 256, [](const SalesLine& l) { return l.hour; }, &hours);
+      }
       for (size_t h = 0; h < hours.size(); ++h) {
         if (hours[h].lines > 0) rows.push_back({std::to_string(h), hours[h]});
       }
       return rows;
     }
     case SalesGroup::kChannel: {
+      const Masks m = MasksOf(d, filter);
       std::vector<SalesFigures> channels;
-      Accumulate<false>(
-          d, MasksOf(d, filter), d.channels.size(), [](const SalesLine& l) { return l.channel; },
-          &channels);
+      if (d.rollups && !filter.category && !filter.size) {
+        channels = Fold(d.rollups->channel, m.day, m.channel, false);
+      } else {
+        Accumulate<false>(
+            d, m, d.channels.size(), [](const SalesLine& l) { return l.channel; }, &channels);
+      }
       return ByText(d.channels, channels);
     }
-    case SalesGroup::kPizza: {
-      // Orders are distinct per (category, name); names in two categories add up.
-      std::vector<std::string> variants, names;
-      const auto slots = PizzaSlots(
-          d, [](const PizzaAttributes& p) { return p.category + '\0' + p.name; }, &variants);
-      for (const auto& v : variants) names.push_back(v.substr(v.find('\0') + 1));
-      std::vector<SalesFigures> figures;
-      Accumulate<false>(
-          d, MasksOf(d, filter), variants.size(),
-          [&](const SalesLine& l) { return slots[l.pizza]; }, &figures);
-      return ByText(variants, figures, &names);
-    }
+    case SalesGroup::kPizza:
     case SalesGroup::kCategory:
     case SalesGroup::kSize: {
-      std::vector<std::string> texts;
+      // Orders are distinct per (category, name) for pizzas; names in two categories add up.
       const bool by_size = group == SalesGroup::kSize;
-      const auto slots = PizzaSlots(
-          d, [&](const PizzaAttributes& p) { return by_size ? p.size : p.category; }, &texts);
+      const PizzaAttribute attribute = group == SalesGroup::kPizza ? PizzaAttribute::kVariant
+                                       : by_size                   ? PizzaAttribute::kSize
+                                                                   : PizzaAttribute::kCategory;
+      const SalesRollups* r = d.rollups.get();
+      // A rollup answers when the other pizza slicer and the channel are not set (a variant
+      // has one category, so the category slicer keeps whole variants).
+      const bool rolled =
+          r != nullptr && !filter.channel && !(by_size ? filter.category : filter.size);
+      const PizzaSlotMap slots = rolled ? (by_size                                 ? r->sizes
+                                           : attribute == PizzaAttribute::kVariant ? r->variants
+                                                                                   : r->categories)
+                                        : PizzaSlotsOf(d, attribute);
+      const Masks m = MasksOf(d, filter);
       std::vector<SalesFigures> figures;
-      Accumulate<false>(
-          d, MasksOf(d, filter), texts.size(), [&](const SalesLine& l) { return slots[l.pizza]; },
-          &figures);
-      rows = ByText(texts, figures);
+      if (rolled) {
+        const DayRollup& rollup = by_size                                 ? r->size
+                                  : attribute == PizzaAttribute::kVariant ? r->variant
+                                                                          : r->category;
+        figures = Fold(rollup, m.day, KeptSlots(slots, attribute, filter), false);
+      } else {
+        Accumulate<false>(
+            d, m, slots.texts.size(), [&](const SalesLine& l) { return slots.of_pizza[l.pizza]; },
+            &figures);
+      }
+      if (attribute == PizzaAttribute::kVariant) {
+        std::vector<std::string> names;
+        for (const auto& v : slots.texts) names.push_back(v.substr(v.find('\0') + 1));
+        return ByText(slots.texts, figures, &names);
+      }
+      rows = ByText(slots.texts, figures);
       if (by_size) {
         std::stable_sort(rows.begin(), rows.end(),
                          [](const SalesGroupRow& a, const SalesGroupRow& b) {

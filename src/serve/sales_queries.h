@@ -1,6 +1,6 @@
 // The dashboard's figures, computed from the columnar view of the fact lines
-// (serve/sales_view.h) in one pass over them: tens of milliseconds for millions of lines,
-// whatever the distribution of orders over days.
+// (serve/sales_view.h): from its per-day rollups (serve/sales_rollup.h) when the slicers allow
+// (days x slots summed, whatever the number of lines), else in one pass over the lines.
 //
 // `orders` counts, per group, the distinct (order, day, channel) of the matching lines — per
 // (order, day, channel, hour) when grouping by hour — summed over days, channels and hours, and
@@ -12,17 +12,11 @@
 #include <vector>
 
 #include "serve/sales_filter.h"
+#include "serve/sales_rollup.h"
 #include "serve/sales_view.h"
 #include "warehouse/kpi.h"
 
 namespace pizzastream::serve {
-
-struct SalesFigures {
-  int64_t revenue_cents = 0;
-  int64_t orders = 0;    // distinct orders with at least one matching line
-  int64_t quantity = 0;  // pizzas sold
-  int64_t lines = 0;     // fact rows
-};
 
 struct SalesTotals {
   SalesFigures figures;

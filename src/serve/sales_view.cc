@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "serve/sales_rollup.h"
 #include "warehouse/fact_load_ranges.h"
 
 namespace pizzastream::serve {
@@ -71,6 +72,7 @@ Status SalesView::ReadRange(warehouse::Warehouse& wh, int64_t first, int64_t las
     return Status::OK();
   };
   for (int64_t from = first; from <= last;) {
+    if (cancelled_) return Status::Cancelled("the dashboard is stopping");
     int64_t rows = 0, last_id = from;
     ARROW_RETURN_NOT_OK(wh.QueryEach(sql, {from, last}, [&](const std::vector<SqlParam>& row) {
       ++rows;
@@ -98,6 +100,7 @@ Status SalesView::ReadPizzas(warehouse::Warehouse& wh) {
 
 Result<std::string> SalesView::Refresh(warehouse::Warehouse& wh) {
   std::lock_guard refresh(refresh_mu_);
+  if (cancelled_) return Status::Cancelled("the dashboard is stopping");
   ARROW_ASSIGN_OR_RAISE(auto positions, wh.Positions());
   std::string positions_text;
   for (const auto& [table, position] : positions) positions_text += fmt::format("{}.", position);
@@ -129,6 +132,13 @@ Result<std::string> SalesView::Refresh(warehouse::Warehouse& wh) {
   data_.date_ids = date_ids_;
   data_.channels = channels_;
   data_.pizzas = std::move(pizzas);
+  data_.rollups = nullptr;
+  lock.unlock();
+  // Only this thread writes data_ (refresh_mu_): reading it unlocked while readers share it is
+  // safe.
+  auto rollups = BuildRollups(data_);
+  lock.lock();
+  data_.rollups = std::move(rollups);
   lock.unlock();
 
   if (!ranges.empty()) last_range_ = ranges.back().id;

@@ -11,11 +11,14 @@
 // category, size or name at once, as the attributes are looked up at query time).
 //
 // Thread-safe: any number of readers (Read) and one refresh at a time; a refresh blocks readers
-// only while it merges what it read.
+// only while it merges what it read, then rebuilds the per-day rollups (serve/sales_rollup.h)
+// from the merged lines and installs them.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
@@ -50,11 +53,16 @@ struct PizzaAttributes {
   std::string category, size, name;
 };
 
+struct SalesRollups;  // serve/sales_rollup.h
+
 struct SalesData {
   std::vector<SalesLine> lines;         // sorted
   std::vector<int32_t> date_ids;        // yyyymmdd of each day index
   std::vector<std::string> channels;    // order_channel of each channel index
   std::vector<PizzaAttributes> pizzas;  // of each pizza index
+  // Per-day figures of exactly these lines and pizzas; null while a refresh rebuilds them
+  // (queries then scan the lines).
+  std::shared_ptr<const SalesRollups> rollups;
 };
 
 class SalesView {
@@ -65,7 +73,11 @@ class SalesView {
 
   // Brings the view up to date with `wh` and returns its data version: it changes whenever the
   // view's content may have (new fact rows, moved load positions).
+  // Cancelled once Cancel() was called (checked between pages of rows).
   Result<std::string> Refresh(warehouse::Warehouse& wh);
+  // Makes a refresh under way, and every later one until Cancel(false), stop with
+  // Status::Cancelled (at shutdown: a first read of millions of rows takes seconds). Any thread.
+  void Cancel(bool cancelled = true) { cancelled_ = cancelled; }
   // Runs `read` on the current data, under a shared lock.
   void Read(const std::function<void(const SalesData&)>& read) const;
   int64_t lines() const;
@@ -76,6 +88,7 @@ class SalesView {
                    std::vector<SalesLine>* added);
   Status ReadPizzas(warehouse::Warehouse& wh);
 
+  std::atomic<bool> cancelled_ = false;
   std::mutex refresh_mu_;  // one refresh at a time; guards everything below but data_
   int64_t last_range_ = 0;
   std::string positions_;  // as last seen, "" before the first refresh

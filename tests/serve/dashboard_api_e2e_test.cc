@@ -505,6 +505,44 @@ TEST(DashboardServerTest, PublishedPipelineFiguresAndNewLoadsShowUp) {
   server.Stop();  // idempotent
 }
 
+// The day series holds at most max_day_rows rows: per week beyond that many days, per month
+// beyond that many weeks, each equal to the week or month series.
+TEST(DashboardServerTest, ALongDaySeriesComesPerWeekOrPerMonth) {
+  testing::TempDir dir;
+  const std::string path = dir / "warehouse.db";
+  auto wh = warehouse::OpenWarehouse(path);
+  ASSERT_TRUE(wh.ok());
+  ASSERT_TRUE((*wh)->Init().ok());
+  const auto menu = SampleMenu();
+  // ~138 lines a day from Thursday 2015-01-01: 15 days in the weeks of Dec 29, Jan 5 and 12.
+  ASSERT_TRUE((*wh)->Load(ChunkOf(SyntheticLines(1, 2000, menu.size()), menu)).ok());
+  auto get = [](DashboardServer& server, const std::string& target) {
+    httplib::Client client("127.0.0.1", server.port());
+    auto res = client.Get(target);
+    EXPECT_TRUE(res && res->status == 200) << target;
+    return res ? json::parse(res->body) : json();
+  };
+  for (const auto& [max_rows, granularity] :
+       std::vector<std::pair<size_t, std::string>>{{100, "day"}, {3, "week"}, {2, "month"}}) {
+    DashboardOptions options;
+    options.port = 0;
+    options.warehouse_target = path;
+    options.max_day_rows = max_rows;
+    DashboardServer server(options);
+    ASSERT_TRUE(server.Start().ok());
+    const json series = get(server, "/api/sales?group=day");
+    EXPECT_EQ(series["group"], "day");
+    EXPECT_EQ(series["granularity"], granularity) << max_rows;
+    EXPECT_EQ(series["rows"], get(server, "/api/sales?group=" + granularity)["rows"]);
+    EXPECT_LE(series["rows"].size(), max_rows);
+    // A date range of fewer days than max_day_rows is per day again.
+    const json range = get(server, "/api/sales?group=day&from=2015-01-05&to=2015-01-06");
+    EXPECT_EQ(range["granularity"], "day");
+    EXPECT_EQ(range["rows"].size(), 2u);
+    server.Stop();
+  }
+}
+
 TEST(DashboardServerTest, WithATokenTheApiNeedsIt) {
   testing::TempDir dir;
   DashboardOptions options;

@@ -77,7 +77,9 @@ std::unique_ptr<Warehouse> NewWarehouse(const testing::TempDir& dir) {
 }
 
 std::vector<SalesFilter> Filters() {
-  std::vector<SalesFilter> filters(5);
+  // One slicer at most (with or without dates): answered from the per-day rollups; two or more:
+  // from the lines.
+  std::vector<SalesFilter> filters(9);
   filters[1].category = "Classic";
   filters[2].size = "L";
   filters[3].channel = "web";
@@ -86,6 +88,13 @@ std::vector<SalesFilter> Filters() {
   filters[4].category = "Veggie";
   filters[4].size = "M";
   filters[4].from_date_id = 20150103;
+  filters[5].channel = "phone";
+  filters[6].from_date_id = 20150105;
+  filters[6].to_date_id = 20150120;
+  filters[7].size = "M";
+  filters[7].to_date_id = 20150125;
+  filters[8].category = "Veggie";
+  filters[8].from_date_id = 20150104;
   return filters;
 }
 
@@ -100,6 +109,11 @@ void ExpectViewMatchesSql(const SalesView& view, Warehouse& wh) {
               SqlRows(wh,
                       "substr(f.date_id, 1, 4) || '-' || substr(f.date_id, 5, 2) || '-' || "
                       "substr(f.date_id, 7, 2)",
+                      f, false));
+    EXPECT_EQ(ViewRows(view, SalesGroup::kWeek, f),
+              SqlRows(wh,
+                      "date(substr(f.date_id, 1, 4) || '-' || substr(f.date_id, 5, 2) || '-' || "
+                      "substr(f.date_id, 7, 2), '-6 days', 'weekday 1')",
                       f, false));
     EXPECT_EQ(ViewRows(view, SalesGroup::kMonth, f),
               SqlRows(wh, "substr(f.date_id, 1, 4) || '-' || substr(f.date_id, 5, 2)", f, false));
@@ -159,6 +173,63 @@ TEST(SalesViewTest, IncrementalRefreshesEqualAFreshViewAndSql) {
   EXPECT_EQ(from_view.pizzas, k.pizzas);
   EXPECT_EQ(from_view.order_days, k.order_days);
   EXPECT_EQ(from_view.top_pizza, k.top_pizza);
+}
+
+// The per-day rollups answer exactly what a scan of the lines answers, for every group and
+// slicer, and a view answers from them after each refresh.
+TEST(SalesViewTest, RollupsAnswerAsTheLinesDo) {
+  testing::TempDir dir;
+  auto wh = NewWarehouse(dir);
+  const auto menu = SampleMenu();
+  ASSERT_TRUE(wh->Load(ChunkOf(SyntheticLines(1, 700, menu.size()), menu)).ok());
+  SalesView view;
+  ASSERT_TRUE(view.Refresh(*wh).ok());
+  view.Read([&](const SalesData& d) {
+    ASSERT_NE(d.rollups, nullptr);
+    SalesData lines_only = d;
+    lines_only.rollups = nullptr;
+    std::vector<SalesFilter> filters = Filters();
+    for (const char* channel : {"web", "phone", "in_store", "nowhere"}) {
+      filters.emplace_back().channel = channel;
+    }
+    for (const char* size : {"S", "M", "L", "XL", "nowhere"}) filters.emplace_back().size = size;
+    for (const auto& p : d.pizzas) filters.emplace_back().category = p.category;
+    filters.emplace_back().category = "nowhere";
+    size_t selecting = 0;
+    for (const SalesFilter& f : filters) {
+      for (SalesGroup g :
+           {SalesGroup::kDay, SalesGroup::kMonth, SalesGroup::kHour, SalesGroup::kWeekday,
+            SalesGroup::kPizza, SalesGroup::kCategory, SalesGroup::kSize, SalesGroup::kChannel}) {
+        const auto rolled = SalesByGroup(d, g, f), scanned = SalesByGroup(lines_only, g, f);
+        ASSERT_EQ(rolled.size(), scanned.size()) << SalesGroupName(g);
+        for (size_t i = 0; i < rolled.size(); ++i) {
+          EXPECT_EQ(rolled[i].key, scanned[i].key) << SalesGroupName(g);
+          EXPECT_EQ(Of(rolled[i].figures), Of(scanned[i].figures))
+              << SalesGroupName(g) << " " << rolled[i].key;
+        }
+      }
+      const auto rolled = SalesTotalsOf(d, f), scanned = SalesTotalsOf(lines_only, f);
+      EXPECT_EQ(Of(rolled.figures), Of(scanned.figures));
+      EXPECT_EQ(rolled.order_days, scanned.order_days);
+      selecting += scanned.figures.lines > 0;
+    }
+    EXPECT_GT(selecting, filters.size() / 2);  // not a comparison of empty answers
+  });
+}
+
+// A cancelled view reads nothing, and reads again once the cancel is lifted.
+TEST(SalesViewTest, ACancelledRefreshStopsAndResumes) {
+  testing::TempDir dir;
+  auto wh = NewWarehouse(dir);
+  const auto menu = SampleMenu();
+  ASSERT_TRUE(wh->Load(ChunkOf(SyntheticLines(1, 100, menu.size()), menu)).ok());
+  SalesView view;
+  view.Cancel();
+  EXPECT_TRUE(view.Refresh(*wh).status().IsCancelled());
+  EXPECT_EQ(view.lines(), 0);
+  view.Cancel(false);
+  ASSERT_TRUE(view.Refresh(*wh).ok());
+  EXPECT_EQ(view.lines(), 100);
 }
 
 // Rows the fact insert ignores (a key loaded before, or twice in one chunk: first wins) never

@@ -180,6 +180,10 @@
     renderCards(kpi);
     setData(charts.time, time.rows.map((r) => r.key),
             [time.rows.map((r) => r.revenue), time.rows.map((r) => r.orders)]);
+    // A long day series comes per week or per month (docs/api.md): say so.
+    const coarser = time.granularity && time.granularity !== state.grain;
+    $('time-title').textContent =
+      'Revenue and orders over time' + (coarser ? ' (per ' + time.granularity + ')' : '');
     setData(charts.hour, hour.rows.map((r) => r.key + ':00'), [hour.rows.map((r) => r.orders)]);
     setData(charts.weekday, weekday.rows.map((r) => r.key.slice(0, 3)),
             [weekday.rows.map((r) => r.orders)]);
