@@ -30,7 +30,7 @@ KpiDecimals RenderDecimals(const KpiFigures& k) {
           FormatHundredths(RatioHundredths(k.orders, k.order_days))};
 }
 
-std::string KpiJson(const KpiFigures& k, const RowCounts& rows) {
+std::string KpiJsonMembers(const KpiFigures& k) {
   const KpiDecimals d = RenderDecimals(k);
   // The name through the JSON writer (escaped; bytes that are not UTF-8 become U+FFFD). The
   // decimals are written as text: JSON numbers with exactly two decimals ("1.00").
@@ -39,13 +39,18 @@ std::string KpiJson(const KpiFigures& k, const RowCounts& rows) {
                               : nlohmann::json(k.top_pizza)
                                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return fmt::format(
-      "{{\"total_revenue\":{},\"total_orders\":{},\"total_pizzas_sold\":{},"
+      "\"total_revenue\":{},\"total_orders\":{},\"total_pizzas_sold\":{},"
       "\"avg_order_value\":{},\"avg_pizzas_per_order\":{},\"avg_orders_per_day\":{},"
-      "\"top_pizza_by_revenue\":{},"
-      "\"rows\":{{\"received\":{},\"rejected\":{},\"duplicates\":{},\"silver\":{},\"fact\":{}}}}}",
+      "\"top_pizza_by_revenue\":{}",
       d.revenue, k.orders, k.pizzas, d.avg_order_value, d.avg_pizzas_per_order,
-      d.avg_orders_per_day, top, rows.received, rows.rejected, rows.duplicates, rows.silver,
-      rows.fact);
+      d.avg_orders_per_day, top);
+}
+
+std::string KpiJson(const KpiFigures& k, const RowCounts& rows) {
+  return fmt::format(
+      "{{{},\"rows\":{{\"received\":{},\"rejected\":{},\"duplicates\":{},\"silver\":{},"
+      "\"fact\":{}}}}}",
+      KpiJsonMembers(k), rows.received, rows.rejected, rows.duplicates, rows.silver, rows.fact);
 }
 
 }  // namespace pizzastream::warehouse

@@ -39,7 +39,13 @@ struct KpiDecimals {
 };
 KpiDecimals RenderDecimals(const KpiFigures& k);
 
-// The `kpi --json` object.
+// The key figures as the members of a JSON object, without its braces:
+// `"total_revenue":817860.05,...,"top_pizza_by_revenue":"The Thai Chicken Pizza"`. Money and
+// ratios are JSON numbers with exactly two decimals. Every JSON output of the figures (`kpi
+// --json`, the dashboard's /api/kpi) is built from these, so they render them alike.
+std::string KpiJsonMembers(const KpiFigures& k);
+
+// The `kpi --json` object: the key figures, then the pipeline's row counts under "rows".
 std::string KpiJson(const KpiFigures& k, const RowCounts& rows);
 
 }  // namespace pizzastream::warehouse

@@ -210,6 +210,11 @@ TYPED_TEST(DashboardApiTest, KpiEqualsTheKpiCommandAndTheIndependentFigures) {
   ASSERT_EQ(kpi.exit_code, 0) << kpi.err;
   const json cli = json::parse(kpi.out);
   for (const char* field : kKpiFields) EXPECT_EQ(api[field], cli[field]) << field;
+  // Rendered alike, not only equal as numbers: the same text up to the row counts ("1.00").
+  const auto raw = TestFixture::Get("/api/kpi");
+  ASSERT_TRUE(raw);
+  const std::string members = kpi.out.substr(1, kpi.out.find(",\"rows\":") - 1);
+  EXPECT_EQ(raw->body.substr(0, members.size() + 1), "{" + members);
 
   // The lines loaded (the chunks overlap): compute the figures without SQL.
   auto lines = SyntheticLines(1, 2499, SampleMenu().size());
