@@ -37,6 +37,14 @@ bool IsRealDate(int year, int month, int day);
 std::string_view FormatIsoDate(CivilDate date, char (&out)[10]);
 // "yyyy-mm" of a year and month.
 std::string_view FormatYearMonth(int year, int month, char (&out)[7]);
+// The star schema's date key (docs/data-model.md, dim_date.date_id): yyyymmdd as an integer,
+// 2015-01-01 -> 20150101; and back.
+constexpr int32_t DateId(CivilDate d) { return d.year * 10000 + d.month * 100 + d.day; }
+constexpr CivilDate CivilOfDateId(int64_t date_id) {
+  return {static_cast<int>(date_id / 10000), static_cast<int>(date_id / 100 % 100),
+          static_cast<int>(date_id % 100)};
+}
+
 // "HH:MM:SS" of seconds since midnight (0..86399).
 std::string_view FormatTimeOfDay(int32_t seconds_of_day, char (&out)[8]);
 

@@ -11,7 +11,7 @@ namespace pizzastream::gold {
 DateAttributes DeriveDate(EpochDay day) {
   const CivilDate d = FromEpochDay(day);
   const int weekday = IsoWeekday(day);
-  return {d.year * 10000 + d.month * 100 + d.day,
+  return {DateId(d),
           d.day,
           d.month,
           d.year,

@@ -72,12 +72,12 @@ Result<int32_t> ParseDateId(std::string_view text) {
       y < 1900) {
     return Status::Invalid("expected a date as YYYY-MM-DD, got ", Quoted(text));
   }
-  return y * 10000 + m * 100 + d;
+  return DateId({y, m, d});
 }
 
 std::string FormatDateId(int32_t date_id) {
   char text[10];
-  return std::string(FormatIsoDate({date_id / 10000, date_id / 100 % 100, date_id % 100}, text));
+  return std::string(FormatIsoDate(CivilOfDateId(date_id), text));
 }
 
 Result<SalesGroup> ParseSalesGroup(std::string_view name) {

@@ -133,18 +133,12 @@ int SizeRank(const std::string& size) {
   return static_cast<int>(it - kSizes.begin());
 }
 
-CivilDate CivilOf(int64_t date_id) {
-  return {static_cast<int>(date_id / 10000), static_cast<int>(date_id / 100 % 100),
-          static_cast<int>(date_id % 100)};
-}
-
-int IsoWeekdayOf(int64_t date_id) { return IsoWeekday(ToEpochDay(CivilOf(date_id))); }
+int IsoWeekdayOf(int64_t date_id) { return IsoWeekday(ToEpochDay(CivilOfDateId(date_id))); }
 
 // The date_id of the Monday of date_id's ISO week.
 int32_t MondayOf(int64_t date_id) {
-  const EpochDay day = ToEpochDay(CivilOf(date_id));
-  const CivilDate monday = FromEpochDay(day - (IsoWeekday(day) - 1));
-  return static_cast<int32_t>(monday.year * 10000 + monday.month * 100 + monday.day);
+  const EpochDay day = ToEpochDay(CivilOfDateId(date_id));
+  return DateId(FromEpochDay(day - (IsoWeekday(day) - 1)));
 }
 
 // Figures per day index.
