@@ -238,10 +238,15 @@ Status BronzeStage::CommitTable(lake::DeltaLog& log, lake::Commit& c,
                                 const lake::ParquetHints& hints) {
   if (rows->num_rows() > 0) {
     ARROW_ASSIGN_OR_RAISE(auto add, lake_->WriteParquet(table, schema, {rows}, hints));
+    // Offered before the commit: a reader may take the file as soon as it is committed.
+    lake_->written().Offer(table, add.path, {rows});
     c.adds.push_back(add);
   }
   auto written = log.CommitAppend(c, expected);
-  if (!written.ok()) return written.status();
+  if (!written.ok()) {
+    for (const lake::AddFile& add : c.adds) lake_->written().Take(table, add.path);
+    return written.status();
+  }
   for (const auto& [app, version] : c.txns) expected[app] = version;
   if (auto compacted = lake::AutoCompact(*lake_, log, table, hints); !compacted.ok()) {
     spdlog::warn("{}: automatic compaction failed: {}", table, compacted.status().message());

@@ -30,8 +30,9 @@ void RunPipeline(GlobalOptions& global, RunOptions& run) {
   std::optional<orchestration::ProducerTask> producer;
   if (run.source.any()) producer = ValueOrExit(OpenProducer(run.source, global));
   std::vector<std::unique_ptr<Stage>> stages;
+  const auto lake = ValueOrExit(global.OpenLakeWaiting());
   for (const char* name : {"bronze", "silver", "gold", "load"}) {
-    stages.push_back(ValueOrExit(OpenStage(name, global)));
+    stages.push_back(ValueOrExit(OpenStage(name, global, lake)));
   }
   std::shared_ptr<serve::PipelineStatus> status;
   std::unique_ptr<serve::DashboardServer> dashboard;

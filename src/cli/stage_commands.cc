@@ -83,7 +83,8 @@ void AddStageCommands(CLI::App& app, GlobalOptions& global) {
       std::vector<int64_t> before;
       if (*json) before = ValueOrExit(TableVersions(global, command.tables));
       std::vector<std::unique_ptr<Stage>> stages;
-      stages.push_back(ValueOrExit(OpenStage(command.name, global)));
+      stages.push_back(
+          ValueOrExit(OpenStage(command.name, global, ValueOrExit(global.OpenLakeWaiting()))));
       orchestration::PipelineOptions options;
       options.exit_when_idle = !*follow;
       options.max_consecutive_errors = *follow ? 0 : 5;

@@ -12,8 +12,8 @@
 
 namespace pizzastream::cli {
 
-Result<std::unique_ptr<Stage>> OpenStage(const std::string& name, const GlobalOptions& global) {
-  ARROW_ASSIGN_OR_RAISE(auto lake, global.OpenLakeWaiting());
+Result<std::unique_ptr<Stage>> OpenStage(const std::string& name, const GlobalOptions& global,
+                                         const std::shared_ptr<lake::Lakehouse>& lake) {
   if (name == "bronze") {
     bronze::BronzeOptions options;
     options.transport = global.transport;

@@ -13,8 +13,11 @@
 
 namespace pizzastream::cli {
 
-// "bronze", "silver", "gold" or "load".
-Result<std::unique_ptr<Stage>> OpenStage(const std::string& name, const GlobalOptions& global);
+// "bronze", "silver", "gold" or "load", on `lake`. The stages of one process share one
+// Lakehouse, so a stage takes the batches the stage before it committed from memory
+// (lake/written_batches.h) rather than decoding the files again.
+Result<std::unique_ptr<Stage>> OpenStage(const std::string& name, const GlobalOptions& global,
+                                         const std::shared_ptr<lake::Lakehouse>& lake);
 Result<orchestration::ProducerTask> OpenProducer(const SourceOptions& source,
                                                  const GlobalOptions& global);
 

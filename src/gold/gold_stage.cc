@@ -73,6 +73,7 @@ Result<std::unique_ptr<GoldStage>> GoldStage::Open(std::shared_ptr<lake::Lakehou
   ARROW_RETURN_NOT_OK(g->dim_time_->CreateIfMissing(DimTimeSchema()));
   ARROW_RETURN_NOT_OK(g->dim_pizza_->CreateIfMissing(DimPizzaSchema()));
   ARROW_RETURN_NOT_OK(g->fact_->CreateIfMissing(FactOrderItemSchema()));
+  g->lake_->written().Expect(lake::tables::kSilverCleaned);
   return g;
 }
 

@@ -5,8 +5,8 @@
 #pragma once
 
 #include <memory>
-#include <set>
 #include <string>
+#include <unordered_set>
 
 #include "gold/dimensions.h"
 #include "lake/incremental_input.h"
@@ -41,7 +41,7 @@ class GoldStage final : public Stage {
   std::shared_ptr<lake::Lakehouse> lake_;
   GoldOptions options_;
   std::unique_ptr<lake::DeltaLog> silver_, dim_date_, dim_time_, dim_pizza_, fact_;
-  std::set<int32_t> date_keys_, time_keys_;
+  std::unordered_set<int32_t> date_keys_, time_keys_;  // dimension keys already written
   PizzaKeys pizza_keys_;
   bool keys_valid_ = false;
 };

@@ -101,7 +101,8 @@ Result<CompactionResult> Rewrite(const Lakehouse& lake, DeltaLog& log, const std
   };
   for (const AddFile& f : files) {
     if (sink == nullptr) {
-      ARROW_ASSIGN_OR_RAISE(sink, lake.OpenParquetSink(table, schema, hints));
+      ARROW_ASSIGN_OR_RAISE(sink,
+                            lake.OpenParquetSink(table, schema, hints, FileCompression::kZstd));
     }
     ARROW_RETURN_NOT_OK(lake.ScanParquet(
         table, f, schema, kRewriteBatchRows,

@@ -52,7 +52,17 @@ Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadRange(
     const std::shared_ptr<arrow::Schema>& expected, const FileUpgrade& upgrade) {
   std::vector<std::shared_ptr<arrow::RecordBatch>> out;
   for (const AddFile& f : range.files) {
-    ARROW_ASSIGN_OR_RAISE(auto t, lake.ReadParquet(table, f, expected, upgrade));
+    std::shared_ptr<arrow::Table> t;
+    if (auto written = lake.written().Take(table, f.path)) {
+      ARROW_ASSIGN_OR_RAISE(t, arrow::Table::FromRecordBatches(*written));
+      const std::string where = table + " file " + f.path + " (as written)";
+      if (upgrade) {
+        ARROW_ASSIGN_OR_RAISE(t, upgrade(t));
+      }
+      ARROW_ASSIGN_OR_RAISE(t, ConformTable(t, expected, where));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(t, lake.ReadParquet(table, f, expected, upgrade));
+    }
     ARROW_ASSIGN_OR_RAISE(t, t->CombineChunks());
     arrow::TableBatchReader reader(*t);
     reader.set_chunksize(INT64_MAX);
@@ -98,9 +108,16 @@ Result<int64_t> CommitStep(const Lakehouse& lake, const std::string& app_id,
     if (rows > 0) {
       ARROW_ASSIGN_OR_RAISE(auto add,
                             lake.WriteParquet(out.table, out.schema, out.batches, out.hints));
+      // Offered before the commit: a reader may take the file as soon as it is committed.
+      lake.written().Offer(out.table, add.path, out.batches);
       commit.adds.push_back(std::move(add));
     }
-    ARROW_ASSIGN_OR_RAISE(int64_t version, out.log->CommitAppend(commit, {{app_id, done}}));
+    auto committed = out.log->CommitAppend(commit, {{app_id, done}});
+    if (!committed.ok()) {
+      for (const AddFile& add : commit.adds) lake.written().Take(out.table, add.path);
+      return committed.status();
+    }
+    const int64_t version = *committed;
     if (primary) primary_version = version;
     if (auto compacted = AutoCompact(lake, *out.log, out.table, out.hints); !compacted.ok()) {
       spdlog::warn("{}: automatic compaction failed: {}", out.table, compacted.status().message());

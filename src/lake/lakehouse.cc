@@ -32,13 +32,14 @@ namespace {
 // a compaction's memory (a step's file is one row group anyway).
 constexpr int64_t kRowGroupRows = 256 * 1024;
 
-std::string NewDataFileName() {
+std::string NewDataFileName(FileCompression compression) {
   static std::atomic<uint64_t> counter{0};
   static const uint64_t salt =
       std::random_device{}() * 0x9E3779B97F4A7C15ULL ^ std::random_device{}();
   const auto now = std::chrono::system_clock::now().time_since_epoch().count();
-  return fmt::format("part-{:016x}-{:08x}-{:06d}.zstd.parquet", static_cast<uint64_t>(now),
-                     static_cast<uint32_t>(salt), counter++ % 1000000);
+  return fmt::format("part-{:016x}-{:08x}-{:06d}.{}.parquet", static_cast<uint64_t>(now),
+                     static_cast<uint32_t>(salt), counter++ % 1000000,
+                     compression == FileCompression::kZstd ? "zstd" : "snappy");
 }
 
 // One line for what Arrow's S3 filesystem reported: what kind of failure, where, and what
@@ -176,13 +177,15 @@ class ParquetFileSinkImpl final : public ParquetFileSink {
 
 Result<std::unique_ptr<ParquetFileSink>> Lakehouse::OpenParquetSink(
     const std::string& table, const std::shared_ptr<arrow::Schema>& schema,
-    const ParquetHints& hints) const {
+    const ParquetHints& hints, FileCompression compression) const {
   AddFile add;
-  add.path = NewDataFileName();
+  add.path = NewDataFileName(compression);
   ARROW_ASSIGN_OR_RAISE(auto out, fs_->OpenOutputStream(TablePath(table) + "/" + add.path));
   parquet::WriterProperties::Builder builder;
   // Page checksums: a flipped bit in a data file is an error when it is read, not a figure.
-  builder.compression(parquet::Compression::ZSTD)
+  builder
+      .compression(compression == FileCompression::kZstd ? parquet::Compression::ZSTD
+                                                         : parquet::Compression::SNAPPY)
       ->max_row_group_length(kRowGroupRows)
       ->enable_page_checksum();
   for (const auto& column : hints.unique_values) builder.disable_dictionary(column);

@@ -18,6 +18,7 @@
 #include "core/status.h"
 #include "lake/delta_log.h"
 #include "lake/schema_conformance.h"
+#include "lake/written_batches.h"
 
 namespace pizzastream::lake {
 
@@ -45,6 +46,11 @@ struct ParquetHints {
   // Columns nobody filters by (raw text as received): no min/max statistics.
   std::vector<std::string> no_statistics;
 };
+
+// How a data file is compressed: streaming steps write Snappy (cheap to write, what Spark
+// writes by default); compaction, which rewrites small files into large long-lived ones off
+// the stream's path, writes zstd (smaller, dearer to write).
+enum class FileCompression { kSnappy, kZstd };
 
 struct LakeOpenOptions {
   // S3: create the bucket when it does not exist (`pizzastream lake init`); otherwise a
@@ -90,7 +96,7 @@ class Lakehouse {
   // The same, a batch at a time (see ParquetFileSink); the caller states the file's stats.
   Result<std::unique_ptr<ParquetFileSink>> OpenParquetSink(
       const std::string& table, const std::shared_ptr<arrow::Schema>& schema,
-      const ParquetHints& hints = {}) const;
+      const ParquetHints& hints = {}, FileCompression compression = FileCompression::kSnappy) const;
   // Reads one data file of `table` as `expected`: only its columns, found by name and
   // conformed to its types (lake/schema_conformance.h); a file that does not fit is an error
   // naming the table, the file and the column.
@@ -105,6 +111,9 @@ class Lakehouse {
                      const std::shared_ptr<arrow::Schema>& expected, int64_t batch_rows,
                      const std::function<Status(std::shared_ptr<arrow::RecordBatch>)>& each) const;
 
+  // Batches committed by this process, handed to its readers (lake/written_batches.h).
+  WrittenBatches& written() const { return *written_; }
+
  private:
   Lakehouse(std::shared_ptr<arrow::fs::FileSystem> fs, std::shared_ptr<LogStore> store,
             std::string root, std::string shown_uri, bool local)
@@ -112,7 +121,10 @@ class Lakehouse {
         store_(std::move(store)),
         root_(std::move(root)),
         shown_uri_(std::move(shown_uri)),
-        local_(local) {}
+        local_(local),
+        written_(std::make_shared<WrittenBatches>(kWrittenBatchesBudget)) {}
+  // About four steps of bronze's widest rows.
+  static constexpr int64_t kWrittenBatchesBudget = 48LL << 20;
   static Result<std::shared_ptr<Lakehouse>> OpenS3(const std::string& root_uri,
                                                    const LakeOpenOptions& options);
   std::shared_ptr<arrow::fs::FileSystem> fs_;
@@ -120,6 +132,7 @@ class Lakehouse {
   std::string root_;
   std::string shown_uri_;
   bool local_ = true;
+  std::shared_ptr<WrittenBatches> written_;
 };
 
 }  // namespace pizzastream::lake

@@ -30,6 +30,7 @@ Result<std::unique_ptr<LoadStage>> LoadStage::Open(std::shared_ptr<lake::Lakehou
   ARROW_RETURN_NOT_OK(s->logs_["dim_time"]->CreateIfMissing(gold::DimTimeSchema()));
   ARROW_RETURN_NOT_OK(s->logs_["dim_pizza"]->CreateIfMissing(gold::DimPizzaSchema()));
   ARROW_RETURN_NOT_OK(s->logs_["fact_order_item"]->CreateIfMissing(gold::FactOrderItemSchema()));
+  for (const char* t : kGoldTables) s->lake_->written().Expect(GoldTable(t));
   return s;
 }
 

@@ -394,11 +394,18 @@ class SqliteWarehouse final : public Warehouse {
       }
     }
     const int ncols = static_cast<int>(columns.size());
+    // The two statements this batch needs (kInsertRows rows, then one row), looked up once
+    // per batch rather than once per statement.
+    Prepared* one_row = nullptr;
+    Prepared* many_rows = nullptr;
+    ARROW_ASSIGN_OR_RAISE(one_row, Prepare(InsertSql(table, columns.size(), 1)));
+    if (batch.num_rows() >= kInsertRows) {
+      ARROW_ASSIGN_OR_RAISE(
+          many_rows, Prepare(InsertSql(table, columns.size(), static_cast<size_t>(kInsertRows))));
+    }
     for (int64_t first = 0; first < batch.num_rows();) {
       const int64_t rows = batch.num_rows() - first >= kInsertRows ? kInsertRows : 1;
-      ARROW_ASSIGN_OR_RAISE(Prepared * prepared,
-                            Prepare(InsertSql(table, columns.size(), static_cast<size_t>(rows))));
-      sqlite3_stmt* stmt = prepared->stmt.get();
+      sqlite3_stmt* stmt = (rows == 1 ? one_row : many_rows)->stmt.get();
       StatementReset reset{stmt};
       int64_t expected = 0;
       for (int64_t r = first; r < first + rows; ++r) {

@@ -1,0 +1,99 @@
+// The in-process hand-off of committed batches: kept only for declared readers, taken once,
+// bounded, and equal to what a read of the committed file returns.
+#include "lake/written_batches.h"
+
+#include <arrow/util/byte_size.h>
+#include <gtest/gtest.h>
+
+#include "lake/incremental_input.h"
+#include "support/delta_fixture.h"
+#include "support/process.h"
+
+namespace pizzastream::lake {
+namespace {
+
+using namespace pizzastream::testing;
+
+int64_t Bytes(const Batches& batches) {
+  int64_t n = 0;
+  for (const auto& b : batches) n += arrow::util::TotalBufferSize(*b);
+  return n;
+}
+
+TEST(WrittenBatches, KeepsOnlyDeclaredTablesAndHandsEachFileOverOnce) {
+  WrittenBatches written(1 << 20);
+  const Batches rows = {DeltaTestRows(0, 10)};
+  written.Offer("nobody/reads", "a.parquet", rows);
+  EXPECT_FALSE(written.Take("nobody/reads", "a.parquet").has_value());
+  written.Expect("t");
+  written.Offer("t", "a.parquet", rows);
+  EXPECT_FALSE(written.Take("t", "b.parquet").has_value());
+  auto taken = written.Take("t", "a.parquet");
+  ASSERT_TRUE(taken.has_value());
+  ASSERT_EQ(taken->size(), 1u);
+  EXPECT_EQ((*taken)[0].get(), rows[0].get());  // the very batch, not a copy
+  EXPECT_FALSE(written.Take("t", "a.parquet").has_value());
+  EXPECT_EQ(written.figures().kept, 1);
+  EXPECT_EQ(written.figures().taken, 1);
+  EXPECT_EQ(written.figures().bytes, 0);
+}
+
+TEST(WrittenBatches, RefusesWhatWouldGoOverTheBudgetAndMakesRoomWhenTaken) {
+  const Batches rows = {DeltaTestRows(0, 1000)};
+  const int64_t one = Bytes(rows);
+  WrittenBatches written(one * 2 + one / 2);
+  written.Expect("t");
+  written.Offer("t", "1", rows);
+  written.Offer("t", "2", rows);
+  written.Offer("t", "3", rows);  // over the budget: the reader will read the file
+  EXPECT_EQ(written.figures().refused, 1);
+  EXPECT_EQ(written.figures().bytes, one * 2);
+  EXPECT_FALSE(written.Take("t", "3").has_value());
+  ASSERT_TRUE(written.Take("t", "1").has_value());
+  written.Offer("t", "4", rows);
+  EXPECT_TRUE(written.Take("t", "2").has_value());
+  EXPECT_TRUE(written.Take("t", "4").has_value());
+  EXPECT_EQ(written.figures().bytes, 0);
+}
+
+// A stage's output committed through CommitStep is read back by the next stage from memory,
+// with the same rows a reader of the files gets.
+TEST(WrittenBatches, ReadRangeTakesCommittedBatchesAndMatchesTheFiles) {
+  TempDir dir;
+  auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
+  auto log = lake->Log("out");
+  ASSERT_TRUE(log->CreateIfMissing(DeltaTestSchema()).ok());
+  lake->written().Expect("out");
+  for (int step = 0; step < 3; ++step) {
+    std::vector<StepOutput> outputs(1);
+    outputs[0].table = "out";
+    outputs[0].log = log.get();
+    outputs[0].schema = DeltaTestSchema();
+    outputs[0].batches = {DeltaTestRows(step * 100, 100)};
+    InputRange range;
+    range.after_version = step - 1;
+    range.to_version = step;
+    ASSERT_TRUE(CommitStep(*lake, "app", range, outputs, "WRITE").ok());
+  }
+  EXPECT_EQ(lake->written().figures().kept, 3);
+
+  auto reader = lake->Log("out");
+  auto range = NextRange(*reader, 0, 1 << 20, -1).ValueOrDie();  // versions 1..3
+  ASSERT_EQ(range.files.size(), 3u);
+  auto from_memory = ReadRange(*lake, "out", range, DeltaTestSchema()).ValueOrDie();
+  EXPECT_EQ(lake->written().figures().taken, 3);
+  EXPECT_EQ(lake->written().figures().bytes, 0);
+
+  auto other = Lakehouse::Open(dir.path()).ValueOrDie();  // another process: the files
+  auto from_files = ReadRange(*other, "out", range, DeltaTestSchema()).ValueOrDie();
+  EXPECT_EQ(other->written().figures().taken, 0);
+  ASSERT_EQ(from_memory.size(), from_files.size());
+  for (size_t i = 0; i < from_files.size(); ++i) {
+    EXPECT_TRUE(from_memory[i]->Equals(*from_files[i], /*check_metadata=*/false))
+        << from_memory[i]->ToString() << "\nvs\n"
+        << from_files[i]->ToString();
+  }
+}
+
+}  // namespace
+}  // namespace pizzastream::lake
