@@ -29,16 +29,6 @@ bool ParseDigits(std::string_view s, size_t max_len, int64_t* out) {
 
 }  // namespace
 
-std::string_view TrimBlanks(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 // The parsers read the text once, left to right, without searching it first.
 
 bool ParseWholeNumber(std::string_view text, int64_t* out) {

@@ -35,21 +35,41 @@ std::shared_ptr<arrow::Schema> InputSchema() {
 }
 }  // namespace
 
+// A non-null fixed-width column of an accepted line's value: a plain buffer (no validity
+// bitmap to keep), appended to without a capacity check once reserved.
+template <typename ArrowType, typename Value = typename ArrowType::c_type>
+class FixedColumn {
+ public:
+  explicit FixedColumn(
+      std::shared_ptr<arrow::DataType> type = arrow::TypeTraits<ArrowType>::type_singleton())
+      : type_(std::move(type)) {}
+  Status Reserve(int64_t rows) { return values_.Reserve(rows); }
+  void UnsafeAppend(Value value) { values_.UnsafeAppend(value); }
+  Result<std::shared_ptr<arrow::Array>> Finish() {
+    const int64_t rows = values_.length();
+    ARROW_ASSIGN_OR_RAISE(auto buffer, values_.Finish());
+    return arrow::MakeArray(arrow::ArrayData::Make(type_, rows, {nullptr, std::move(buffer)}, 0));
+  }
+
+ private:
+  std::shared_ptr<arrow::DataType> type_;
+  arrow::TypedBufferBuilder<Value> values_;
+};
+
 // Output builders for one step: every accepted line goes to silver_cleaned (whose columns the
 // order-items and timestamp tables share), new pizza_name_ids to the catalog, the rest to
 // quarantine or duplicates. Reserve() makes room for every input line to be accepted (values
 // and text bytes), so AppendAccepted() neither allocates nor builds a Status per value.
 struct SilverBuilders {
-  arrow::Int64Builder order_item_id, order_id, source_offset;
-  arrow::Int32Builder quantity, source_partition, hour, minute;
-  arrow::Date32Builder order_date;
+  FixedColumn<arrow::Int64Type> order_item_id, order_id, source_offset;
+  FixedColumn<arrow::Int32Type> quantity, source_partition, hour, minute;
+  FixedColumn<arrow::Date32Type> order_date;
   arrow::StringBuilder pizza_name_id, size, category, ingredients, name, channel;
-  arrow::Decimal128Builder unit{money::UnitPriceType()}, total{money::TotalPriceType()};
-  arrow::TimestampBuilder ingest{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"),
-                                 arrow::default_memory_pool()};
+  FixedColumn<arrow::Decimal128Type, arrow::Decimal128> unit{money::UnitPriceType()},
+      total{money::TotalPriceType()};
+  FixedColumn<arrow::TimestampType> ingest{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")};
   // The order's moment: silver_cleaned.order_time, silver_timestamp.order_timestamp.
-  arrow::TimestampBuilder order_time{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"),
-                                     arrow::default_memory_pool()};
+  FixedColumn<arrow::TimestampType> order_time{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")};
   arrow::StringBuilder time_text;  // silver_timestamp.order_time, "HH:MM:SS"
   // Room for all lines of `inputs` (bronze order lines) to be accepted. An accepted text field
   // is the raw one trimmed, so the raw column's bytes bound it; size and channel are one of a
@@ -58,10 +78,15 @@ struct SilverBuilders {
     int64_t rows = 0;
     for (const auto& batch : inputs) rows += batch->num_rows();
     for (arrow::ArrayBuilder* builder : std::initializer_list<arrow::ArrayBuilder*>{
-             &order_item_id, &order_id, &source_offset, &quantity, &source_partition, &hour,
-             &minute, &order_date, &pizza_name_id, &size, &category, &ingredients, &name, &channel,
-             &unit, &total, &ingest, &order_time, &time_text}) {
+             &pizza_name_id, &size, &category, &ingredients, &name, &channel, &time_text}) {
       ARROW_RETURN_NOT_OK(builder->Reserve(rows));
+    }
+    for (Status reserved :
+         {order_item_id.Reserve(rows), order_id.Reserve(rows), source_offset.Reserve(rows),
+          quantity.Reserve(rows), source_partition.Reserve(rows), hour.Reserve(rows),
+          minute.Reserve(rows), order_date.Reserve(rows), unit.Reserve(rows), total.Reserve(rows),
+          ingest.Reserve(rows), order_time.Reserve(rows)}) {
+      ARROW_RETURN_NOT_OK(reserved);
     }
     namespace f = sources::field;
     for (auto [builder, column] : std::initializer_list<std::pair<arrow::StringBuilder*, int>>{
@@ -312,13 +337,26 @@ Status SilverStage::ClassifyBatch(const arrow::RecordBatch& batch, SilverBuilder
 }
 
 Result<SilverStage::StepTables> SilverStage::FinishTables(SilverBuilders& b) {
-  arrow::ArrayVector cleaned_cols;
-  for (arrow::ArrayBuilder* builder : std::initializer_list<arrow::ArrayBuilder*>{
-           &b.order_item_id, &b.order_id, &b.pizza_name_id, &b.quantity, &b.order_date,
-           &b.order_time, &b.unit, &b.total, &b.size, &b.category, &b.ingredients, &b.name,
-           &b.channel, &b.source_partition, &b.source_offset, &b.ingest}) {
-    ARROW_ASSIGN_OR_RAISE(auto a, FinishOne(*builder));
-    cleaned_cols.push_back(a);
+  arrow::ArrayVector cleaned_cols(kCleanedColumns);
+  for (auto [column, finished] :
+       std::initializer_list<std::pair<CleanedColumn, Result<std::shared_ptr<arrow::Array>>>>{
+           {kOrderItemId, b.order_item_id.Finish()},
+           {kOrderId, b.order_id.Finish()},
+           {kPizzaNameId, FinishOne(b.pizza_name_id)},
+           {kQuantity, b.quantity.Finish()},
+           {kOrderDate, b.order_date.Finish()},
+           {kOrderTime, b.order_time.Finish()},
+           {kUnitPrice, b.unit.Finish()},
+           {kTotalPrice, b.total.Finish()},
+           {kPizzaSize, FinishOne(b.size)},
+           {kPizzaCategory, FinishOne(b.category)},
+           {kPizzaIngredients, FinishOne(b.ingredients)},
+           {kPizzaName, FinishOne(b.name)},
+           {kOrderChannel, FinishOne(b.channel)},
+           {kSourcePartition, b.source_partition.Finish()},
+           {kSourceOffset, b.source_offset.Finish()},
+           {kIngestTime, b.ingest.Finish()}}) {
+    ARROW_ASSIGN_OR_RAISE(cleaned_cols[column], std::move(finished));
   }
   const int64_t accepted = cleaned_cols[0]->length();
   StepTables out;
@@ -329,8 +367,8 @@ Result<SilverStage::StepTables> SilverStage::FinishTables(SilverBuilders& b) {
        cleaned_cols[kQuantity], cleaned_cols[kUnitPrice], cleaned_cols[kTotalPrice],
        cleaned_cols[kOrderChannel]});
   ARROW_ASSIGN_OR_RAISE(auto time_text, FinishOne(b.time_text));
-  ARROW_ASSIGN_OR_RAISE(auto hour, FinishOne(b.hour));
-  ARROW_ASSIGN_OR_RAISE(auto minute, FinishOne(b.minute));
+  ARROW_ASSIGN_OR_RAISE(auto hour, b.hour.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto minute, b.minute.Finish());
   out.timestamps = arrow::RecordBatch::Make(
       TimestampSchema(), accepted,
       {cleaned_cols[kOrderItemId], cleaned_cols[kOrderId], cleaned_cols[kOrderDate], time_text,
