@@ -6,60 +6,60 @@ namespace pizzastream::silver {
 
 namespace {
 
-bool AllDigits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Reads the run of digits at the start of `text` (unsigned: a run too long to use wraps, and is
+// rejected by its length). Returns the run's length.
+size_t LeadingDigits(std::string_view text, uint64_t* value) {
+  uint64_t v = 0;
+  size_t i = 0;
+  for (; i < text.size() && IsDigit(text[i]); ++i)
+    v = v * 10 + static_cast<uint64_t>(text[i] - '0');
+  *value = v;
+  return i;
 }
 
 // Parses a run of 1..max_len digits.
 bool ParseDigits(std::string_view s, size_t max_len, int64_t* out) {
-  if (s.size() > max_len || !AllDigits(s)) return false;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && ptr == s.data() + s.size();
+  uint64_t v = 0;
+  if (s.empty() || s.size() > max_len || LeadingDigits(s, &v) != s.size()) return false;
+  *out = static_cast<int64_t>(v);
+  return true;
 }
 
 }  // namespace
 
-std::string_view TrimBlanks(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
+// The parsers read the text once, left to right, without searching it first.
 
 bool ParseWholeNumber(std::string_view text, int64_t* out) {
   text = TrimBlanks(text);
-  const size_t dot = text.find('.');
-  if (dot != std::string_view::npos) {
-    std::string_view frac = text.substr(dot + 1);
-    if (frac.empty() || frac.find_first_not_of('0') != std::string_view::npos) return false;
-    text = text.substr(0, dot);
+  uint64_t v = 0;
+  const size_t digits = LeadingDigits(text, &v);
+  if (digits == 0 || digits > 18) return false;
+  if (digits < text.size()) {  // ".0", ".00", ... only
+    if (text[digits] != '.' || digits + 1 == text.size()) return false;
+    for (size_t i = digits + 1; i < text.size(); ++i) {
+      if (text[i] != '0') return false;
+    }
   }
-  return ParseDigits(text, 18, out);
+  *out = static_cast<int64_t>(v);
+  return true;
 }
 
 bool ParseCents(std::string_view text, int64_t* out) {
   text = TrimBlanks(text);
-  std::string_view whole = text, frac;
-  const size_t dot = text.find('.');
-  if (dot != std::string_view::npos) {
-    whole = text.substr(0, dot);
-    frac = text.substr(dot + 1);
-    if (frac.empty() || frac.size() > 2 || !AllDigits(frac)) return false;
-  }
-  int64_t units = 0, hundredths = 0;
-  if (!ParseDigits(whole, 15, &units)) return false;
-  if (!frac.empty()) {
-    ParseDigits(frac, 2, &hundredths);
+  uint64_t units = 0, hundredths = 0;
+  const size_t digits = LeadingDigits(text, &units);
+  if (digits == 0 || digits > 15) return false;
+  if (digits < text.size()) {  // one or two decimals
+    const std::string_view frac = text.substr(digits + 1);
+    if (text[digits] != '.' || frac.empty() || frac.size() > 2 ||
+        LeadingDigits(frac, &hundredths) != frac.size()) {
+      return false;
+    }
     if (frac.size() == 1) hundredths *= 10;
   }
-  *out = units * 100 + hundredths;
+  *out = static_cast<int64_t>(units * 100 + hundredths);
   return true;
 }
 
@@ -73,17 +73,19 @@ bool ParseDate(std::string_view text, DateOrder order, EpochDay* out) {
       return false;
     }
     year = static_cast<int>(a), month = static_cast<int>(b), day = static_cast<int>(c);
-  } else {
-    const size_t p1 = text.find_first_of("/-.");
-    if (p1 == std::string_view::npos) return false;
-    const char sep = text[p1];
-    const size_t p2 = text.find(sep, p1 + 1);
-    if (p2 == std::string_view::npos) return false;
-    if (!ParseDigits(text.substr(0, p1), 2, &a) ||
-        !ParseDigits(text.substr(p1 + 1, p2 - p1 - 1), 2, &b) || text.size() - p2 - 1 != 4 ||
-        !ParseDigits(text.substr(p2 + 1), 4, &c)) {
+  } else {  // d<sep>M<sep>yyyy, <sep> one of / - . (the same twice)
+    uint64_t d1 = 0, d2 = 0;
+    const size_t n1 = LeadingDigits(text, &d1);
+    if (n1 == 0 || n1 > 2 || n1 == text.size()) return false;
+    const char sep = text[n1];
+    if (sep != '/' && sep != '-' && sep != '.') return false;
+    const std::string_view rest = text.substr(n1 + 1);
+    const size_t n2 = LeadingDigits(rest, &d2);
+    if (n2 == 0 || n2 > 2 || rest.size() != n2 + 5 || rest[n2] != sep ||
+        !ParseDigits(rest.substr(n2 + 1), 4, &c)) {
       return false;
     }
+    a = static_cast<int64_t>(d1), b = static_cast<int64_t>(d2);
     year = static_cast<int>(c);
     day = static_cast<int>(order == DateOrder::kDayFirst ? a : b);
     month = static_cast<int>(order == DateOrder::kDayFirst ? b : a);
@@ -95,17 +97,15 @@ bool ParseDate(std::string_view text, DateOrder order, EpochDay* out) {
 
 bool ParseTimeOfDay(std::string_view text, int32_t* seconds_out) {
   text = TrimBlanks(text);
-  const size_t p1 = text.find(':');
-  if (p1 == std::string_view::npos) return false;
-  const size_t p2 = text.find(':', p1 + 1);
-  int64_t h = 0, m = 0, s = 0;
-  if (!ParseDigits(text.substr(0, p1), 2, &h)) return false;
-  std::string_view minutes =
-      text.substr(p1 + 1, p2 == std::string_view::npos ? text.npos : p2 - p1 - 1);
-  if (minutes.size() != 2 || !ParseDigits(minutes, 2, &m)) return false;
-  if (p2 != std::string_view::npos) {
-    std::string_view secs = text.substr(p2 + 1);
-    if (secs.size() != 2 || !ParseDigits(secs, 2, &s)) return false;
+  // H or HH, then :MM, then optionally :SS.
+  uint64_t h = 0, m = 0, s = 0;
+  const size_t nh = LeadingDigits(text, &h);
+  if (nh == 0 || nh > 2 || text.size() < nh + 3 || text[nh] != ':') return false;
+  const std::string_view minutes = text.substr(nh + 1, 2);
+  if (LeadingDigits(minutes, &m) != 2) return false;
+  const std::string_view rest = text.substr(nh + 3);
+  if (!rest.empty()) {
+    if (rest.size() != 3 || rest[0] != ':' || LeadingDigits(rest.substr(1), &s) != 2) return false;
   }
   if (h > 23 || m > 59 || s > 59) return false;
   *seconds_out = static_cast<int32_t>(h * 3600 + m * 60 + s);

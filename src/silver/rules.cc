@@ -89,6 +89,7 @@ Rule Validate(const RawFields& raw, DateOrder date_order, CleanLine* out) {
     if (EqualsIgnoreCase(size, lower)) {
       out->pizza_size = upper;
       size_ok = true;
+      break;
     }
   }
   if (!size_ok) return Rule::kPizzaSize;
@@ -98,7 +99,10 @@ Rule Validate(const RawFields& raw, DateOrder date_order, CleanLine* out) {
   out->order_channel = {};
   if (channel.empty()) out->order_channel = "unknown";
   for (std::string_view c : kChannels) {
-    if (EqualsIgnoreCase(channel, c)) out->order_channel = c;
+    if (EqualsIgnoreCase(channel, c)) {
+      out->order_channel = c;
+      break;
+    }
   }
   if (out->order_channel.empty()) return Rule::kOrderChannel;
 

@@ -18,55 +18,116 @@ namespace pizzastream::silver {
 
 namespace {
 constexpr size_t kRawFields = sources::kSourceColumns.size();
+
+// The bronze columns silver reads: the raw fields, then ingest_time, source_partition and
+// source_offset (not source_topic: only the columns named are decoded).
+enum InputColumn { kInIngestTime = kRawFields, kInPartition, kInOffset };
+std::shared_ptr<arrow::Schema> InputSchema() {
+  static const auto schema = [] {
+    const auto bronze = bronze::OrderLinesSchema();
+    arrow::FieldVector fields(bronze->fields().begin(), bronze->fields().begin() + kRawFields);
+    for (const char* name : {"ingest_time", "source_partition", "source_offset"}) {
+      fields.push_back(bronze->GetFieldByName(name));
+    }
+    return arrow::schema(fields);
+  }();
+  return schema;
+}
 }  // namespace
+
+// A non-null fixed-width column of an accepted line's value: a plain buffer (no validity
+// bitmap to keep), appended to without a capacity check once reserved.
+template <typename ArrowType, typename Value = typename ArrowType::c_type>
+class FixedColumn {
+ public:
+  explicit FixedColumn(
+      std::shared_ptr<arrow::DataType> type = arrow::TypeTraits<ArrowType>::type_singleton())
+      : type_(std::move(type)) {}
+  Status Reserve(int64_t rows) { return values_.Reserve(rows); }
+  void UnsafeAppend(Value value) { values_.UnsafeAppend(value); }
+  Result<std::shared_ptr<arrow::Array>> Finish() {
+    const int64_t rows = values_.length();
+    ARROW_ASSIGN_OR_RAISE(auto buffer, values_.Finish());
+    return arrow::MakeArray(arrow::ArrayData::Make(type_, rows, {nullptr, std::move(buffer)}, 0));
+  }
+
+ private:
+  std::shared_ptr<arrow::DataType> type_;
+  arrow::TypedBufferBuilder<Value> values_;
+};
 
 // Output builders for one step: every accepted line goes to silver_cleaned (whose columns the
 // order-items and timestamp tables share), new pizza_name_ids to the catalog, the rest to
-// quarantine or duplicates.
+// quarantine or duplicates. Reserve() makes room for every input line to be accepted (values
+// and text bytes), so AppendAccepted() neither allocates nor builds a Status per value.
 struct SilverBuilders {
-  arrow::Int64Builder order_item_id, order_id, source_offset;
-  arrow::Int32Builder quantity, source_partition, hour, minute;
-  arrow::Date32Builder order_date;
+  FixedColumn<arrow::Int64Type> order_item_id, order_id, source_offset;
+  FixedColumn<arrow::Int32Type> quantity, source_partition, hour, minute;
+  FixedColumn<arrow::Date32Type> order_date;
   arrow::StringBuilder pizza_name_id, size, category, ingredients, name, channel;
-  arrow::Decimal128Builder unit{money::UnitPriceType()}, total{money::TotalPriceType()};
-  arrow::TimestampBuilder ingest{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"),
-                                 arrow::default_memory_pool()};
+  FixedColumn<arrow::Decimal128Type, arrow::Decimal128> unit{money::UnitPriceType()},
+      total{money::TotalPriceType()};
+  FixedColumn<arrow::TimestampType> ingest{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")};
   // The order's moment: silver_cleaned.order_time, silver_timestamp.order_timestamp.
-  arrow::TimestampBuilder order_time{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"),
-                                     arrow::default_memory_pool()};
+  FixedColumn<arrow::TimestampType> order_time{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")};
   arrow::StringBuilder time_text;  // silver_timestamp.order_time, "HH:MM:SS"
-  // Room for `rows` accepted lines (most are), so the columns grow without copying.
-  Status Reserve(int64_t rows) {
+  // Room for all lines of `inputs` (bronze order lines) to be accepted. An accepted text field
+  // is the raw one trimmed, so the raw column's bytes bound it; size and channel are one of a
+  // few short names.
+  Status Reserve(const std::vector<std::shared_ptr<arrow::RecordBatch>>& inputs) {
+    int64_t rows = 0;
+    for (const auto& batch : inputs) rows += batch->num_rows();
     for (arrow::ArrayBuilder* builder : std::initializer_list<arrow::ArrayBuilder*>{
-             &order_item_id, &order_id, &source_offset, &quantity, &source_partition, &hour,
-             &minute, &order_date, &pizza_name_id, &size, &category, &ingredients, &name, &channel,
-             &unit, &total, &ingest, &order_time, &time_text}) {
+             &pizza_name_id, &size, &category, &ingredients, &name, &channel, &time_text}) {
       ARROW_RETURN_NOT_OK(builder->Reserve(rows));
     }
-    return time_text.ReserveData(rows * 8);
+    for (Status reserved :
+         {order_item_id.Reserve(rows), order_id.Reserve(rows), source_offset.Reserve(rows),
+          quantity.Reserve(rows), source_partition.Reserve(rows), hour.Reserve(rows),
+          minute.Reserve(rows), order_date.Reserve(rows), unit.Reserve(rows), total.Reserve(rows),
+          ingest.Reserve(rows), order_time.Reserve(rows)}) {
+      ARROW_RETURN_NOT_OK(reserved);
+    }
+    namespace f = sources::field;
+    for (auto [builder, column] : std::initializer_list<std::pair<arrow::StringBuilder*, int>>{
+             {&pizza_name_id, f::kPizzaNameId},
+             {&category, f::kPizzaCategory},
+             {&ingredients, f::kPizzaIngredients},
+             {&name, f::kPizzaName}}) {
+      int64_t bytes = 0;
+      for (const auto& batch : inputs) {
+        const auto& raw = static_cast<const arrow::StringArray&>(*batch->column(column));
+        bytes += raw.total_values_length();
+      }
+      ARROW_RETURN_NOT_OK(builder->ReserveData(bytes));
+    }
+    ARROW_RETURN_NOT_OK(size.ReserveData(rows * 3));     // "XXL"
+    ARROW_RETURN_NOT_OK(channel.ReserveData(rows * 8));  // "in_store"
+    return time_text.ReserveData(rows * 8);              // "HH:MM:SS"
   }
-  Status AppendAccepted(const CleanLine& line, int32_t partition, int64_t offset,
-                        int64_t ingest_time) {
+  // REQUIRES: Reserve() for the lines appended.
+  void AppendAccepted(const CleanLine& line, int32_t partition, int64_t offset,
+                      int64_t ingest_time) {
     char time_buffer[8];
-    ARROW_RETURN_NOT_OK(order_item_id.Append(line.order_item_id));
-    ARROW_RETURN_NOT_OK(order_id.Append(line.order_id));
-    ARROW_RETURN_NOT_OK(pizza_name_id.Append(line.pizza_name_id));
-    ARROW_RETURN_NOT_OK(quantity.Append(line.quantity));
-    ARROW_RETURN_NOT_OK(order_date.Append(line.order_date));
-    ARROW_RETURN_NOT_OK(order_time.Append(TimestampMicros(line.order_date, line.order_seconds)));
-    ARROW_RETURN_NOT_OK(unit.Append(arrow::Decimal128(line.unit_cents)));
-    ARROW_RETURN_NOT_OK(total.Append(arrow::Decimal128(line.total_cents)));
-    ARROW_RETURN_NOT_OK(size.Append(line.pizza_size));
-    ARROW_RETURN_NOT_OK(category.Append(line.pizza_category));
-    ARROW_RETURN_NOT_OK(ingredients.Append(line.pizza_ingredients));
-    ARROW_RETURN_NOT_OK(name.Append(line.pizza_name));
-    ARROW_RETURN_NOT_OK(channel.Append(line.order_channel));
-    ARROW_RETURN_NOT_OK(source_partition.Append(partition));
-    ARROW_RETURN_NOT_OK(source_offset.Append(offset));
-    ARROW_RETURN_NOT_OK(ingest.Append(ingest_time));
-    ARROW_RETURN_NOT_OK(time_text.Append(FormatTimeOfDay(line.order_seconds, time_buffer)));
-    ARROW_RETURN_NOT_OK(hour.Append(line.order_seconds / 3600));
-    return minute.Append(line.order_seconds / 60 % 60);
+    order_item_id.UnsafeAppend(line.order_item_id);
+    order_id.UnsafeAppend(line.order_id);
+    pizza_name_id.UnsafeAppend(line.pizza_name_id);
+    quantity.UnsafeAppend(line.quantity);
+    order_date.UnsafeAppend(line.order_date);
+    order_time.UnsafeAppend(TimestampMicros(line.order_date, line.order_seconds));
+    unit.UnsafeAppend(arrow::Decimal128(line.unit_cents));
+    total.UnsafeAppend(arrow::Decimal128(line.total_cents));
+    size.UnsafeAppend(line.pizza_size);
+    category.UnsafeAppend(line.pizza_category);
+    ingredients.UnsafeAppend(line.pizza_ingredients);
+    name.UnsafeAppend(line.pizza_name);
+    channel.UnsafeAppend(line.order_channel);
+    source_partition.UnsafeAppend(partition);
+    source_offset.UnsafeAppend(offset);
+    ingest.UnsafeAppend(ingest_time);
+    time_text.UnsafeAppend(FormatTimeOfDay(line.order_seconds, time_buffer));
+    hour.UnsafeAppend(line.order_seconds / 3600);
+    minute.UnsafeAppend(line.order_seconds / 60 % 60);
   }
   // Catalog (new pizza_name_ids only).
   arrow::StringBuilder cat_id, cat_name, cat_category, cat_size, cat_ingredients;
@@ -247,9 +308,9 @@ Status SilverStage::ClassifyBatch(const arrow::RecordBatch& batch, SilverBuilder
   for (size_t c = 0; c < kRawFields; ++c) {
     cols[c] = static_cast<const arrow::StringArray*>(batch.column(static_cast<int>(c)).get());
   }
-  const auto& ingest = static_cast<const arrow::TimestampArray&>(*batch.column(kRawFields));
-  const auto& partition = static_cast<const arrow::Int32Array&>(*batch.column(kRawFields + 2));
-  const auto& offset = static_cast<const arrow::Int64Array&>(*batch.column(kRawFields + 3));
+  const auto& ingest = static_cast<const arrow::TimestampArray&>(*batch.column(kInIngestTime));
+  const auto& partition = static_cast<const arrow::Int32Array&>(*batch.column(kInPartition));
+  const auto& offset = static_cast<const arrow::Int64Array&>(*batch.column(kInOffset));
   RawFields raw;
   CleanLine line;
   for (int64_t i = 0; i < batch.num_rows(); ++i) {
@@ -267,8 +328,7 @@ Status SilverStage::ClassifyBatch(const arrow::RecordBatch& batch, SilverBuilder
           b->duplicates.Add(raw, "duplicate_order_item", partition.Value(i), offset.Value(i)));
       continue;
     }
-    ARROW_RETURN_NOT_OK(
-        b->AppendAccepted(line, partition.Value(i), offset.Value(i), ingest.Value(i)));
+    b->AppendAccepted(line, partition.Value(i), offset.Value(i), ingest.Value(i));
     if (catalog_ids_.find(line.pizza_name_id) == catalog_ids_.end()) {
       catalog_ids_.emplace(line.pizza_name_id);
       ARROW_RETURN_NOT_OK(b->AppendCatalogEntry(line));
@@ -278,13 +338,26 @@ Status SilverStage::ClassifyBatch(const arrow::RecordBatch& batch, SilverBuilder
 }
 
 Result<SilverStage::StepTables> SilverStage::FinishTables(SilverBuilders& b) {
-  arrow::ArrayVector cleaned_cols;
-  for (arrow::ArrayBuilder* builder : std::initializer_list<arrow::ArrayBuilder*>{
-           &b.order_item_id, &b.order_id, &b.pizza_name_id, &b.quantity, &b.order_date,
-           &b.order_time, &b.unit, &b.total, &b.size, &b.category, &b.ingredients, &b.name,
-           &b.channel, &b.source_partition, &b.source_offset, &b.ingest}) {
-    ARROW_ASSIGN_OR_RAISE(auto a, FinishOne(*builder));
-    cleaned_cols.push_back(a);
+  arrow::ArrayVector cleaned_cols(kCleanedColumns);
+  for (auto [column, finished] :
+       std::initializer_list<std::pair<CleanedColumn, Result<std::shared_ptr<arrow::Array>>>>{
+           {kOrderItemId, b.order_item_id.Finish()},
+           {kOrderId, b.order_id.Finish()},
+           {kPizzaNameId, FinishOne(b.pizza_name_id)},
+           {kQuantity, b.quantity.Finish()},
+           {kOrderDate, b.order_date.Finish()},
+           {kOrderTime, b.order_time.Finish()},
+           {kUnitPrice, b.unit.Finish()},
+           {kTotalPrice, b.total.Finish()},
+           {kPizzaSize, FinishOne(b.size)},
+           {kPizzaCategory, FinishOne(b.category)},
+           {kPizzaIngredients, FinishOne(b.ingredients)},
+           {kPizzaName, FinishOne(b.name)},
+           {kOrderChannel, FinishOne(b.channel)},
+           {kSourcePartition, b.source_partition.Finish()},
+           {kSourceOffset, b.source_offset.Finish()},
+           {kIngestTime, b.ingest.Finish()}}) {
+    ARROW_ASSIGN_OR_RAISE(cleaned_cols[column], std::move(finished));
   }
   const int64_t accepted = cleaned_cols[0]->length();
   StepTables out;
@@ -295,8 +368,8 @@ Result<SilverStage::StepTables> SilverStage::FinishTables(SilverBuilders& b) {
        cleaned_cols[kQuantity], cleaned_cols[kUnitPrice], cleaned_cols[kTotalPrice],
        cleaned_cols[kOrderChannel]});
   ARROW_ASSIGN_OR_RAISE(auto time_text, FinishOne(b.time_text));
-  ARROW_ASSIGN_OR_RAISE(auto hour, FinishOne(b.hour));
-  ARROW_ASSIGN_OR_RAISE(auto minute, FinishOne(b.minute));
+  ARROW_ASSIGN_OR_RAISE(auto hour, b.hour.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto minute, b.minute.Finish());
   out.timestamps = arrow::RecordBatch::Make(
       TimestampSchema(), accepted,
       {cleaned_cols[kOrderItemId], cleaned_cols[kOrderId], cleaned_cols[kOrderDate], time_text,
@@ -343,11 +416,11 @@ Result<StepResult> SilverStage::DoStep() {
   StepResult result;
   ARROW_ASSIGN_OR_RAISE(auto range, NextInput());
   if (range.empty()) return result;
-  ARROW_ASSIGN_OR_RAISE(auto inputs, lake::ReadRange(*lake_, lake::tables::kBronzeOrderLines, range,
-                                                     bronze::OrderLinesSchema()));
+  ARROW_ASSIGN_OR_RAISE(
+      auto inputs, lake::ReadRange(*lake_, lake::tables::kBronzeOrderLines, range, InputSchema()));
   SilverBuilders b;
   for (const auto& batch : inputs) result.rows_in += batch->num_rows();
-  ARROW_RETURN_NOT_OK(b.Reserve(result.rows_in));
+  ARROW_RETURN_NOT_OK(b.Reserve(inputs));
   for (const auto& batch : inputs) ARROW_RETURN_NOT_OK(ClassifyBatch(*batch, &b));
   ARROW_ASSIGN_OR_RAISE(StepTables tables, FinishTables(b));
   ARROW_ASSIGN_OR_RAISE(int64_t committed, CommitTables(range, tables));
