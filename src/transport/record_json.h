@@ -14,17 +14,27 @@
 
 namespace pizzastream::transport {
 
-// The columns of a SourceSchema batch, looked up once per batch rather than per record.
+// The columns of a SourceSchema batch, looked up once per batch rather than per record, with
+// what the encoder needs to know of each: whether any of its text needs a JSON escape (one pass
+// over the column's bytes, so a column of plain text is copied as is), and its text's size.
 class SourceColumns {
  public:
   explicit SourceColumns(const arrow::RecordBatch& batch);
   const arrow::StringArray& operator[](size_t c) const { return *columns_[c]; }
   size_t size() const { return columns_.size(); }
+  // No value of column `c` holds a byte JSON must escape (a control, '"' or '\\').
+  bool plain(size_t c) const { return plain_[c]; }
+  // Bytes of the JSON text of rows [from, end) at most (with every escape at its longest).
+  size_t JsonBytesAtMost(int64_t from, int64_t end) const;
 
  private:
   arrow::ArrayVector arrays_;  // keeps the columns alive
   std::vector<const arrow::StringArray*> columns_;
+  std::vector<bool> plain_;
 };
+
+// True if `text` holds a byte that a JSON string must escape.
+bool NeedsJsonEscape(std::string_view text);
 
 // Appends the JSON text of record `row` of `columns` to `out`.
 void AppendRecordJson(const SourceColumns& columns, int64_t row, std::string* out);
