@@ -25,15 +25,21 @@ int FieldIndex(std::string_view key, size_t hint) {
 }  // namespace
 
 void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch, std::string_view value,
-                   DecodedRecord* out) {
+                   DecodedRecord* out, size_t readable_after) {
   out->present.fill(false);
   out->reason = {};
   if (value.empty()) {
     out->reason = "empty_message";
     return;
   }
-  scratch.assign(value);
-  scratch.resize(value.size() + simdjson::SIMDJSON_PADDING);
+  const char* json = value.data();
+  size_t allocated = value.size() + readable_after;
+  if (readable_after < simdjson::SIMDJSON_PADDING) {
+    scratch.assign(value);
+    scratch.resize(value.size() + simdjson::SIMDJSON_PADDING);
+    json = scratch.data();
+    allocated = scratch.size();
+  }
   auto fail = [&](std::string_view what, simdjson::error_code code) {
     out->reason_storage.assign(what);
     out->reason_storage.append(": ");
@@ -41,7 +47,7 @@ void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch, std
     out->reason = out->reason_storage;
   };
   simdjson::ondemand::document doc;
-  if (auto err = parser.iterate(scratch.data(), value.size(), scratch.size()).get(doc)) {
+  if (auto err = parser.iterate(json, value.size(), allocated).get(doc)) {
     return fail("invalid_json", err);
   }
   simdjson::ondemand::object object;
