@@ -1,7 +1,6 @@
 #include "transport/record_json.h"
 
 #include <array>
-#include <cstring>
 
 namespace pizzastream::transport {
 
@@ -41,21 +40,18 @@ void AppendJsonString(std::string_view text, std::string* out) {
 }
 
 bool NeedsJsonEscape(std::string_view text) {
-  // Eight bytes at a time: a byte below 0x20, or equal to '"' or '\\', sets its top bit in
-  // `found` (the classic "has less than" / "has zero byte" word tricks, exact for any bytes).
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-  auto below = [](uint64_t word, uint64_t n) { return (word - kOnes * n) & ~word & kHigh; };
-  uint64_t found = 0;
+  // Blocks of a fixed size without an early exit: the compiler turns the inner loop into
+  // vector compares (several times faster than a byte loop that stops at the first hit).
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  auto escaped = [](unsigned char c) { return (c < 0x20) | (c == '"') | (c == '\\'); };
+  unsigned char found = 0;
   size_t i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, text.data() + i, sizeof(word));
-    found |= below(word, 0x20) | below(word ^ (kOnes * '"'), 1) | below(word ^ (kOnes * '\\'), 1);
+  for (; i + 64 <= text.size(); i += 64) {
+    unsigned char block = 0;
+    for (size_t j = 0; j < 64; ++j) block |= escaped(p[i + j]);
+    found |= block;
   }
-  for (; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    found |= c < 0x20 || c == '"' || c == '\\';
-  }
+  for (; i < text.size(); ++i) found |= escaped(p[i]);
   return found != 0;
 }
 
@@ -71,6 +67,9 @@ SourceColumns::SourceColumns(const arrow::RecordBatch& batch) : arrays_(batch.co
                      reinterpret_cast<const char*>(column->raw_data()) + column->value_offset(0),
                      static_cast<size_t>(column->value_offset(n) - column->value_offset(0)));
     plain_.push_back(!NeedsJsonEscape(text));
+    raw_.push_back({column->null_count() == 0 ? nullptr : column->null_bitmap_data(),
+                    column->offset(), column->raw_value_offsets(),
+                    reinterpret_cast<const char*>(column->raw_data())});
   }
 }
 
@@ -112,17 +111,17 @@ void AppendRecordJson(const SourceColumns& columns, int64_t row, std::string* ou
   const ColumnKeys& keys = Keys();
   bool first = true;
   for (size_t c = 0; c < columns.size() && c < keys.first.size(); ++c) {
-    const arrow::StringArray& column = columns[c];
-    if (column.IsNull(row)) continue;
+    std::string_view value;
+    if (!columns.Get(c, row, &value)) continue;
     // The opening quote is part of the key; AppendJsonString writes its own quotes.
     const std::string& key = first ? keys.first[c] : keys.next[c];
     first = false;
     if (columns.plain(c)) {
       out->append(key);
-      out->append(column.GetView(row));
+      out->append(value);
     } else {
       out->append(key, 0, key.size() - 1);
-      AppendJsonString(column.GetView(row), out);
+      AppendJsonString(value, out);
       out->pop_back();
     }
   }

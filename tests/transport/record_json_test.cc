@@ -50,8 +50,8 @@ TEST(RecordJson, NeedsJsonEscapeFindsEveryEscapedByteAtEveryPosition) {
   }
   EXPECT_FALSE(NeedsJsonEscape(plain));
   for (int c : {0x00, 0x01, 0x0a, 0x1f, int{'"'}, int{'\\'}}) {
-    for (size_t at = 0; at < 20; ++at) {  // inside a word, at its edges and in the tail
-      std::string text(20, 'a');
+    for (size_t at = 0; at < 150; ++at) {  // in the 64-byte blocks, at their edges, in the tail
+      std::string text(150, 'a');
       text[at] = static_cast<char>(c);
       EXPECT_TRUE(NeedsJsonEscape(text)) << c << " at " << at;
     }
@@ -107,6 +107,15 @@ TEST(RecordJson, RecordsAreTheFieldsInColumnOrderWithNullsLeftOut) {
       EXPECT_NO_THROW(nlohmann::json::parse(out.substr(start)));
     }
     EXPECT_LE(out.size() - before, columns.JsonBytesAtMost(0, batch->num_rows()));
+    // A slice of the batch (its arrays start inside their buffers) gives the same records.
+    if (batch->num_rows() < 2) continue;
+    const auto slice = batch->Slice(1);
+    const SourceColumns sliced(*slice);
+    for (int64_t r = 0; r < slice->num_rows(); ++r) {
+      std::string record;
+      AppendRecordJson(sliced, r, &record);
+      EXPECT_EQ(record, Expected(rows[r + 1]));
+    }
   }
 }
 
