@@ -18,9 +18,9 @@ bool AllAscii(std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   unsigned char high = 0;
   size_t i = 0;
-  for (; i + 64 <= text.size(); i += 64) {
+  for (; i + 256 <= text.size(); i += 256) {
     unsigned char block = 0;
-    for (size_t j = 0; j < 64; ++j) block |= p[i + j];
+    for (size_t j = 0; j < 256; ++j) block |= p[i + j];
     high |= block;
   }
   for (; i < text.size(); ++i) high |= p[i];

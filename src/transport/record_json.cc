@@ -46,9 +46,9 @@ bool NeedsJsonEscape(std::string_view text) {
   auto escaped = [](unsigned char c) { return (c < 0x20) | (c == '"') | (c == '\\'); };
   unsigned char found = 0;
   size_t i = 0;
-  for (; i + 64 <= text.size(); i += 64) {
+  for (; i + 256 <= text.size(); i += 256) {
     unsigned char block = 0;
-    for (size_t j = 0; j < 64; ++j) block |= escaped(p[i + j]);
+    for (size_t j = 0; j < 256; ++j) block |= escaped(p[i + j]);
     found |= block;
   }
   for (; i < text.size(); ++i) found |= escaped(p[i]);

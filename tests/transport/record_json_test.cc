@@ -50,8 +50,8 @@ TEST(RecordJson, NeedsJsonEscapeFindsEveryEscapedByteAtEveryPosition) {
   }
   EXPECT_FALSE(NeedsJsonEscape(plain));
   for (int c : {0x00, 0x01, 0x0a, 0x1f, int{'"'}, int{'\\'}}) {
-    for (size_t at = 0; at < 150; ++at) {  // in the 64-byte blocks, at their edges, in the tail
-      std::string text(150, 'a');
+    for (size_t at = 0; at < 600; ++at) {  // in the blocks, at their edges, in the tail
+      std::string text(600, 'a');
       text[at] = static_cast<char>(c);
       EXPECT_TRUE(NeedsJsonEscape(text)) << c << " at " << at;
     }
