@@ -49,8 +49,11 @@ class CsvLineScreen final : public arrow::io::InputStream {
   Status Fill();
   void Scan(const char* data, size_t size);
   void Append(const char* data, size_t size);
+  // Ends the record gathered in record_, or (when nothing was gathered) the record `whole`.
   void EndRecord();
-  void Cut(std::string reason);
+  void EndRecord(std::string_view whole);
+  void EndRecordOf(std::string_view record);  // its first max_line_bytes_ + 1 bytes at most
+  void Cut(std::string_view record, std::string reason);
 
   std::shared_ptr<arrow::io::InputStream> file_;
   const int64_t max_line_bytes_;
