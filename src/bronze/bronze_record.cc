@@ -22,23 +22,15 @@ int FieldIndex(std::string_view key, size_t hint) {
   return -1;
 }
 
-}  // namespace
-
-void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch, std::string_view value,
-                   DecodedRecord* out, size_t readable_after) {
+// Decodes `value`, whose bytes (and `allocated` - value.size() readable ones after them) are at
+// `json`.
+void Decode(simdjson::ondemand::parser& parser, const char* json, size_t allocated,
+            std::string_view value, DecodedRecord* out) {
   out->present.fill(false);
   out->reason = {};
   if (value.empty()) {
     out->reason = "empty_message";
     return;
-  }
-  const char* json = value.data();
-  size_t allocated = value.size() + readable_after;
-  if (readable_after < simdjson::SIMDJSON_PADDING) {
-    scratch.assign(value);
-    scratch.resize(value.size() + simdjson::SIMDJSON_PADDING);
-    json = scratch.data();
-    allocated = scratch.size();
   }
   auto fail = [&](std::string_view what, simdjson::error_code code) {
     out->reason_storage.assign(what);
@@ -101,6 +93,21 @@ void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch, std
                                                         : malformed_reason);
     out->reason = out->reason_storage;
   }
+}
+
+}  // namespace
+
+void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch, std::string_view value,
+                   DecodedRecord* out, size_t readable_after) {
+  if (readable_after >= simdjson::SIMDJSON_PADDING) {
+    Decode(parser, value.data(), value.size() + readable_after, value, out);
+    // simdjson may tell why it rejects a message differently depending on the bytes after it:
+    // a rejected message gets its reason from a zero-padded copy, the same wherever it lies.
+    if (out->reason.empty()) return;
+  }
+  scratch.assign(value);
+  scratch.resize(value.size() + simdjson::SIMDJSON_PADDING);
+  Decode(parser, scratch.data(), scratch.size(), value, out);
 }
 
 }  // namespace pizzastream::bronze
