@@ -22,7 +22,7 @@ ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
       ca-certificates libsimdjson14 librdkafka1 libpqxx-6.4 libsqlite3-0 libspdlog1.10 libfmt9 \
-      zlib1g libcurl4 libtinfo6 libstdc++6 >/dev/null \
+      zlib1g libisal2 libcurl4 libtinfo6 libstdc++6 >/dev/null \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt/* /var/log/dpkg.log \
  && echo /usr/local/lib/pizzastream > /etc/ld.so.conf.d/pizzastream.conf \
  && useradd --system --uid 10001 --user-group --home-dir /data --no-create-home pizzastream \
@@ -43,7 +43,7 @@ RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
       build-essential cmake ninja-build pkg-config ccache ca-certificates \
       python3 python3-venv nodejs npm \
-      zlib1g-dev libssl-dev librdkafka-dev libpqxx-dev libsqlite3-dev libsimdjson-dev \
+      zlib1g-dev libisal-dev libssl-dev librdkafka-dev libpqxx-dev libsqlite3-dev libsimdjson-dev \
       libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libcpp-httplib-dev \
       libgtest-dev libgmock-dev libcurl4-openssl-dev libboost-dev libncurses-dev >/dev/null \
  && rm -rf /var/lib/apt/lists/*

@@ -22,18 +22,16 @@ int FieldIndex(std::string_view key, size_t hint) {
   return -1;
 }
 
-}  // namespace
-
-void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch, std::string_view value,
-                   DecodedRecord* out) {
+// Decodes `value`, whose bytes (and `allocated` - value.size() readable ones after them) are at
+// `json`.
+void Decode(simdjson::ondemand::parser& parser, const char* json, size_t allocated,
+            std::string_view value, DecodedRecord* out) {
   out->present.fill(false);
   out->reason = {};
   if (value.empty()) {
     out->reason = "empty_message";
     return;
   }
-  scratch.assign(value);
-  scratch.resize(value.size() + simdjson::SIMDJSON_PADDING);
   auto fail = [&](std::string_view what, simdjson::error_code code) {
     out->reason_storage.assign(what);
     out->reason_storage.append(": ");
@@ -41,7 +39,7 @@ void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch, std
     out->reason = out->reason_storage;
   };
   simdjson::ondemand::document doc;
-  if (auto err = parser.iterate(scratch.data(), value.size(), scratch.size()).get(doc)) {
+  if (auto err = parser.iterate(json, value.size(), allocated).get(doc)) {
     return fail("invalid_json", err);
   }
   simdjson::ondemand::object object;
@@ -95,6 +93,21 @@ void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch, std
                                                         : malformed_reason);
     out->reason = out->reason_storage;
   }
+}
+
+}  // namespace
+
+void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch, std::string_view value,
+                   DecodedRecord* out, size_t readable_after) {
+  if (readable_after >= simdjson::SIMDJSON_PADDING) {
+    Decode(parser, value.data(), value.size() + readable_after, value, out);
+    // simdjson may tell why it rejects a message differently depending on the bytes after it:
+    // a rejected message gets its reason from a zero-padded copy, the same wherever it lies.
+    if (out->reason.empty()) return;
+  }
+  scratch.assign(value);
+  scratch.resize(value.size() + simdjson::SIMDJSON_PADDING);
+  Decode(parser, scratch.data(), scratch.size(), value, out);
 }
 
 }  // namespace pizzastream::bronze

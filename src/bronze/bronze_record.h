@@ -26,8 +26,10 @@ struct DecodedRecord {
   std::string reason_storage;
 };
 
-// Decodes `value` into `out`; `scratch` is a reused padded copy for simdjson.
+// Decodes `value` into `out`. `value` is parsed in place when `readable_after` (bytes after it
+// that may be read, Message::readable_after) covers simdjson's padding, else from `scratch`, a
+// reused padded copy.
 void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch, std::string_view value,
-                   DecodedRecord* out);
+                   DecodedRecord* out, size_t readable_after = 0);
 
 }  // namespace pizzastream::bronze

@@ -60,6 +60,8 @@ class BronzeStage::Batch {
     return q_pos_.Add(m, now, topic);
   }
 
+  // Room for `rows` more order lines, reserved once per step.
+  Status ReserveLines(int64_t rows) { return lines_.Reserve(rows); }
   int64_t lines() const { return lines_.rows(); }
   int64_t quarantined() const { return q_pos_.offset.length(); }
 
@@ -185,6 +187,7 @@ Result<std::map<int32_t, BronzeStage::PartitionState>> BronzeStage::SortMessages
   static thread_local std::string scratch;
   DecodedRecord decoded;
   batch_->Reset();
+  ARROW_RETURN_NOT_OK(batch_->ReserveLines(static_cast<int64_t>(messages_.size())));
   const int64_t now = WallClockMicros();
   const std::string& topic = options_.transport.topic;
   std::map<int32_t, PartitionState> partitions;
@@ -199,7 +202,7 @@ Result<std::map<int32_t, BronzeStage::PartitionState>> BronzeStage::SortMessages
       current_partition = m.partition;
     }
     current->next = m.offset + 1;
-    DecodeMessage(parser, scratch, m.value, &decoded);
+    DecodeMessage(parser, scratch, m.value, &decoded, m.readable_after);
     if (decoded.reason.empty()) {
       if (m.offset >= current->lines_from)
         ARROW_RETURN_NOT_OK(batch_->AddLine(decoded, m, now, topic));

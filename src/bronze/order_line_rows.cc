@@ -1,22 +1,57 @@
 #include "bronze/order_line_rows.h"
 
+#include <algorithm>
+
 #include "bronze/bronze_schema.h"
 
 namespace pizzastream::bronze {
 
+Status OrderLineRows::Reserve(int64_t rows) {
+  for (arrow::StringBuilder& b : fields_) ARROW_RETURN_NOT_OK(b.Reserve(rows));
+  for (arrow::ArrayBuilder* b :
+       std::initializer_list<arrow::ArrayBuilder*>{&time_, &topic_, &partition_, &offset_}) {
+    ARROW_RETURN_NOT_OK(b->Reserve(rows));
+  }
+  reserved_ += rows;
+  return Status::OK();
+}
+
+namespace {
+
+// Appends `text` to a builder with room for the row; grows the text buffer (geometrically) only
+// when it lacks room.
+Status AppendText(arrow::StringBuilder& b, std::string_view text) {
+  const int64_t size = static_cast<int64_t>(text.size());
+  if (b.value_data_capacity() - b.value_data_length() < size) {
+    ARROW_RETURN_NOT_OK(b.ReserveData(size));
+  }
+  b.UnsafeAppend(text);
+  return Status::OK();
+}
+
+}  // namespace
+
 Status OrderLineRows::Add(const std::array<std::string_view, kFields>& fields,
                           const std::array<bool, kFields>& present, int64_t ingest_micros,
                           std::string_view topic, int32_t partition, int64_t offset) {
+  if (reserved_ == 0) ARROW_RETURN_NOT_OK(Reserve(std::max<int64_t>(1024, rows())));
+  --reserved_;
   for (size_t i = 0; i < kFields; ++i) {
-    ARROW_RETURN_NOT_OK(present[i] ? fields_[i].Append(fields[i]) : fields_[i].AppendNull());
+    if (present[i]) {
+      ARROW_RETURN_NOT_OK(AppendText(fields_[i], fields[i]));
+    } else {
+      fields_[i].UnsafeAppendNull();
+    }
   }
-  ARROW_RETURN_NOT_OK(time_.Append(ingest_micros));
-  ARROW_RETURN_NOT_OK(topic_.Append(topic));
-  ARROW_RETURN_NOT_OK(partition_.Append(partition));
-  return offset_.Append(offset);
+  time_.UnsafeAppend(ingest_micros);
+  ARROW_RETURN_NOT_OK(AppendText(topic_, topic));
+  partition_.UnsafeAppend(partition);
+  offset_.UnsafeAppend(offset);
+  return Status::OK();
 }
 
 Result<std::shared_ptr<arrow::RecordBatch>> OrderLineRows::Finish() {
+  reserved_ = 0;
   arrow::ArrayVector cols;
   for (auto& b : fields_) {
     ARROW_ASSIGN_OR_RAISE(auto a, b.Finish());
@@ -31,6 +66,7 @@ Result<std::shared_ptr<arrow::RecordBatch>> OrderLineRows::Finish() {
 }
 
 void OrderLineRows::Reset() {
+  reserved_ = 0;
   for (auto& b : fields_) b.Reset();
   time_.Reset();
   topic_.Reset();

@@ -25,6 +25,9 @@ class OrderLineRows {
   Status Add(const std::array<std::string_view, kFields>& fields,
              const std::array<bool, kFields>& present, int64_t ingest_micros,
              std::string_view topic, int32_t partition, int64_t offset);
+  // Makes room for `rows` more rows (and grows the text buffers ahead): Add then appends
+  // without a capacity check per column.
+  Status Reserve(int64_t rows);
   int64_t rows() const { return offset_.length(); }
   Result<std::shared_ptr<arrow::RecordBatch>> Finish();
   void Reset();
@@ -36,6 +39,7 @@ class OrderLineRows {
   arrow::StringBuilder topic_;
   arrow::Int32Builder partition_;
   arrow::Int64Builder offset_;
+  int64_t reserved_ = 0;  // rows Reserve made room for, not added yet
 };
 
 }  // namespace pizzastream::bronze

@@ -12,6 +12,21 @@ namespace pizzastream::sources {
 
 namespace {
 constexpr int64_t kChunkBytes = 1 << 20;
+
+// Blocks of a fixed size without an early exit, so the compiler vectorises the inner loop.
+bool AllAscii(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  unsigned char high = 0;
+  size_t i = 0;
+  for (; i + 256 <= text.size(); i += 256) {
+    unsigned char block = 0;
+    for (size_t j = 0; j < 256; ++j) block |= p[i + j];
+    high |= block;
+  }
+  for (; i < text.size(); ++i) high |= p[i];
+  return (high & 0x80) == 0;
+}
+
 }  // namespace
 
 CsvLineScreen::CsvLineScreen(std::shared_ptr<arrow::io::InputStream> file, int64_t max_line_bytes)
@@ -29,7 +44,9 @@ bool CsvLineScreen::closed() const { return closed_; }
 Result<int64_t> CsvLineScreen::Tell() const { return position_; }
 
 Result<int64_t> CsvLineScreen::Read(int64_t nbytes, void* out) {
-  if (ready_from_ > 0) {  // drop what was read: the buffer holds at most a chunk or two
+  // Drop what was read once it is at least half the buffer: the buffer holds at most a chunk
+  // or two, and the unread rest moves at most once per byte read.
+  if (ready_from_ > 0 && ready_from_ >= ready_.size() - ready_from_) {
     ready_.erase(0, ready_from_);
     ready_from_ = 0;
   }
@@ -68,6 +85,9 @@ Status CsvLineScreen::Fill() {
     eof_ = true;
     if (record_bytes_ > 0 || lexer_ != Lexer::kFieldStart) EndRecord();
   } else {
+    // One pass over the chunk instead of a UTF-8 check per line: a line of ASCII chunks is
+    // valid UTF-8.
+    chunk_ascii_ = AllAscii(std::string_view(chunk_.data(), static_cast<size_t>(n)));
     Scan(chunk_.data(), static_cast<size_t>(n));
   }
   return error_;
@@ -101,8 +121,12 @@ void CsvLineScreen::Scan(const char* data, size_t size) {
       continue;
     }
     if (c == '\n' || c == '\r') {
-      Append(data + start, i - start);
-      EndRecord();
+      if (record_bytes_ == 0) {  // the whole record is in this chunk: no copy into record_
+        EndRecord(std::string_view(data + start, i - start));
+      } else {
+        Append(data + start, i - start);
+        EndRecord();
+      }
       skip_lf_ = c == '\r';
       start = i + 1;
     } else if (c == ',') {
@@ -118,12 +142,22 @@ void CsvLineScreen::Scan(const char* data, size_t size) {
 
 void CsvLineScreen::Append(const char* data, size_t size) {
   record_bytes_ += static_cast<int64_t>(size);
+  if (size > 0) record_ascii_ = record_ascii_ && chunk_ascii_;
   const size_t room = static_cast<size_t>(max_line_bytes_ + 1) -
                       std::min(record_.size(), static_cast<size_t>(max_line_bytes_ + 1));
   record_.append(data, std::min(size, room));
 }
 
-void CsvLineScreen::EndRecord() {
+void CsvLineScreen::EndRecord(std::string_view whole) {
+  record_bytes_ = static_cast<int64_t>(whole.size());
+  record_ascii_ = chunk_ascii_ || whole.empty();
+  // What record_ would hold: the first max_line_bytes_ + 1 bytes.
+  EndRecordOf(whole.substr(0, static_cast<size_t>(max_line_bytes_ + 1)));
+}
+
+void CsvLineScreen::EndRecord() { EndRecordOf(record_); }
+
+void CsvLineScreen::EndRecordOf(std::string_view record) {
   const bool unterminated_quote = lexer_ == Lexer::kQuoted;
   lexer_ = Lexer::kFieldStart;
   if (record_bytes_ == 0) return;  // an empty line: Arrow's reader skips it too
@@ -132,32 +166,31 @@ void CsvLineScreen::EndRecord() {
     if (record_bytes_ > max_line_bytes_) {
       error_ = Status::Invalid("the CSV header line is longer than ", max_line_bytes_, " bytes");
     }
-    ready_.append(record_).push_back('\n');
+    ready_.append(record).push_back('\n');
   } else if (record_bytes_ > max_line_bytes_) {
-    Cut(
+    Cut(record,
         fmt::format("line_too_long: {} bytes, over the {}-byte limit; _malformed holds its first "
                     "{} bytes in base64",
                     record_bytes_, max_line_bytes_, max_line_bytes_));
-  } else if (!arrow::util::ValidateUTF8(record_)) {
-    Cut(fmt::format("invalid_utf8: the line is not UTF-8; _malformed holds its {} bytes in base64",
+  } else if (!record_ascii_ && !arrow::util::ValidateUTF8(record)) {
+    Cut(record,
+        fmt::format("invalid_utf8: the line is not UTF-8; _malformed holds its {} bytes in base64",
                     record_bytes_));
   } else if (unterminated_quote) {
-    Cut(
-        fmt::format("unterminated_quote: a quoted field runs to the end of the file; "
-                    "_malformed holds its {} bytes in base64",
-                    record_bytes_));
+    Cut(record, fmt::format("unterminated_quote: a quoted field runs to the end of the file; "
+                            "_malformed holds its {} bytes in base64",
+                            record_bytes_));
   } else {
-    ready_.append(record_).push_back('\n');
-    std::lock_guard lock(mu_);
+    ready_.append(record).push_back('\n');
     ++passed_;
   }
   record_.clear();
   record_bytes_ = 0;
+  record_ascii_ = true;
 }
 
-void CsvLineScreen::Cut(std::string reason) {
-  const std::string_view kept(
-      record_.data(), std::min<size_t>(record_.size(), static_cast<size_t>(max_line_bytes_)));
+void CsvLineScreen::Cut(std::string_view record, std::string reason) {
+  const std::string_view kept = record.substr(0, static_cast<size_t>(max_line_bytes_));
   std::lock_guard lock(mu_);
   MalformedRecord bad;
   bad.sequence = passed_ + static_cast<int64_t>(cut_after_.size());

@@ -49,8 +49,11 @@ class CsvLineScreen final : public arrow::io::InputStream {
   Status Fill();
   void Scan(const char* data, size_t size);
   void Append(const char* data, size_t size);
+  // Ends the record gathered in record_, or (when nothing was gathered) the record `whole`.
   void EndRecord();
-  void Cut(std::string reason);
+  void EndRecord(std::string_view whole);
+  void EndRecordOf(std::string_view record);  // its first max_line_bytes_ + 1 bytes at most
+  void Cut(std::string_view record, std::string reason);
 
   std::shared_ptr<arrow::io::InputStream> file_;
   const int64_t max_line_bytes_;
@@ -63,12 +66,14 @@ class CsvLineScreen final : public arrow::io::InputStream {
   // The record being split.
   std::string record_;  // its first max_line_bytes_ + 1 bytes at most
   int64_t record_bytes_ = 0;
+  bool chunk_ascii_ = true;   // the chunk being scanned is all ASCII (so valid UTF-8)
+  bool record_ascii_ = true;  // every byte of the record came from such chunks
   Lexer lexer_ = Lexer::kFieldStart;
   bool skip_lf_ = false;  // the previous record ended with \r: a \n right after belongs to it
   int64_t records_ = 0;   // records ended so far, the header included
+  int64_t passed_ = 0;    // data records let through (only the scanning thread uses it)
   // Shared with the reader's thread.
   mutable std::mutex mu_;
-  int64_t passed_ = 0;              // data records let through
   std::vector<int64_t> cut_after_;  // per taken-out record: data records passed before it
   std::vector<MalformedRecord> cut_;
 };

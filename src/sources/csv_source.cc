@@ -164,6 +164,7 @@ Result<std::unique_ptr<OrderSource>> OpenCsvSource(const CsvSourceOptions& optio
   auto convert = arrow::csv::ConvertOptions::Defaults();
   convert.strings_can_be_null = false;
   convert.quoted_strings_can_be_null = false;
+  convert.check_utf8 = false;  // the screen lets only UTF-8 lines through
   for (const char* name : kSourceColumns) convert.column_types[name] = arrow::utf8();
 
   auto maybe_reader = arrow::csv::StreamingReader::Make(arrow::io::default_io_context(), screen,

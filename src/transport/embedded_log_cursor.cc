@@ -84,7 +84,7 @@ Result<bool> PartitionCursor::ReadMore(size_t want) {
     begin_ = 0;
     if (capacity_ - end_ < want || capacity_ < buffer_bytes_) {
       const size_t capacity = std::max({buffer_bytes_, end_ + want, capacity_ * 2});
-      auto bigger = std::make_unique<char[]>(capacity);
+      auto bigger = std::make_unique<char[]>(capacity + kReadAheadBytes);
       if (end_ > 0) std::memcpy(bigger.get(), buffer_.get(), end_);
       buffer_ = std::move(bigger);
       capacity_ = capacity;
@@ -126,9 +126,11 @@ Status PartitionCursor::Fill(size_t max_messages, bool new_poll, std::vector<Mes
       }
       if (record_offset_ >= position_) {
         const char* key = record + kRecordHeaderBytes;
+        const size_t value_end = record_at_ + size;
         out->push_back(Message{std::string_view(key, lengths[0]),
                                std::string_view(key + lengths[0], lengths[1]), partition_,
-                               record_offset_, batch_timestamp_ms_});
+                               record_offset_, batch_timestamp_ms_,
+                               capacity_ + kReadAheadBytes - value_end});
         buffer_in_use_ = true;
         position_ = record_offset_ + 1;
       }

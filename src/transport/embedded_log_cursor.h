@@ -16,6 +16,10 @@ namespace pizzastream::transport::embedded_log {
 
 class PartitionCursor {
  public:
+  // Every message's value is followed by at least this many readable bytes of the buffer
+  // (Message::readable_after): simdjson's padding.
+  static constexpr size_t kReadAheadBytes = 64;
+
   PartitionCursor(int32_t partition, std::string dir, size_t buffer_bytes);
   PartitionCursor(PartitionCursor&&) = default;
   PartitionCursor(const PartitionCursor&) = delete;

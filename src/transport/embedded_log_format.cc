@@ -1,6 +1,6 @@
 #include "transport/embedded_log_format.h"
 
-#include <zlib.h>
+#include <isa-l/crc.h>
 
 #include <cstdio>
 
@@ -20,10 +20,6 @@ T Get(const char* at) {
   return value;
 }
 
-uint32_t Crc(const char* bytes, size_t n) {
-  return static_cast<uint32_t>(crc32_z(0, reinterpret_cast<const Bytef*>(bytes), n));
-}
-
 }  // namespace
 
 void SealBatch(BatchHeader header, char* batch) {
@@ -35,7 +31,7 @@ void SealBatch(BatchHeader header, char* batch) {
   Put(batch + 40, header.timestamp_ms);
   Put(batch + 48, header.record_count);
   Put(batch + 52, header.payload_bytes);
-  Put(batch + 4, Crc(batch + kCrcFieldEnd, header.batch_bytes() - kCrcFieldEnd));
+  Put(batch + 4, Crc32({batch + kCrcFieldEnd, header.batch_bytes() - kCrcFieldEnd}));
 }
 
 std::string DecodeBatchHeader(const char* bytes, BatchHeader* header) {
@@ -58,7 +54,11 @@ std::string DecodeBatchHeader(const char* bytes, BatchHeader* header) {
 }
 
 bool BatchCrcMatches(const BatchHeader& header, const char* batch) {
-  return Crc(batch + kCrcFieldEnd, header.batch_bytes() - kCrcFieldEnd) == header.crc;
+  return Crc32({batch + kCrcFieldEnd, header.batch_bytes() - kCrcFieldEnd}) == header.crc;
+}
+
+uint32_t Crc32(std::string_view bytes) {
+  return crc32_gzip_refl(0, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
 }
 
 uint64_t ProducerHash(std::string_view producer_id) {

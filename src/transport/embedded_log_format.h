@@ -2,7 +2,7 @@
 //
 // A segment is a sequence of record batches. A batch is a 56-byte header, little-endian:
 //    0 u32 magic "PZB1"
-//    4 u32 crc32 (zlib) of every byte of the batch after this field
+//    4 u32 crc32 (zlib's, Crc32 below) of every byte of the batch after this field
 //    8 i64 base_offset      offset of the first record
 //   16 u64 producer         ProducerHash of the writer's producer id
 //   24 i64 first_sequence   producer sequence of the first record
@@ -68,6 +68,10 @@ inline void AppendRecord(std::string_view key, std::string_view value, std::stri
   out->append(key);
   out->append(value);
 }
+
+// The CRC-32 of zlib's crc32() and gzip (reflected IEEE 802.3 polynomial, initial value 0),
+// computed with ISA-L's carry-less-multiply kernels: the same value, several times faster.
+uint32_t Crc32(std::string_view bytes);
 
 // A stable 64-bit id for a producer id string (FNV-1a), stored in every batch header.
 uint64_t ProducerHash(std::string_view producer_id);

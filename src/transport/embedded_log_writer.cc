@@ -1,6 +1,5 @@
 // TopicWriter over the embedded log: one batch per partition per Append, one write() each.
 #include <fcntl.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <chrono>
@@ -19,8 +18,7 @@ namespace pizzastream::transport {
 
 int32_t EmbeddedLogPartition(std::string_view key, int32_t partitions) {
   if (partitions <= 1) return 0;
-  const uLong crc = crc32_z(0, reinterpret_cast<const Bytef*>(key.data()), key.size());
-  return static_cast<int32_t>(crc % static_cast<uint32_t>(partitions));
+  return static_cast<int32_t>(embedded_log::Crc32(key) % static_cast<uint32_t>(partitions));
 }
 
 namespace {

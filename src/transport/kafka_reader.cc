@@ -203,6 +203,7 @@ void KafkaTopicReader::Deliver(rd_kafka_message_t* message, std::vector<Message>
       .partition = message->partition,
       .offset = message->offset,
       .timestamp_ms = rd_kafka_message_timestamp(message, &type),
+      .readable_after = 0,  // librdkafka's payloads carry no padding
   });
 }
 

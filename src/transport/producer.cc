@@ -23,6 +23,7 @@ class BatchEncoder {
     spans_.clear();
     const auto& rb = *batch.records;
     const transport::SourceColumns columns(rb);
+    arena_.reserve(columns.JsonBytesAtMost(from, end));  // one allocation, no copy as it grows
     const auto& order_ids = columns[sources::field::kOrderId];
     auto add_malformed_before = [&](int64_t sequence) {
       for (; *next_malformed < batch.malformed.size() &&

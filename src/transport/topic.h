@@ -32,6 +32,10 @@ struct Message {
   int32_t partition = 0;
   int64_t offset = 0;
   int64_t timestamp_ms = 0;
+  // Bytes after `value` that may be read (their content is unspecified), so a parser that reads
+  // ahead, like simdjson, can parse the value in place instead of a padded copy. 0 unless the
+  // transport guarantees them.
+  size_t readable_after = 0;
 };
 
 struct PartitionOffset {

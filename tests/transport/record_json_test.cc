@@ -3,10 +3,13 @@
 // that went in, and the escapes are the short ones where JSON has them.
 #include "transport/record_json.h"
 
+#include <arrow/builder.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace pizzastream::transport {
 namespace {
@@ -36,6 +39,84 @@ TEST(RecordJson, UsesTheShortEscapesAndHexForOtherControls) {
   EXPECT_EQ(Escaped("\n\r\t"), R"("\n\r\t")");
   EXPECT_EQ(Escaped(std::string("\x01\x1f", 2)), R"("\u0001\u001f")");
   EXPECT_EQ(Escaped("\xC3\xA9"), "\"\xC3\xA9\"");  // UTF-8 passes through
+}
+
+TEST(RecordJson, NeedsJsonEscapeFindsEveryEscapedByteAtEveryPosition) {
+  EXPECT_FALSE(NeedsJsonEscape(""));
+  // Bytes JSON passes through, UTF-8 and DEL included, never count.
+  std::string plain;
+  for (int c = 0x20; c < 0x100; ++c) {
+    if (c != '"' && c != '\\') plain.push_back(static_cast<char>(c));
+  }
+  EXPECT_FALSE(NeedsJsonEscape(plain));
+  for (int c : {0x00, 0x01, 0x0a, 0x1f, int{'"'}, int{'\\'}}) {
+    for (size_t at = 0; at < 600; ++at) {  // in the blocks, at their edges, in the tail
+      std::string text(600, 'a');
+      text[at] = static_cast<char>(c);
+      EXPECT_TRUE(NeedsJsonEscape(text)) << c << " at " << at;
+    }
+  }
+}
+
+// A batch of the source schema whose column c holds rows[r][c] (nullopt: null).
+std::shared_ptr<arrow::RecordBatch> Batch(
+    const std::vector<std::vector<std::optional<std::string>>>& rows) {
+  arrow::ArrayVector columns;
+  for (size_t c = 0; c < sources::kSourceColumns.size(); ++c) {
+    arrow::StringBuilder builder;
+    for (const auto& row : rows) {
+      EXPECT_TRUE((row[c] ? builder.Append(*row[c]) : builder.AppendNull()).ok());
+    }
+    columns.push_back(builder.Finish().ValueOrDie());
+  }
+  return arrow::RecordBatch::Make(sources::SourceSchema(), static_cast<int64_t>(rows.size()),
+                                  columns);
+}
+
+// The wire form spelled out field by field: {"name":"text",...} without the null fields.
+std::string Expected(const std::vector<std::optional<std::string>>& row) {
+  std::string out = "{";
+  for (size_t c = 0; c < row.size(); ++c) {
+    if (!row[c]) continue;
+    if (out.size() > 1) out += ",";
+    out += std::string("\"") + sources::kSourceColumns[c] + "\":";
+    AppendJsonString(*row[c], &out);
+  }
+  return out + "}";
+}
+
+TEST(RecordJson, RecordsAreTheFieldsInColumnOrderWithNullsLeftOut) {
+  using Row = std::vector<std::optional<std::string>>;
+  Row plain, escaped, nulls, all_null(sources::kSourceColumns.size());
+  for (size_t c = 0; c < sources::kSourceColumns.size(); ++c) {
+    plain.push_back("v" + std::to_string(c) + ", \xC3\xA9");
+    escaped.push_back(c % 2 == 0 ? "say \"hi\"\n" : "plain");
+    nulls.push_back(c % 3 == 0 ? std::nullopt : std::optional<std::string>("x"));
+  }
+  // Alone, each row's columns are plain or not; together, every column needs escapes somewhere.
+  for (const std::vector<Row>& rows : std::vector<std::vector<Row>>{
+           {plain}, {escaped}, {nulls}, {all_null}, {plain, escaped, nulls, all_null}}) {
+    const auto batch = Batch(rows);
+    const SourceColumns columns(*batch);
+    std::string out = "prefix:";
+    const size_t before = out.size();
+    for (int64_t r = 0; r < batch->num_rows(); ++r) {
+      const size_t start = out.size();
+      AppendRecordJson(columns, r, &out);
+      EXPECT_EQ(out.substr(start), Expected(rows[r]));
+      EXPECT_NO_THROW(nlohmann::json::parse(out.substr(start)));
+    }
+    EXPECT_LE(out.size() - before, columns.JsonBytesAtMost(0, batch->num_rows()));
+    // A slice of the batch (its arrays start inside their buffers) gives the same records.
+    if (batch->num_rows() < 2) continue;
+    const auto slice = batch->Slice(1);
+    const SourceColumns sliced(*slice);
+    for (int64_t r = 0; r < slice->num_rows(); ++r) {
+      std::string record;
+      AppendRecordJson(sliced, r, &record);
+      EXPECT_EQ(record, Expected(rows[r + 1]));
+    }
+  }
 }
 
 }  // namespace

@@ -1,0 +1,70 @@
+// Bronze's decoding of one topic message: parsed in place (the bytes after it readable, as the
+// embedded log's reader guarantees) it gives exactly what it gives from a padded copy, whatever
+// those following bytes hold.
+#include "bronze/bronze_record.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace pizzastream::bronze {
+namespace {
+
+struct Decoded {
+  std::vector<std::string> fields;  // "<absent>" for a field not present
+  std::string reason;
+  bool operator==(const Decoded&) const = default;
+};
+
+Decoded Owned(const DecodedRecord& d) {
+  Decoded out;
+  for (size_t i = 0; i < kFields; ++i) {
+    out.fields.push_back(d.present[i] ? std::string(d.fields[i]) : "<absent>");
+  }
+  out.reason = std::string(d.reason);
+  return out;
+}
+
+TEST(BronzeRecord, InPlaceDecodingEqualsDecodingAPaddedCopyWhateverFollowsTheMessage) {
+  const std::vector<std::string> messages = {
+      R"({"pizza_id":"1","order_id":"2","pizza_name":"The \"Thai\" Pizza","quantity":"1"})",
+      R"({"order_id":"7","quantity":3,"pizza_size":true,"unit_price":null})",
+      R"({"_malformed":"a,b","_reason":"too_few_fields: 2"})",
+      R"({"pizza_id":"1","order_id":"2")",  // cut short
+      R"({"pizza_id":"1",)",
+      R"({"pizza_id":{"nested":1}})",
+      R"(["not","an","object"])",
+      R"(42)",
+      R"(not json)",
+      R"({"pizza_id":"1)",
+      R"({"quantity":12)",
+      R"({})",
+      R"({"pizza_id":"1","nested":{"a":[1]})",  // a '}' after it: simdjson's reason changes
+  };
+  // What the embedded log's buffer may hold next: the following record, JSON that would close
+  // or continue a cut-short message, or zeros.
+  const std::vector<std::string> followers = {
+      std::string(64, '\0'), std::string(64, ' '), std::string(64, '}'),
+      std::string(32, '"') + std::string(32, '}'),
+      std::string("\x05\x00\x00\x00\x40\x00\x00\x00", 8) + R"(12345{"pizza_id":"9"})" +
+          std::string(36, 'x')};
+  simdjson::ondemand::parser parser;
+  std::string scratch;
+  for (const std::string& message : messages) {
+    DecodedRecord copied;
+    DecodeMessage(parser, scratch, message, &copied);
+    const Decoded expected = Owned(copied);
+    for (const std::string& follower : followers) {
+      ASSERT_GE(follower.size(), simdjson::SIMDJSON_PADDING);
+      const std::string buffer = message + follower;
+      DecodedRecord in_place;
+      DecodeMessage(parser, scratch, std::string_view(buffer).substr(0, message.size()), &in_place,
+                    follower.size());
+      EXPECT_EQ(Owned(in_place), expected) << message;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pizzastream::bronze
