@@ -123,8 +123,8 @@ class Lakehouse {
         shown_uri_(std::move(shown_uri)),
         local_(local),
         written_(std::make_shared<WrittenBatches>(kWrittenBatchesBudget)) {}
-  // About four steps of bronze's widest rows.
-  static constexpr int64_t kWrittenBatchesBudget = 48LL << 20;
+  // About four steps of silver_cleaned's rows.
+  static constexpr int64_t kWrittenBatchesBudget = 24LL << 20;
   static Result<std::shared_ptr<Lakehouse>> OpenS3(const std::string& root_uri,
                                                    const LakeOpenOptions& options);
   std::shared_ptr<arrow::fs::FileSystem> fs_;
