@@ -29,8 +29,10 @@ namespace pizzastream::lake {
 namespace {
 
 // Rows per row group: the writer holds one row group's encoded pages in memory, so this bounds
-// a compaction's memory (a step's file is one row group anyway).
-constexpr int64_t kRowGroupRows = 256 * 1024;
+// a compaction's memory (a step's file is one row group anyway). 64k rather than 256k rows:
+// bronze alone at 5M lines peaks at 123 MiB instead of 145 (`run`: 205 instead of 215), for
+// files about 8% larger.
+constexpr int64_t kRowGroupRows = 64 * 1024;
 
 std::string NewDataFileName(FileCompression compression) {
   static std::atomic<uint64_t> counter{0};
