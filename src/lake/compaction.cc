@@ -12,7 +12,11 @@ namespace pizzastream::lake {
 
 namespace {
 
-constexpr int64_t kDefaultMinFiles = 16;
+// Delta's own default for auto compaction (spark.databricks.delta.autoCompact.minNumFiles).
+// With 16, each row was decoded and re-encoded about twice by 5M lines (bronze alone: 11.0 s
+// CPU against 4.4 s without compaction); with 50 a step's rows are rewritten once until about
+// 2,500 step files of a table have been merged.
+constexpr int64_t kDefaultMinFiles = 50;
 constexpr int64_t kDefaultTargetBytes = 128LL << 20;
 
 constexpr int64_t kRewriteBatchRows = 64 * 1024;

@@ -6,7 +6,7 @@
 // do not conflict.
 //
 // Automatic compaction is size-tiered: a file's tier is floor(log_F(size)) with F = min_files
-// (table property `pizzastream.autoCompact.minFiles`, default 16); when one tier holds F files
+// (table property `pizzastream.autoCompact.minFiles`, default 50); when one tier holds F files
 // they are merged into one file of the next tier. Each row is rewritten about log_F(bytes)
 // times, and a table holds at most F-1 files per tier plus files above the target size
 // (`pizzastream.autoCompact.targetFileBytes`, default 128 MiB). `delta.autoOptimize.autoCompact`

@@ -24,25 +24,26 @@ TEST(Compaction, AutomaticCompactionBoundsFilesAndKeepsEveryRowOnce) {
   auto log = lake->Log("t");
   ASSERT_TRUE(log->CreateIfMissing(DeltaTestSchema()).ok());
   size_t most_files = 0;
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; i < 300; ++i) {
     AppendTestRows(*lake, *log, "t", i * 5, 5);
     ASSERT_TRUE(AutoCompact(*lake, *log, "t").ok());
     most_files = std::max(most_files, log->Update().ValueOrDie()->files.size());
   }
   const Snapshot* s = log->Update().ValueOrDie();
-  EXPECT_EQ(s->num_records, 500);
-  EXPECT_LT(most_files, 16u * 2);  // at most fanout-1 files per tier: two tiers in use here
+  EXPECT_EQ(s->num_records, 1500);
+  EXPECT_LT(most_files, 50u * 2);   // at most fanout-1 files per tier: two tiers in use here
+  EXPECT_LT(s->files.size(), 50u);  // 300 files merged six times
   // Every row exactly once in the snapshot...
   std::vector<AddFile> live;
   for (const auto& [path, f] : s->files) live.push_back(f);
   auto ids = TestIds(*lake, "t", live);
   std::sort(ids.begin(), ids.end());
-  ASSERT_EQ(ids.size(), 500u);
-  for (int64_t i = 0; i < 500; ++i) ASSERT_EQ(ids[i], i);
+  ASSERT_EQ(ids.size(), 1500u);
+  for (int64_t i = 0; i < 1500; ++i) ASSERT_EQ(ids[i], i);
   // ...and once for an incremental reader starting from scratch.
   auto reader = lake->Log("t");
   auto range = NextRange(*reader, 0, INT64_MAX, -1).ValueOrDie();
-  EXPECT_EQ(range.records, 500);
+  EXPECT_EQ(range.records, 1500);
   EXPECT_EQ(range.to_version, s->version);
 }
 
