@@ -86,9 +86,12 @@ TEST(PipelineE2E, SigkillMidRunThenRestartKeepsTotalsExact) {
   const json totals = Generate(dir, 400000, 0.01, 0.01);
   const std::string data = dir / "data";
   for (int round = 0; round < 3; ++round) {
-    const pid_t pid = StartBackground({PizzastreamBinary(), "run", "--input", dir / "orders.csv",
-                                       "--data-dir", data, "--exit-when-idle", "--quiet"},
-                                      dir / "run.log");
+    // Sent at 100,000 lines/s at most, so the three rounds (1.8 s in all) end mid-run however
+    // fast the machine is: unthrottled, a fast machine finished the file before the third kill.
+    const pid_t pid =
+        StartBackground({PizzastreamBinary(), "run", "--input", dir / "orders.csv", "--data-dir",
+                         data, "--exit-when-idle", "--quiet", "--rate", "100000"},
+                        dir / "run.log");
     std::this_thread::sleep_for(std::chrono::milliseconds(300 + 300 * round));
     kill(pid, SIGKILL);
     EXPECT_EQ(WaitFor(pid), -SIGKILL) << "round " << round << " ended before the kill";
