@@ -14,6 +14,11 @@ namespace pizzastream::gold {
 
 namespace {
 
+void Add(IdRanges* keys, int64_t key) { keys->Insert(key); }
+void Add(std::unordered_set<int32_t>* keys, int64_t key) {
+  keys->insert(static_cast<int32_t>(key));
+}
+
 // The keys (first column of `schema`, an int32 or int64) of every live file of a dimension.
 template <typename Set>
 Status CollectKeys(const lake::Lakehouse& lake, lake::DeltaLog& log, const std::string& table,
@@ -25,10 +30,10 @@ Status CollectKeys(const lake::Lakehouse& lake, lake::DeltaLog& log, const std::
     for (const auto& chunk : t->column(0)->chunks()) {
       if (chunk->type_id() == arrow::Type::INT32) {
         const auto& values = static_cast<const arrow::Int32Array&>(*chunk);
-        for (int64_t i = 0; i < values.length(); ++i) keys->insert(values.Value(i));
+        for (int64_t i = 0; i < values.length(); ++i) Add(keys, values.Value(i));
       } else {
         const auto& values = static_cast<const arrow::Int64Array&>(*chunk);
-        for (int64_t i = 0; i < values.length(); ++i) keys->insert(values.Value(i));
+        for (int64_t i = 0; i < values.length(); ++i) Add(keys, values.Value(i));
       }
     }
   }
@@ -78,7 +83,7 @@ Result<std::unique_ptr<GoldStage>> GoldStage::Open(std::shared_ptr<lake::Lakehou
 }
 
 Status GoldStage::LoadKeys() {
-  date_keys_.clear();
+  date_keys_.Clear();
   time_keys_.clear();
   pizza_keys_.Clear();
   namespace t = lake::tables;
@@ -146,7 +151,7 @@ Status GoldStage::ShapeBatch(const arrow::RecordBatch& batch, GoldBuilders* b) {
     date_ids.UnsafeAppend(date_id);
     time_ids.UnsafeAppend(time_id);
     pizza_sks.UnsafeAppend(sk);
-    if (date_keys_.insert(date_id).second) ARROW_RETURN_NOT_OK(b->dates.Add(dates.Value(i)));
+    if (date_keys_.Insert(date_id)) ARROW_RETURN_NOT_OK(b->dates.Add(dates.Value(i)));
     if (time_keys_.insert(time_id).second) ARROW_RETURN_NOT_OK(b->times.Add(time_id));
     if (new_pizza) {
       ARROW_RETURN_NOT_OK(

@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "core/id_ranges.h"
 #include "gold/dimensions.h"
 #include "lake/incremental_input.h"
 #include "stage/stage.h"
@@ -41,7 +42,11 @@ class GoldStage final : public Stage {
   std::shared_ptr<lake::Lakehouse> lake_;
   GoldOptions options_;
   std::unique_ptr<lake::DeltaLog> silver_, dim_date_, dim_time_, dim_pizza_, fact_;
-  std::unordered_set<int32_t> date_keys_, time_keys_;  // dimension keys already written
+  // Dimension keys already written. Dates as ranges of date_id (yyyymmdd): a stream's days come
+  // in order, so this stays a few ranges a year where a hash set grew by a node a day (~15 MB
+  // over 50M generated lines: 360,000 days of one shop). Times of day are at most 1,440.
+  IdRanges date_keys_;
+  std::unordered_set<int32_t> time_keys_;
   PizzaKeys pizza_keys_;
   bool keys_valid_ = false;
 };

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -20,6 +21,14 @@ constexpr int64_t kDefaultMinFiles = 50;
 constexpr int64_t kDefaultTargetBytes = 128LL << 20;
 
 constexpr int64_t kRewriteBatchRows = 64 * 1024;
+
+// Automatic compactions of one process run one at a time: the stages of `run` fill their tables'
+// tiers at the same pace (silver's three order-line tables on the very same step), and merges
+// running side by side each hold a reader's batch and a writer's row group at once.
+std::mutex& AutoCompactionTurn() {
+  static std::mutex turn;
+  return turn;
+}
 
 // The stats of a file holding the `rows` rows of `files`, from theirs: nullCount adds up; a
 // column keeps a min/max only when every file states one (or holds only nulls there). Values of
@@ -174,7 +183,9 @@ Result<CompactionResult> AutoCompact(const Lakehouse& lake, DeltaLog& log, const
       }
     }
     if (chosen == nullptr) return total;
+    std::unique_lock turn(AutoCompactionTurn());
     auto result = Rewrite(lake, log, table, *chosen, target, "auto", hints);
+    turn.unlock();
     if (result.status().IsCancelled()) {
       spdlog::warn("{}: compaction skipped: {}", table, result.status().message());
       return total;

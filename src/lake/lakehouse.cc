@@ -193,8 +193,11 @@ Result<std::unique_ptr<ParquetFileSink>> Lakehouse::OpenParquetSink(
   for (const auto& column : hints.unique_values) builder.disable_dictionary(column);
   for (const auto& column : hints.no_statistics) builder.disable_statistics(column);
   auto props = builder.build();
+  // Columns are encoded on the calling thread: on 2 cores the stages already keep both busy, and
+  // Arrow's pool threads each held memory of their own (run over 5M lines: -15 MiB peak RSS, the
+  // same CPU per line).
   auto arrow_props =
-      parquet::ArrowWriterProperties::Builder().store_schema()->set_use_threads(true)->build();
+      parquet::ArrowWriterProperties::Builder().store_schema()->set_use_threads(false)->build();
   ARROW_ASSIGN_OR_RAISE(auto writer,
                         parquet::arrow::FileWriter::Open(*schema, arrow::default_memory_pool(), out,
                                                          props, arrow_props));
