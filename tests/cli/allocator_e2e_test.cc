@@ -46,8 +46,8 @@ std::vector<std::string> AllocatorSettingsOfServe() {
   const pid_t pid =
       StartBackground({PizzastreamBinary(), "serve", "--data-dir", data, "--port", "0"}, log);
   const auto deadline = Clock::now() + std::chrono::seconds(60);  // a stop condition only
-  while (ReadText(log).find("dashboard on http") == std::string::npos &&
-         Clock::now() < deadline && ::waitpid(pid, nullptr, WNOHANG) == 0) {
+  while (ReadText(log).find("dashboard on http") == std::string::npos && Clock::now() < deadline &&
+         ::waitpid(pid, nullptr, WNOHANG) == 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_NE(ReadText(log).find("dashboard on http"), std::string::npos) << ReadText(log);
@@ -69,7 +69,8 @@ TEST(ArrowAllocator, SettingsTheUserChoseAreKept) {
   ::setenv("JE_ARROW_MALLOC_CONF", "narenas:2,dirty_decay_ms:500", 1);
   const auto settings = AllocatorSettingsOfServe();
   ::unsetenv("JE_ARROW_MALLOC_CONF");
-  EXPECT_EQ(settings, std::vector<std::string>{"JE_ARROW_MALLOC_CONF=narenas:2,dirty_decay_ms:500"});
+  EXPECT_EQ(settings,
+            std::vector<std::string>{"JE_ARROW_MALLOC_CONF=narenas:2,dirty_decay_ms:500"});
 }
 
 }  // namespace
