@@ -20,7 +20,10 @@ namespace {
 constexpr int64_t kDefaultMinFiles = 50;
 constexpr int64_t kDefaultTargetBytes = 128LL << 20;
 
-constexpr int64_t kRewriteBatchRows = 64 * 1024;
+// Rows read from the merged files at a time. The output's row groups stay at the writer's size
+// (64k rows): batches are appended to the open row group. 16k rather than 64k: `run` over 10M
+// lines at 2,000 orders a day peaked 5 MiB lower (166 against 170-175 MiB), same CPU per line.
+constexpr int64_t kRewriteBatchRows = 16 * 1024;
 
 // Automatic compactions of one process run one at a time: the stages of `run` fill their tables'
 // tiers at the same pace (silver's three order-line tables on the very same step), and merges
