@@ -19,11 +19,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // The NUL-separated environment of process `pid`, one entry per element.
 std::vector<std::string> EnvironmentOf(pid_t pid) {
   const std::string text = ReadText("/proc/" + std::to_string(pid) + "/environ");

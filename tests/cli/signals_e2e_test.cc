@@ -28,11 +28,6 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kStartDeadline = std::chrono::seconds(120);
 constexpr auto kStopDeadline = std::chrono::seconds(60);
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // Polls until `ready()` or the deadline; false on the deadline.
 bool WaitUntil(const std::function<bool()>& ready, Clock::duration deadline = kStartDeadline) {
   const auto until = Clock::now() + deadline;

@@ -136,11 +136,6 @@ bool WaitUntil(Condition done, std::chrono::seconds timeout) {
   return true;
 }
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 TEST_F(S3LakeE2E, PipelineOnS3GivesExactKpiAndTheSameFiguresAsALocalLake) {
   TempDir dir;
   const json totals =

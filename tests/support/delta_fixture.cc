@@ -74,11 +74,4 @@ std::string CommitPath(const std::string& root, const std::string& table, int64_
   return fmt::format("{}/{}/_delta_log/{:020d}.json", root, table, version);
 }
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace pizzastream::testing

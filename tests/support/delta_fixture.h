@@ -26,6 +26,5 @@ std::vector<int64_t> TestIds(const lake::Lakehouse& lake, const std::string& tab
 
 // `<root>/<table>/_delta_log/<20-digit version>.json`
 std::string CommitPath(const std::string& root, const std::string& table, int64_t version);
-std::string ReadText(const std::string& path);
 
 }  // namespace pizzastream::testing

@@ -20,12 +20,12 @@ std::vector<char*> Argv(const std::vector<std::string>& argv) {
   return out;
 }
 
-std::string ReadAll(const std::string& path) {
+}  // namespace
+
+std::string ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
-
-}  // namespace
 
 std::string PizzastreamBinary() { return PIZZASTREAM_BIN; }
 
@@ -71,8 +71,8 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
   const std::string out = scratch / "stdout", err = scratch / "stderr";
   CommandResult r;
   r.exit_code = WaitFor(StartBackgroundSplit(argv, out, err));
-  r.out = ReadAll(out);
-  r.err = ReadAll(err);
+  r.out = ReadText(out);
+  r.err = ReadText(err);
   return r;
 }
 

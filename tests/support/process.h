@@ -46,5 +46,7 @@ std::string PizzastreamBinary();
 // The last non-empty line of `text` (the scripts/ servers print their address there).
 std::string LastLine(const std::string& text);
 void WriteFile(const std::string& path, const std::string& content);
+// The whole content of the file at `path` ("" when it cannot be read).
+std::string ReadText(const std::string& path);
 
 }  // namespace pizzastream::testing

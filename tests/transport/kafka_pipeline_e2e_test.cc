@@ -35,11 +35,6 @@ constexpr int kPartitions = 6;
 constexpr int kMaxStageRounds = 30;
 constexpr int kMaxLogChecks = 600;  // of 100 ms
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // Sum of "<stage>: N rows in" lines in a stage command's output.
 int64_t RowsIn(const std::string& output, const std::string& stage) {
   const std::regex line(stage + R"(: (\d+) rows in)");

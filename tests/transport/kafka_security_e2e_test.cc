@@ -17,13 +17,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The value of `key` in a properties file's text.
 std::string PropertyValue(const std::string& text, const std::string& key) {
   std::istringstream lines(text);
