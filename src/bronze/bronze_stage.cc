@@ -6,14 +6,17 @@
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
+#include <optional>
 
 #include "bronze/bronze_record.h"
 #include "bronze/bronze_schema.h"
 #include "bronze/order_line_rows.h"
 #include "core/clock.h"
 #include "lake/compaction.h"
+#include "lake/streamed_file.h"
 #include "sources/order_source.h"
 
 namespace pizzastream::bronze {
@@ -25,7 +28,9 @@ constexpr std::string_view kNotUtf8Reason =
 
 }  // namespace
 
-// Column builders for one step's output, reused from step to step.
+// Column builders, reused from step to step: the order lines of one poll (written to the
+// step's file after each poll), the quarantined records of the whole step (rare; written at
+// its end).
 class BronzeStage::Batch {
  public:
   Batch() { Reset(); }
@@ -158,13 +163,20 @@ Result<StepResult> BronzeStage::Step() {
     ARROW_RETURN_NOT_OK(Resync());
     resync_needed_ = false;
   }
-  ARROW_RETURN_NOT_OK(reader_->Poll(options_.max_batch, options_.poll_timeout, &messages_));
-  if (messages_.empty()) return result;
-  ARROW_ASSIGN_OR_RAISE(auto partitions, SortMessages());
-  result.rows_in = static_cast<int64_t>(messages_.size());
+  Partitions partitions;
+  lake::StreamedFile lines(*lake_, lake::tables::kBronzeOrderLines, OrderLinesSchema(),
+                           OrderLinesParquetHints());
+  auto polled = PollAndWrite(&partitions, &lines);
+  if (!polled.ok()) {
+    // The reader may be past what the lake holds: the next step starts from the lake's positions.
+    resync_needed_ = true;
+    return polled.status();
+  }
+  if (*polled == 0) return result;
+  result.rows_in = *polled;
   result.rejected = batch_->quarantined();
-  result.rows_out = batch_->lines();
-  const Status st = CommitBatch(partitions);
+  result.rows_out = lines.rows();
+  const Status st = CommitBatch(partitions, &lines);
   if (st.IsCancelled()) {  // another worker committed these partitions: re-read our positions
     spdlog::warn("bronze: {}; resuming from the lake's positions", st.message());
     ARROW_RETURN_NOT_OK(Resync());
@@ -182,25 +194,59 @@ Result<StepResult> BronzeStage::Step() {
   return result;
 }
 
-Result<std::map<int32_t, BronzeStage::PartitionState>> BronzeStage::SortMessages() {
+Result<int64_t> BronzeStage::PollAndWrite(Partitions* partitions, lake::StreamedFile* lines) {
+  batch_->Reset();
+  int64_t polled = 0;
+  auto timeout = options_.poll_timeout;
+  std::chrono::steady_clock::time_point deadline;
+  while (true) {
+    const size_t room = std::min<size_t>(
+        options_.max_batch,
+        static_cast<size_t>(std::max<int64_t>(options_.max_step_records - polled, 1)));
+    ARROW_RETURN_NOT_OK(reader_->Poll(room, timeout, &messages_));
+    if (messages_.empty()) return polled;
+    const bool first = polled == 0;
+    polled += static_cast<int64_t>(messages_.size());
+    ARROW_RETURN_NOT_OK(SortMessages(partitions));
+    ARROW_ASSIGN_OR_RAISE(auto rows, batch_->FinishLines());
+    ARROW_RETURN_NOT_OK(lines->Write(rows));
+    if (polled >= options_.max_step_records) return polled;
+    // A first poll that came back short: the stream is slow, land it now (freshness). A full
+    // one: records come faster than steps, so the step gathers more for up to `linger`.
+    if (first) {
+      if (messages_.size() < room) return polled;
+      deadline = std::chrono::steady_clock::now() + options_.linger;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return polled;
+    timeout = left;
+  }
+}
+
+Status BronzeStage::SortMessages(Partitions* partitions) {
   static thread_local simdjson::ondemand::parser parser;
   static thread_local std::string scratch;
   DecodedRecord decoded;
-  batch_->Reset();
   ARROW_RETURN_NOT_OK(batch_->ReserveLines(static_cast<int64_t>(messages_.size())));
   const int64_t now = WallClockMicros();
   const std::string& topic = options_.transport.topic;
-  std::map<int32_t, PartitionState> partitions;
   int32_t current_partition = -1;
   PartitionState* current = nullptr;
   for (const auto& m : messages_) {
     if (m.partition != current_partition || current == nullptr) {
       const std::string app = PositionAppId(topic, m.partition);
-      current = &partitions[m.partition];
-      current->lines_from = lines_expected_[app];
-      current->quarantine_from = quarantine_expected_[app];
+      auto [it, first] = partitions->try_emplace(m.partition);
+      current = &it->second;
+      if (first) {
+        current->lines_from = lines_expected_[app];
+        current->quarantine_from = quarantine_expected_[app];
+      }
       current_partition = m.partition;
     }
+    // Delivered again within the step (e.g. a Kafka rebalance gave the partition back from
+    // the lake's position): this step holds it already.
+    if (m.offset < current->next) continue;
     current->next = m.offset + 1;
     DecodeMessage(parser, scratch, m.value, &decoded, m.readable_after);
     if (decoded.reason.empty()) {
@@ -210,10 +256,10 @@ Result<std::map<int32_t, BronzeStage::PartitionState>> BronzeStage::SortMessages
       ARROW_RETURN_NOT_OK(batch_->AddQuarantine(decoded.reason, m, now, topic));
     }
   }
-  return partitions;
+  return Status::OK();
 }
 
-Status BronzeStage::CommitBatch(const std::map<int32_t, PartitionState>& partitions) {
+Status BronzeStage::CommitBatch(const Partitions& partitions, lake::StreamedFile* lines) {
   const std::string& topic = options_.transport.topic;
   lake::Commit lines_commit, quarantine_commit;
   for (const auto& [partition, state] : partitions) {
@@ -224,32 +270,24 @@ Status BronzeStage::CommitBatch(const std::map<int32_t, PartitionState>& partiti
   }
   // Quarantine first: the order-lines commit is the one restarts resume from.
   ARROW_ASSIGN_OR_RAISE(auto q_rows, batch_->FinishQuarantine());
-  ARROW_ASSIGN_OR_RAISE(auto l_rows, batch_->FinishLines());
+  ARROW_ASSIGN_OR_RAISE(std::optional<lake::AddFile> lines_file, lines->Finish());
   if (q_rows->num_rows() > 0) {
+    ARROW_ASSIGN_OR_RAISE(auto add, lake_->WriteParquet(lake::tables::kBronzeQuarantine,
+                                                        QuarantineSchema(), {q_rows}));
+    quarantine_commit.adds.push_back(std::move(add));
     ARROW_RETURN_NOT_OK(CommitTable(*quarantine_log_, quarantine_commit, quarantine_expected_,
-                                    lake::tables::kBronzeQuarantine, QuarantineSchema(), q_rows,
-                                    {}));
+                                    lake::tables::kBronzeQuarantine, {}));
   }
+  if (lines_file) lines_commit.adds.push_back(std::move(*lines_file));
   return CommitTable(*lines_log_, lines_commit, lines_expected_, lake::tables::kBronzeOrderLines,
-                     OrderLinesSchema(), l_rows, OrderLinesParquetHints());
+                     OrderLinesParquetHints());
 }
 
+// Bronze's files are not handed over in memory (lake/written_batches.h): silver reads them.
 Status BronzeStage::CommitTable(lake::DeltaLog& log, lake::Commit& c,
                                 std::map<std::string, int64_t>& expected, const char* table,
-                                const std::shared_ptr<arrow::Schema>& schema,
-                                const std::shared_ptr<arrow::RecordBatch>& rows,
                                 const lake::ParquetHints& hints) {
-  if (rows->num_rows() > 0) {
-    ARROW_ASSIGN_OR_RAISE(auto add, lake_->WriteParquet(table, schema, {rows}, hints));
-    // Offered before the commit: a reader may take the file as soon as it is committed.
-    lake_->written().Offer(table, add.path, {rows});
-    c.adds.push_back(add);
-  }
-  auto written = log.CommitAppend(c, expected);
-  if (!written.ok()) {
-    for (const lake::AddFile& add : c.adds) lake_->written().Take(table, add.path);
-    return written.status();
-  }
+  ARROW_RETURN_NOT_OK(log.CommitAppend(c, expected).status());
   for (const auto& [app, version] : c.txns) expected[app] = version;
   if (auto compacted = lake::AutoCompact(*lake_, log, table, hints); !compacted.ok()) {
     spdlog::warn("{}: automatic compaction failed: {}", table, compacted.status().message());

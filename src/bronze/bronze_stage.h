@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "lake/lakehouse.h"
+#include "lake/streamed_file.h"
 #include "stage/stage.h"
 #include "transport/open_topic.h"
 
@@ -16,7 +17,14 @@ namespace pizzastream::bronze {
 
 struct BronzeOptions {
   transport::TransportConfig transport;
-  size_t max_batch = 25000;  // records per commit at most
+  size_t max_batch = 25000;  // records per poll at most
+  // When a step's first poll comes back full, records arrive faster than steps: the step goes
+  // on polling for up to `linger`, up to about `max_step_records`, and lands them all in one
+  // file a poll at a time (memory holds one poll's lines). Fewer, larger files: fewer commits,
+  // less for compaction to rewrite, and the steps after bronze, which take whole commits, grow
+  // alike. A slow stream's step is its one short poll, landed at once.
+  int64_t max_step_records = 64 * 1024;
+  std::chrono::milliseconds linger{250};
   std::chrono::milliseconds poll_timeout{200};
 };
 
@@ -45,12 +53,14 @@ class BronzeStage final : public Stage {
   struct PartitionState {
     int64_t next = 0, lines_from = 0, quarantine_from = 0;
   };
-  Result<std::map<int32_t, PartitionState>> SortMessages();
-  Status CommitBatch(const std::map<int32_t, PartitionState>& partitions);
+  using Partitions = std::map<int32_t, PartitionState>;
+  // Polls, sorts and writes until the step is full or the topic has no backlog; returns the
+  // records polled (0: none arrived in time).
+  Result<int64_t> PollAndWrite(Partitions* partitions, lake::StreamedFile* lines);
+  Status SortMessages(Partitions* partitions);
+  Status CommitBatch(const Partitions& partitions, lake::StreamedFile* lines);
   Status CommitTable(lake::DeltaLog& log, lake::Commit& commit,
                      std::map<std::string, int64_t>& expected, const char* table,
-                     const std::shared_ptr<arrow::Schema>& schema,
-                     const std::shared_ptr<arrow::RecordBatch>& rows,
                      const lake::ParquetHints& hints);
 
   std::shared_ptr<lake::Lakehouse> lake_;

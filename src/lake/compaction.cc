@@ -4,10 +4,9 @@
 
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
-#include <set>
 
 #include "core/clock.h"
+#include "lake/file_statistics.h"
 
 namespace pizzastream::lake {
 
@@ -33,58 +32,11 @@ std::mutex& AutoCompactionTurn() {
   return turn;
 }
 
-// The stats of a file holding the `rows` rows of `files`, from theirs: nullCount adds up; a
-// column keeps a min/max only when every file states one (or holds only nulls there). Values of
-// one column compare as JSON: numbers numerically, strings (text, dates, ISO times) byte-wise,
-// as the statistics were written. A file without readable stats leaves numRecords alone.
 std::string MergedStatistics(const std::vector<AddFile>& files, int64_t rows) {
-  using json = nlohmann::json;
-  json mins = json::object(), maxs = json::object(), nulls;
-  std::set<std::string> no_min_max;  // a file lacks them although it has values there
-  for (const AddFile& f : files) {
-    const json s = json::parse(f.stats, nullptr, false);
-    if (!s.is_object() || !s.contains("numRecords") || !s.contains("nullCount") ||
-        !s["nullCount"].is_object()) {
-      return json{{"numRecords", rows}}.dump();
-    }
-    const json empty = json::object();
-    const json& file_nulls = s["nullCount"];
-    const json& file_mins = s.contains("minValues") ? s["minValues"] : empty;
-    const json& file_maxs = s.contains("maxValues") ? s["maxValues"] : empty;
-    if (nulls.is_null()) {
-      nulls = json::object();
-      for (const auto& [column, count] : file_nulls.items()) nulls[column] = 0;
-    }
-    for (auto it = nulls.begin(); it != nulls.end();) {  // a column some file does not count
-      const auto count = file_nulls.find(it.key());
-      if (count == file_nulls.end() || !count->is_number_integer()) {
-        no_min_max.insert(it.key());
-        it = nulls.erase(it);
-      } else {
-        it.value() = it.value().get<int64_t>() + count->get<int64_t>();
-        ++it;
-      }
-    }
-    for (const auto& [column, count] : file_nulls.items()) {
-      if (count == s["numRecords"]) continue;  // only nulls: no bound from this file
-      if (!file_mins.contains(column) || !file_maxs.contains(column)) {
-        no_min_max.insert(column);
-        continue;
-      }
-      if (!mins.contains(column) || file_mins[column] < mins[column]) {
-        mins[column] = file_mins[column];
-      }
-      if (!maxs.contains(column) || maxs[column] < file_maxs[column]) {
-        maxs[column] = file_maxs[column];
-      }
-    }
-  }
-  for (const std::string& column : no_min_max) {
-    mins.erase(column);
-    maxs.erase(column);
-  }
-  return json{{"numRecords", rows}, {"minValues", mins}, {"maxValues", maxs}, {"nullCount", nulls}}
-      .dump(-1, ' ', false, json::error_handler_t::replace);
+  std::vector<std::string_view> stats;
+  stats.reserve(files.size());
+  for (const AddFile& f : files) stats.push_back(f.stats);
+  return MergeStatisticsJson(stats, rows);
 }
 
 // Rewrites `files` into one file per ~target_bytes and commits the swap. Rows stream through a

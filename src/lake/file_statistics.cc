@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <set>
 
 namespace pizzastream::lake {
 
@@ -132,6 +133,55 @@ Result<std::string> FileStatisticsJson(
     if (lo.is_null() || hi.is_null() || lo.is_discarded() || hi.is_discarded()) continue;
     mins[field->name()] = std::move(lo);
     maxs[field->name()] = std::move(hi);
+  }
+  return json{{"numRecords", rows}, {"minValues", mins}, {"maxValues", maxs}, {"nullCount", nulls}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string MergeStatisticsJson(const std::vector<std::string_view>& stats, int64_t rows) {
+  json mins = json::object(), maxs = json::object(), nulls;
+  std::set<std::string> no_min_max;  // a file lacks them although it has values there
+  for (const std::string_view one : stats) {
+    const json s = json::parse(one, nullptr, false);
+    if (!s.is_object() || !s.contains("numRecords") || !s.contains("nullCount") ||
+        !s["nullCount"].is_object()) {
+      return json{{"numRecords", rows}}.dump();
+    }
+    const json empty = json::object();
+    const json& file_nulls = s["nullCount"];
+    const json& file_mins = s.contains("minValues") ? s["minValues"] : empty;
+    const json& file_maxs = s.contains("maxValues") ? s["maxValues"] : empty;
+    if (nulls.is_null()) {
+      nulls = json::object();
+      for (const auto& [column, count] : file_nulls.items()) nulls[column] = 0;
+    }
+    for (auto it = nulls.begin(); it != nulls.end();) {  // a column some file does not count
+      const auto count = file_nulls.find(it.key());
+      if (count == file_nulls.end() || !count->is_number_integer()) {
+        no_min_max.insert(it.key());
+        it = nulls.erase(it);
+      } else {
+        it.value() = it.value().get<int64_t>() + count->get<int64_t>();
+        ++it;
+      }
+    }
+    for (const auto& [column, count] : file_nulls.items()) {
+      if (count == s["numRecords"]) continue;  // only nulls: no bound from this file
+      if (!file_mins.contains(column) || !file_maxs.contains(column)) {
+        no_min_max.insert(column);
+        continue;
+      }
+      if (!mins.contains(column) || file_mins[column] < mins[column]) {
+        mins[column] = file_mins[column];
+      }
+      if (!maxs.contains(column) || maxs[column] < file_maxs[column]) {
+        maxs[column] = file_maxs[column];
+      }
+    }
+  }
+  for (const std::string& column : no_min_max) {
+    mins.erase(column);
+    maxs.erase(column);
   }
   return json{{"numRecords", rows}, {"minValues", mins}, {"maxValues", maxs}, {"nullCount", nulls}}
       .dump(-1, ' ', false, json::error_handler_t::replace);

@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -21,5 +22,13 @@ namespace pizzastream::lake {
 Result<std::string> FileStatisticsJson(
     const arrow::Schema& schema, const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches,
     const std::vector<std::string>& no_min_max);
+
+// The stats of one file made of parts whose stats JSONs are `stats` (the files compaction
+// merges, or the batches a streaming step wrote), holding `rows` rows in all: nullCount adds
+// up; a column keeps a min/max only when every part states one (or holds only nulls there).
+// Values of one column compare as JSON: numbers numerically, strings (text, dates, ISO times)
+// byte-wise, as the statistics were written. A part without readable stats leaves numRecords
+// alone.
+std::string MergeStatisticsJson(const std::vector<std::string_view>& stats, int64_t rows);
 
 }  // namespace pizzastream::lake

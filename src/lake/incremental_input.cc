@@ -63,7 +63,7 @@ Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadRange(
     } else {
       ARROW_ASSIGN_OR_RAISE(t, lake.ReadParquet(table, f, expected, upgrade));
     }
-    ARROW_ASSIGN_OR_RAISE(t, t->CombineChunks());
+    // A batch per row group as read (no copy into one batch per file).
     arrow::TableBatchReader reader(*t);
     reader.set_chunksize(INT64_MAX);
     std::shared_ptr<arrow::RecordBatch> batch;
@@ -74,6 +74,30 @@ Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadRange(
     }
   }
   return out;
+}
+
+Status ScanRange(const Lakehouse& lake, const std::string& table, const InputRange& range,
+                 const std::shared_ptr<arrow::Schema>& expected, int64_t batch_rows,
+                 const std::function<Status(const arrow::RecordBatch&)>& each) {
+  for (const AddFile& f : range.files) {
+    if (auto written = lake.written().Take(table, f.path)) {
+      ARROW_ASSIGN_OR_RAISE(auto t, arrow::Table::FromRecordBatches(*written));
+      ARROW_ASSIGN_OR_RAISE(t,
+                            ConformTable(t, expected, table + " file " + f.path + " (as written)"));
+      arrow::TableBatchReader reader(*t);
+      std::shared_ptr<arrow::RecordBatch> batch;
+      while (true) {
+        ARROW_RETURN_NOT_OK(reader.ReadNext(&batch));
+        if (!batch) break;
+        ARROW_RETURN_NOT_OK(each(*batch));
+      }
+      continue;
+    }
+    ARROW_RETURN_NOT_OK(
+        lake.ScanParquet(table, f, expected, batch_rows,
+                         [&](std::shared_ptr<arrow::RecordBatch> batch) { return each(*batch); }));
+  }
+  return Status::OK();
 }
 
 Result<int64_t> RecordsAfter(DeltaLog& input, int64_t after_version) {
@@ -100,14 +124,23 @@ Result<int64_t> CommitStep(const Lakehouse& lake, const std::string& app_id,
                                "]");
     }
     int64_t rows = 0;
-    for (const auto& b : out.batches) rows += b->num_rows();
+    if (out.file) {
+      rows = out.file->num_records;
+    } else {
+      for (const auto& b : out.batches) rows += b->num_rows();
+    }
     if (rows == 0 && !primary) continue;
     Commit commit;
     commit.operation = operation;
     commit.txns[app_id] = range.to_version;
     if (rows > 0) {
-      ARROW_ASSIGN_OR_RAISE(auto add,
-                            lake.WriteParquet(out.table, out.schema, out.batches, out.hints));
+      AddFile add;
+      if (out.file) {
+        add = *out.file;
+      } else {
+        ARROW_ASSIGN_OR_RAISE(add,
+                              lake.WriteParquet(out.table, out.schema, out.batches, out.hints));
+      }
       // Offered before the commit: a reader may take the file as soon as it is committed.
       lake.written().Offer(out.table, add.path, out.batches);
       commit.adds.push_back(std::move(add));

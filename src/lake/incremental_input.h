@@ -9,7 +9,9 @@
 // output's range ended, so the recomputed step is exactly the one that crashed.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,16 +42,26 @@ Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadRange(
     const Lakehouse& lake, const std::string& table, const InputRange& range,
     const std::shared_ptr<arrow::Schema>& expected, const FileUpgrade& upgrade = {});
 
+// The same, a batch at a time: `each` gets at most `batch_rows` rows of a file at once (batches
+// handed over in memory come as they were written), so memory holds one batch, not the range.
+// Files of an older layout are not upgraded here (use ReadRange for such a table).
+Status ScanRange(const Lakehouse& lake, const std::string& table, const InputRange& range,
+                 const std::shared_ptr<arrow::Schema>& expected, int64_t batch_rows,
+                 const std::function<Status(const arrow::RecordBatch&)>& each);
+
 // Records available after `after_version` in `input` (the stage's lag).
 Result<int64_t> RecordsAfter(DeltaLog& input, int64_t after_version);
 
-// One output table of a multi-table step.
+// One output table of a multi-table step: its rows as `batches`, written by CommitStep, or
+// as `file`, which the stage already wrote (lake/streamed_file.h); then `batches`, when given,
+// are that file's rows, handed to a reader in this process (lake/written_batches.h).
 struct StepOutput {
   std::string table;
   DeltaLog* log = nullptr;
   std::shared_ptr<arrow::Schema> schema;
   std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
   ParquetHints hints = {};
+  std::optional<AddFile> file = std::nullopt;
 };
 
 // Commits `outputs` in order (the last one is the primary) with txn {app_id: range.to_version},

@@ -16,6 +16,11 @@ void WrittenBatches::Expect(const std::string& table) {
   expected_.insert(table);
 }
 
+bool WrittenBatches::Expects(const std::string& table) const {
+  std::lock_guard lock(mu_);
+  return expected_.contains(table);
+}
+
 void WrittenBatches::Offer(const std::string& table, const std::string& path,
                            const Batches& batches) {
   int64_t bytes = 0;

@@ -35,6 +35,8 @@ class WrittenBatches {
 
   // A stage of this process will read `table` incrementally.
   void Expect(const std::string& table);
+  // Whether a reader declared `table` (a writer need not keep batches nobody will take).
+  bool Expects(const std::string& table) const;
   // `batches` were committed as `path` of `table`: kept when the table is expected and the
   // budget allows.
   void Offer(const std::string& table, const std::string& path, const Batches& batches);

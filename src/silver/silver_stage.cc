@@ -18,6 +18,18 @@ namespace pizzastream::silver {
 
 namespace {
 constexpr size_t kRawFields = sources::kSourceColumns.size();
+// Bronze rows read at a time.
+constexpr int64_t kInputBatchRows = 16 * 1024;
+// Accepted lines written to the order-line tables at a time (the files' row groups stay 64k
+// rows: chunks are appended to the open one).
+constexpr int64_t kOutputChunkRows = 32 * 1024;
+
+// Whether `log`'s table still lacks silver's output for `range` (a crashed step may have
+// committed it).
+Result<bool> NotCommitted(lake::DeltaLog& log, const lake::InputRange& range) {
+  ARROW_ASSIGN_OR_RAISE(int64_t done, lake::TxnVersion(log, kSilverAppId));
+  return done < range.to_version;
+}
 
 // The bronze columns silver reads: the raw fields, then ingest_time, source_partition and
 // source_offset (not source_topic: only the columns named are decoded).
@@ -71,12 +83,11 @@ struct SilverBuilders {
   // The order's moment: silver_cleaned.order_time, silver_timestamp.order_timestamp.
   FixedColumn<arrow::TimestampType> order_time{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")};
   arrow::StringBuilder time_text;  // silver_timestamp.order_time, "HH:MM:SS"
-  // Room for all lines of `inputs` (bronze order lines) to be accepted. An accepted text field
-  // is the raw one trimmed, so the raw column's bytes bound it; size and channel are one of a
-  // few short names.
-  Status Reserve(const std::vector<std::shared_ptr<arrow::RecordBatch>>& inputs) {
-    int64_t rows = 0;
-    for (const auto& batch : inputs) rows += batch->num_rows();
+  // Room for all lines of `batch` (bronze order lines) to be accepted, on top of what the
+  // builders hold. An accepted text field is the raw one trimmed, so the raw column's bytes
+  // bound it; size and channel are one of a few short names.
+  Status Reserve(const arrow::RecordBatch& batch) {
+    const int64_t rows = batch.num_rows();
     for (arrow::ArrayBuilder* builder : std::initializer_list<arrow::ArrayBuilder*>{
              &pizza_name_id, &size, &category, &ingredients, &name, &channel, &time_text}) {
       ARROW_RETURN_NOT_OK(builder->Reserve(rows));
@@ -94,17 +105,14 @@ struct SilverBuilders {
              {&category, f::kPizzaCategory},
              {&ingredients, f::kPizzaIngredients},
              {&name, f::kPizzaName}}) {
-      int64_t bytes = 0;
-      for (const auto& batch : inputs) {
-        const auto& raw = static_cast<const arrow::StringArray&>(*batch->column(column));
-        bytes += raw.total_values_length();
-      }
-      ARROW_RETURN_NOT_OK(builder->ReserveData(bytes));
+      const auto& raw = static_cast<const arrow::StringArray&>(*batch.column(column));
+      ARROW_RETURN_NOT_OK(builder->ReserveData(raw.total_values_length()));
     }
     ARROW_RETURN_NOT_OK(size.ReserveData(rows * 3));     // "XXL"
     ARROW_RETURN_NOT_OK(channel.ReserveData(rows * 8));  // "in_store"
     return time_text.ReserveData(rows * 8);              // "HH:MM:SS"
   }
+  int64_t accepted() const { return size.length(); }
   // REQUIRES: Reserve() for the lines appended.
   void AppendAccepted(const CleanLine& line, int32_t partition, int64_t offset,
                       int64_t ingest_time) {
@@ -336,7 +344,7 @@ Status SilverStage::ClassifyBatch(const arrow::RecordBatch& batch, SilverBuilder
   return Status::OK();
 }
 
-Result<SilverStage::StepTables> SilverStage::FinishTables(SilverBuilders& b) {
+Result<SilverStage::LineTables> SilverStage::FinishLines(SilverBuilders& b) {
   arrow::ArrayVector cleaned_cols(kCleanedColumns);
   for (auto [column, finished] :
        std::initializer_list<std::pair<CleanedColumn, Result<std::shared_ptr<arrow::Array>>>>{
@@ -359,7 +367,7 @@ Result<SilverStage::StepTables> SilverStage::FinishTables(SilverBuilders& b) {
     ARROW_ASSIGN_OR_RAISE(cleaned_cols[column], std::move(finished));
   }
   const int64_t accepted = cleaned_cols[0]->length();
-  StepTables out;
+  LineTables out;
   out.cleaned = arrow::RecordBatch::Make(CleanedSchema(), accepted, cleaned_cols);
   out.items = arrow::RecordBatch::Make(
       OrderItemsSchema(), accepted,
@@ -373,6 +381,11 @@ Result<SilverStage::StepTables> SilverStage::FinishTables(SilverBuilders& b) {
       TimestampSchema(), accepted,
       {cleaned_cols[kOrderItemId], cleaned_cols[kOrderId], cleaned_cols[kOrderDate], time_text,
        cleaned_cols[kOrderTime], hour, minute});
+  return out;
+}
+
+Result<SilverStage::OtherTables> SilverStage::FinishOthers(SilverBuilders& b) {
+  OtherTables out;
   arrow::ArrayVector cat_cols;
   for (arrow::ArrayBuilder* builder :
        std::initializer_list<arrow::ArrayBuilder*>{&b.cat_id, &b.cat_name, &b.cat_category,
@@ -386,48 +399,87 @@ Result<SilverStage::StepTables> SilverStage::FinishTables(SilverBuilders& b) {
   return out;
 }
 
-Result<int64_t> SilverStage::CommitTables(const lake::InputRange& range, StepTables& tables) {
+Result<int64_t> SilverStage::CommitTables(const lake::InputRange& range, LineFiles& lines,
+                                          OtherTables& others) {
   namespace t = lake::tables;
+  ARROW_ASSIGN_OR_RAISE(auto items, lines.items.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto timestamps, lines.timestamps.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto cleaned, lines.cleaned.Finish());
   std::vector<lake::StepOutput> outputs = {
-      {t::kSilverQuarantine, quarantine_.get(), RejectedSchema(), {tables.quarantined}},
-      {t::kSilverDuplicates, duplicates_.get(), RejectedSchema(), {tables.duplicates}},
+      {t::kSilverQuarantine, quarantine_.get(), RejectedSchema(), {others.quarantined}},
+      {t::kSilverDuplicates, duplicates_.get(), RejectedSchema(), {others.duplicates}},
       {t::kSilverOrderItems,
        order_items_.get(),
        OrderItemsSchema(),
-       {tables.items},
-       OrderLineParquetHints()},
-      {t::kSilverPizzaCatalog, catalog_.get(), PizzaCatalogSchema(), {tables.catalog}},
+       {},
+       OrderLineParquetHints(),
+       items},
+      {t::kSilverPizzaCatalog, catalog_.get(), PizzaCatalogSchema(), {others.catalog}},
       {t::kSilverTimestamp,
        timestamp_.get(),
        TimestampSchema(),
-       {tables.timestamps},
-       OrderLineParquetHints()},
-      {t::kSilverCleaned,
-       cleaned_.get(),
-       CleanedSchema(),
-       {tables.cleaned},
-       OrderLineParquetHints()},  // primary: last
+       {},
+       OrderLineParquetHints(),
+       timestamps},
+      {t::kSilverCleaned, cleaned_.get(), CleanedSchema(), std::move(lines.handed),
+       OrderLineParquetHints(), cleaned},  // primary: last
   };
   return lake::CommitStep(*lake_, kSilverAppId, range, outputs, "STREAMING UPDATE");
+}
+
+Status SilverStage::WriteLines(SilverBuilders& b, LineFiles* files) {
+  if (b.accepted() == 0) return Status::OK();
+  ARROW_ASSIGN_OR_RAISE(LineTables tables, FinishLines(b));
+  if (files->write_items) ARROW_RETURN_NOT_OK(files->items.Write(tables.items));
+  if (files->write_timestamps) ARROW_RETURN_NOT_OK(files->timestamps.Write(tables.timestamps));
+  if (files->write_cleaned) {
+    ARROW_RETURN_NOT_OK(files->cleaned.Write(tables.cleaned));
+    if (lake_->written().Expects(lake::tables::kSilverCleaned)) {
+      files->handed.push_back(tables.cleaned);
+    }
+  }
+  files->accepted += tables.cleaned->num_rows();
+  return Status::OK();
 }
 
 Result<StepResult> SilverStage::DoStep() {
   StepResult result;
   ARROW_ASSIGN_OR_RAISE(auto range, NextInput());
   if (range.empty()) return result;
-  ARROW_ASSIGN_OR_RAISE(
-      auto inputs, lake::ReadRange(*lake_, lake::tables::kBronzeOrderLines, range, InputSchema()));
+  // Bronze's files are read a batch at a time, and the order-line tables written a chunk at a
+  // time: memory holds one input batch and one chunk of output, not the step's lines. An
+  // output a crashed step already committed is not written again (CommitStep skips it).
+  namespace t = lake::tables;
+  LineFiles files{
+      lake::StreamedFile(*lake_, t::kSilverCleaned, CleanedSchema(), OrderLineParquetHints()),
+      lake::StreamedFile(*lake_, t::kSilverOrderItems, OrderItemsSchema(), OrderLineParquetHints()),
+      lake::StreamedFile(*lake_, t::kSilverTimestamp, TimestampSchema(), OrderLineParquetHints()),
+      true,
+      true,
+      true,
+      {},
+      0};
+  ARROW_ASSIGN_OR_RAISE(files.write_cleaned, NotCommitted(*cleaned_, range));
+  ARROW_ASSIGN_OR_RAISE(files.write_items, NotCommitted(*order_items_, range));
+  ARROW_ASSIGN_OR_RAISE(files.write_timestamps, NotCommitted(*timestamp_, range));
   SilverBuilders b;
-  for (const auto& batch : inputs) result.rows_in += batch->num_rows();
-  ARROW_RETURN_NOT_OK(b.Reserve(inputs));
-  for (const auto& batch : inputs) ARROW_RETURN_NOT_OK(ClassifyBatch(*batch, &b));
-  ARROW_ASSIGN_OR_RAISE(StepTables tables, FinishTables(b));
-  ARROW_ASSIGN_OR_RAISE(int64_t committed, CommitTables(range, tables));
+  ARROW_RETURN_NOT_OK(lake::ScanRange(*lake_, t::kBronzeOrderLines, range, InputSchema(),
+                                      kInputBatchRows,
+                                      [&](const arrow::RecordBatch& batch) -> Status {
+                                        result.rows_in += batch.num_rows();
+                                        ARROW_RETURN_NOT_OK(b.Reserve(batch));
+                                        ARROW_RETURN_NOT_OK(ClassifyBatch(batch, &b));
+                                        if (b.accepted() < kOutputChunkRows) return Status::OK();
+                                        return WriteLines(b, &files);
+                                      }));
+  ARROW_RETURN_NOT_OK(WriteLines(b, &files));
+  ARROW_ASSIGN_OR_RAISE(OtherTables others, FinishOthers(b));
+  ARROW_ASSIGN_OR_RAISE(int64_t committed, CommitTables(range, files, others));
   state_position_ = range.to_version;
   ARROW_RETURN_NOT_OK(AfterCommit(committed));
-  result.rows_out = tables.cleaned->num_rows();
-  result.rejected = tables.quarantined->num_rows();
-  result.duplicates = tables.duplicates->num_rows();
+  result.rows_out = files.accepted;
+  result.rejected = others.quarantined->num_rows();
+  result.duplicates = others.duplicates->num_rows();
   return result;
 }
 

@@ -11,6 +11,7 @@
 
 #include "core/id_ranges.h"
 #include "lake/incremental_input.h"
+#include "lake/streamed_file.h"
 #include "silver/field_parsers.h"
 #include "stage/stage.h"
 
@@ -50,12 +51,27 @@ class SilverStage final : public Stage {
   Result<StepResult> DoStep();
   Result<lake::InputRange> NextInput();
   Status ClassifyBatch(const arrow::RecordBatch& batch, SilverBuilders* builders);
-  struct StepTables {
-    std::shared_ptr<arrow::RecordBatch> cleaned, items, timestamps, catalog, quarantined,
-        duplicates;
+  // The order-line tables of one chunk of accepted lines, and the step's other tables.
+  struct LineTables {
+    std::shared_ptr<arrow::RecordBatch> cleaned, items, timestamps;
   };
-  Result<StepTables> FinishTables(SilverBuilders& builders);
-  Result<int64_t> CommitTables(const lake::InputRange& range, StepTables& tables);
+  struct OtherTables {
+    std::shared_ptr<arrow::RecordBatch> catalog, quarantined, duplicates;
+  };
+  // The step's order-line files, written a chunk at a time, and silver_cleaned's chunks kept
+  // for gold in this process (lake/written_batches.h).
+  struct LineFiles {
+    lake::StreamedFile cleaned, items, timestamps;
+    bool write_cleaned = true, write_items = true, write_timestamps = true;
+    lake::Batches handed;
+    int64_t accepted = 0;
+  };
+  Result<LineTables> FinishLines(SilverBuilders& builders);
+  Result<OtherTables> FinishOthers(SilverBuilders& builders);
+  // Finishes the accepted lines the builders hold and appends them to `files`.
+  Status WriteLines(SilverBuilders& builders, LineFiles* files);
+  Result<int64_t> CommitTables(const lake::InputRange& range, LineFiles& lines,
+                               OtherTables& others);
 
   std::shared_ptr<lake::Lakehouse> lake_;
   SilverOptions options_;

@@ -5,6 +5,10 @@
 #include <arrow/util/utf8.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <climits>
+#include <nlohmann/json.hpp>
+
 #include "bronze/bronze_schema.h"
 #include "lake/lakehouse.h"
 #include "support/process.h"
@@ -127,6 +131,63 @@ TEST(BronzeStage, QuarantinesAMessageThatIsNotUtf8LosslesslyAsValidText) {
   EXPECT_NE(reasons[0].find("base64"), std::string::npos) << reasons[0];
   EXPECT_EQ(arrow::util::base64_decode(payloads[0]).ValueOrDie(), latin1);
   EXPECT_EQ(arrow::util::base64_decode(payloads[1]).ValueOrDie(), lone);
+}
+
+// A backlog lands in one commit per step, gathered over several polls, up to max_step_records;
+// a step's quarantined records are kept across its polls, and the file's stats are those of
+// all its lines.
+TEST(BronzeStage, ABacklogLandsInOneFilePerStepAcrossPolls) {
+  TempDir dir;
+  transport::TransportConfig config;
+  config.log_dir = dir / "log";
+  std::vector<std::string> values;
+  for (int i = 1; i <= 250; ++i) {
+    values.push_back(i % 50 == 0 ? std::string("not json")
+                                 : R"({"order_details_id":")" + std::to_string(i) + R"("})");
+  }
+  Send(config, values);
+  auto lake = lake::Lakehouse::Open(dir / "lake").ValueOrDie();
+  BronzeOptions options;
+  options.transport = config;
+  options.max_batch = 40;          // records per poll
+  options.max_step_records = 100;  // per commit
+  auto stage = BronzeStage::Open(lake, options).ValueOrDie();
+  const std::vector<int64_t> expected_in = {100, 100, 50};
+  for (int64_t in : expected_in) {
+    auto r = stage->Step().ValueOrDie();
+    EXPECT_EQ(r.rows_in, in);
+    EXPECT_EQ(r.rejected, in / 50);
+    EXPECT_EQ(r.rows_out, in - in / 50);
+  }
+  EXPECT_EQ(stage->Step().ValueOrDie().rows_in, 0);
+
+  auto log = lake->Log(lake::tables::kBronzeOrderLines);
+  const lake::Snapshot* snapshot = log->Update().ValueOrDie();
+  ASSERT_EQ(snapshot->files.size(), 3u);
+  std::vector<std::pair<std::string, std::string>> ranges;
+  int64_t lines = 0;
+  for (const auto& [path, f] : snapshot->files) {
+    const auto stats = nlohmann::json::parse(f.stats);
+    EXPECT_EQ(stats["numRecords"], f.num_records);
+    const auto t = lake->ReadParquet(lake::tables::kBronzeOrderLines, f, OrderLinesSchema())
+                       .ValueOrDie()
+                       ->CombineChunksToBatch()
+                       .ValueOrDie();
+    EXPECT_EQ(t->num_rows(), f.num_records);
+    lines += t->num_rows();
+    // The offsets the file holds, from its stats and from its rows.
+    const auto& offsets =
+        static_cast<const arrow::Int64Array&>(*t->GetColumnByName("source_offset"));
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (int64_t i = 0; i < offsets.length(); ++i) {
+      lo = std::min(lo, offsets.Value(i));
+      hi = std::max(hi, offsets.Value(i));
+    }
+    EXPECT_EQ(stats["minValues"]["source_offset"], lo) << f.stats;
+    EXPECT_EQ(stats["maxValues"]["source_offset"], hi) << f.stats;
+  }
+  EXPECT_EQ(lines, 245);
+  EXPECT_EQ(ReadBronze(*lake).reasons.size(), 5u);
 }
 
 }  // namespace

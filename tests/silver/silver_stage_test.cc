@@ -3,6 +3,8 @@
 #include <arrow/api.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "bronze/bronze_schema.h"
@@ -90,6 +92,45 @@ TEST(SilverStage, AStepCutShortAfterSomeTablesIsRedoneWithoutDoubles) {
   namespace t = lake::tables;
   EXPECT_EQ(Rows(*lake, t::kSilverCleaned), 2);
   EXPECT_EQ(Rows(*lake, t::kSilverQuarantine), 0);  // that table had already covered the range
+}
+
+// A step larger than silver's output chunk writes each order-line table as one file whose rows
+// and stats are the whole step's; a table a crashed step already committed gets no new file.
+TEST(SilverStage, AStepWrittenInChunksIsOneFilePerTableWithTheWholeStepsStats) {
+  TempDir dir;
+  auto lake = lake::Lakehouse::Open(dir.path()).ValueOrDie();
+  std::vector<std::string> ids;
+  for (int i = 1; i <= 70000; ++i) ids.push_back(std::to_string(i));
+  AppendBronze(*lake, ids);
+  // A crashed step had committed order_items for this range (and only that table).
+  {
+    auto log = lake->Log(lake::tables::kSilverOrderItems);
+    ASSERT_TRUE(log->CreateIfMissing(OrderItemsSchema()).ok());
+    lake::Commit c;
+    c.txns[kSilverAppId] = 1;
+    ASSERT_TRUE(log->CommitAppend(c, {}).ok());
+  }
+  auto stage = SilverStage::Open(lake, {}).ValueOrDie();
+  EXPECT_EQ(stage->Step().ValueOrDie().rows_out, 70000);
+  namespace t = lake::tables;
+  for (const char* table : {t::kSilverCleaned, t::kSilverTimestamp}) {
+    auto log = lake->Log(table);
+    const lake::Snapshot* snapshot = log->Update().ValueOrDie();
+    ASSERT_EQ(snapshot->files.size(), 1u) << table;
+    const lake::AddFile& f = snapshot->files.begin()->second;
+    EXPECT_EQ(f.num_records, 70000) << table;
+    const auto stats = nlohmann::json::parse(f.stats);
+    EXPECT_EQ(stats["numRecords"], 70000) << table;
+    EXPECT_EQ(stats["minValues"]["order_item_id"], 1) << f.stats;
+    EXPECT_EQ(stats["maxValues"]["order_item_id"], 70000) << f.stats;
+    EXPECT_EQ(stats["nullCount"]["order_item_id"], 0) << f.stats;
+  }
+  EXPECT_EQ(Rows(*lake, t::kSilverOrderItems), 0);
+  int parquet_files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "silver/silver_order_items")) {
+    parquet_files += entry.path().extension() == ".parquet";
+  }
+  EXPECT_EQ(parquet_files, 0);  // not written to be left unreferenced
 }
 
 // One bronze line: its fields (nullopt: absent) and where it came from.
