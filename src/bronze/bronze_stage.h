@@ -23,7 +23,7 @@ struct BronzeOptions {
   // file a poll at a time (memory holds one poll's lines). Fewer, larger files: fewer commits,
   // less for compaction to rewrite, and the steps after bronze, which take whole commits, grow
   // alike. A slow stream's step is its one short poll, landed at once.
-  int64_t max_step_records = 64 * 1024;
+  int64_t max_step_records = 40000;
   std::chrono::milliseconds linger{250};
   std::chrono::milliseconds poll_timeout{200};
 };

@@ -6,9 +6,12 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "bronze/bronze_schema.h"
 #include "cli/commands.h"
+#include "gold/gold_schema.h"
 #include "lake/compaction.h"
 #include "lake/vacuum.h"
+#include "silver/silver_schema.h"
 
 namespace pizzastream::cli {
 
@@ -21,6 +24,18 @@ constexpr const char* kAllTables[] = {
     lake::tables::kSilverQuarantine,   lake::tables::kSilverDuplicates,
     lake::tables::kGoldDimDate,        lake::tables::kGoldDimTime,
     lake::tables::kGoldDimPizza,       lake::tables::kGoldFact};
+
+// How the stages write `table`'s columns, so that OPTIMIZE writes them alike (ids without a
+// dictionary), as automatic compaction does.
+const lake::ParquetHints& WriterHints(const std::string& table) {
+  namespace t = lake::tables;
+  static const lake::ParquetHints none;
+  if (table == t::kBronzeOrderLines) return bronze::OrderLinesParquetHints();
+  if (table == t::kSilverCleaned || table == t::kSilverOrderItems || table == t::kSilverTimestamp)
+    return silver::OrderLineParquetHints();
+  if (table == t::kGoldFact) return gold::FactParquetHints();
+  return none;
+}
 
 // The `lake` group, whichever command file registers it first.
 CLI::App* LakeGroup(CLI::App& app) {
@@ -105,8 +120,8 @@ void AddLakeMaintenanceCommands(CLI::App& app, GlobalOptions& global) {
   optimize->callback([&global, optimize_target, target_mb] {
     ExitIfError(global.Resolve());
     ForEachTable(global, *optimize_target, [&](auto& lake, auto& log, const std::string& table) {
-      const auto r =
-          ValueOrExit(lake::CompactSmallFiles(lake, log, table, *target_mb * 1024 * 1024));
+      const auto r = ValueOrExit(
+          lake::CompactSmallFiles(lake, log, table, *target_mb * 1024 * 1024, WriterHints(table)));
       std::cout << fmt::format("{}: {} files -> {} ({} rows){}\n", table, r.files_removed,
                                r.files_added, r.rows,
                                r.version >= 0 ? fmt::format(", version {}", r.version) : "");

@@ -104,14 +104,15 @@ int Tier(int64_t size, int64_t fanout) {
 }  // namespace
 
 Result<CompactionResult> CompactSmallFiles(const Lakehouse& lake, DeltaLog& log,
-                                           const std::string& table, int64_t target_bytes) {
+                                           const std::string& table, int64_t target_bytes,
+                                           const ParquetHints& hints) {
   ARROW_ASSIGN_OR_RAISE(auto snapshot, log.Update());
   std::vector<AddFile> small;
   for (const auto& [path, f] : snapshot->files) {
     if (f.size < target_bytes) small.push_back(f);
   }
   if (small.size() < 2) return CompactionResult{};
-  return Rewrite(lake, log, table, small, target_bytes, "manual", {});
+  return Rewrite(lake, log, table, small, target_bytes, "manual", hints);
 }
 
 Result<CompactionResult> AutoCompact(const Lakehouse& lake, DeltaLog& log, const std::string& table,

@@ -28,9 +28,11 @@ struct CompactionResult {
 };
 
 // Rewrites every live file of `table` smaller than `target_bytes` into files of about
-// `target_bytes` (one commit). Used by `pizzastream lake optimize`.
+// `target_bytes` (one commit), its columns written as `hints` say (see AutoCompact). Used by
+// `pizzastream lake optimize`.
 Result<CompactionResult> CompactSmallFiles(const Lakehouse& lake, DeltaLog& log,
-                                           const std::string& table, int64_t target_bytes);
+                                           const std::string& table, int64_t target_bytes,
+                                           const ParquetHints& hints = {});
 
 // Automatic compaction after a commit (see above); a lost race is logged, not an error.
 // `hints`: how the table's writer writes its columns (ids without a dictionary: a merged file's

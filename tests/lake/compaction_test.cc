@@ -2,6 +2,8 @@
 #include "lake/compaction.h"
 
 #include <gtest/gtest.h>
+#include <parquet/file_reader.h>
+#include <parquet/metadata.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -116,6 +118,28 @@ TEST(Compaction, AMergedFileStatesTheStatsOfItsRows) {
   EXPECT_FALSE(again["minValues"].contains("name"));
   EXPECT_FALSE(again["maxValues"].contains("name"));
   EXPECT_EQ(again["nullCount"]["name"], 0);
+}
+
+// OPTIMIZE writes the merged file's columns as the table's writer does: a column the hints
+// call unique is written without a dictionary, the others keep theirs.
+TEST(Compaction, ManualCompactionWritesColumnsAsTheHintsSay) {
+  TempDir dir;
+  auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
+  auto log = lake->Log("t");
+  ASSERT_TRUE(log->CreateIfMissing(DeltaTestSchema()).ok());
+  for (int i = 0; i < 3; ++i) AppendTestRows(*lake, *log, "t", i * 100, 100);
+  ParquetHints hints;
+  hints.unique_values = {"id"};
+  ASSERT_EQ(CompactSmallFiles(*lake, *log, "t", 1 << 20, hints).ValueOrDie().files_removed, 3);
+  const Snapshot* s = log->Update().ValueOrDie();
+  ASSERT_EQ(s->files.size(), 1u);
+  auto reader = parquet::ParquetFileReader::OpenFile(dir.path() + "/t/" + s->files.begin()->first);
+  auto row_group = reader->metadata()->RowGroup(0);
+  const auto schema = reader->metadata()->schema();
+  for (int c = 0; c < schema->num_columns(); ++c) {
+    const std::string name = schema->Column(c)->name();
+    EXPECT_EQ(row_group->ColumnChunk(c)->has_dictionary_page(), name != "id") << name;
+  }
 }
 
 TEST(Vacuum, DeletesOnlyWhatNoSnapshotInTheRetentionNeeds) {
