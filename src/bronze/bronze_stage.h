@@ -45,7 +45,8 @@ class BronzeStage final : public Stage {
   Result<int64_t> StartOffset(int32_t partition);
   Status Resync();
 
-  // One step, in the order it runs: poll, sort the messages into lines and quarantine (only
+  // One step, in the order it runs: poll (again while there is a backlog, see BronzeOptions),
+  // sort each poll's messages into lines, written to the step's file, and quarantine (only
   // those a table does not hold yet), commit quarantine then order lines with each
   // partition's next offset, and record the consumer offsets.
   // Per partition polled: the offset after the last message, and from which offsets on each

@@ -46,8 +46,9 @@ class SilverStage final : public Stage {
   static constexpr int64_t kSaveIdsEvery = 10;
 
   // One step, in the order it runs: choose the bronze range, sort each of its lines into
-  // accepted / quarantined / duplicate (and new catalog entries), finish the six tables, and
-  // commit them with the range (the primary, silver_cleaned, last).
+  // accepted / quarantined / duplicate (and new catalog entries), writing the accepted ones to
+  // the three order-line files a chunk at a time, finish the other tables, and commit the six
+  // with the range (the primary, silver_cleaned, last).
   Result<StepResult> DoStep();
   Result<lake::InputRange> NextInput();
   Status ClassifyBatch(const arrow::RecordBatch& batch, SilverBuilders* builders);
