@@ -38,7 +38,8 @@ const lake::ParquetHints& OrderLinesParquetHints() {
   static const lake::ParquetHints hints = [] {
     lake::ParquetHints h;
     h.unique_values = {sources::kSourceColumns[sources::field::kPizzaId],
-                       sources::kSourceColumns[sources::field::kOrderId], "source_offset"};
+                       sources::kSourceColumns[sources::field::kOrderId],
+                       sources::kSourceColumns[sources::field::kOrderTime], "source_offset"};
     for (const char* column : sources::kSourceColumns) h.no_statistics.emplace_back(column);
     return h;
   }();
