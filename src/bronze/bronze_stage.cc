@@ -67,7 +67,6 @@ class BronzeStage::Batch {
 
   // Room for `rows` more order lines, reserved once per step.
   Status ReserveLines(int64_t rows) { return lines_.Reserve(rows); }
-  int64_t lines() const { return lines_.rows(); }
   int64_t quarantined() const { return q_pos_.offset.length(); }
 
   Result<std::shared_ptr<arrow::RecordBatch>> FinishLines() { return lines_.Finish(); }

@@ -47,31 +47,51 @@ Result<InputRange> NextRange(DeltaLog& input, int64_t after_version, int64_t max
   return range;
 }
 
+namespace {
+
+// The batches of `f` as this process wrote them (lake/written_batches.h), upgraded and
+// conformed to `expected` like a read of the file; nullptr when they were not kept.
+Result<std::shared_ptr<arrow::Table>> TakeWritten(const Lakehouse& lake, const std::string& table,
+                                                  const AddFile& f,
+                                                  const std::shared_ptr<arrow::Schema>& expected,
+                                                  const FileUpgrade& upgrade) {
+  auto written = lake.written().Take(table, f.path);
+  if (!written) return nullptr;
+  ARROW_ASSIGN_OR_RAISE(auto t, arrow::Table::FromRecordBatches(*written));
+  if (upgrade) {
+    ARROW_ASSIGN_OR_RAISE(t, upgrade(t));
+  }
+  return ConformTable(t, expected, table + " file " + f.path + " (as written)");
+}
+
+// Hands `each` the batches of `t`, one per chunk (no copy into one batch).
+Status EachBatch(const arrow::Table& t,
+                 const std::function<Status(std::shared_ptr<arrow::RecordBatch>)>& each) {
+  arrow::TableBatchReader reader(t);
+  reader.set_chunksize(INT64_MAX);
+  std::shared_ptr<arrow::RecordBatch> batch;
+  while (true) {
+    ARROW_RETURN_NOT_OK(reader.ReadNext(&batch));
+    if (!batch) return Status::OK();
+    ARROW_RETURN_NOT_OK(each(std::move(batch)));
+  }
+}
+
+}  // namespace
+
 Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadRange(
     const Lakehouse& lake, const std::string& table, const InputRange& range,
     const std::shared_ptr<arrow::Schema>& expected, const FileUpgrade& upgrade) {
   std::vector<std::shared_ptr<arrow::RecordBatch>> out;
   for (const AddFile& f : range.files) {
-    std::shared_ptr<arrow::Table> t;
-    if (auto written = lake.written().Take(table, f.path)) {
-      ARROW_ASSIGN_OR_RAISE(t, arrow::Table::FromRecordBatches(*written));
-      const std::string where = table + " file " + f.path + " (as written)";
-      if (upgrade) {
-        ARROW_ASSIGN_OR_RAISE(t, upgrade(t));
-      }
-      ARROW_ASSIGN_OR_RAISE(t, ConformTable(t, expected, where));
-    } else {
+    ARROW_ASSIGN_OR_RAISE(auto t, TakeWritten(lake, table, f, expected, upgrade));
+    if (t == nullptr) {
       ARROW_ASSIGN_OR_RAISE(t, lake.ReadParquet(table, f, expected, upgrade));
     }
-    // A batch per row group as read (no copy into one batch per file).
-    arrow::TableBatchReader reader(*t);
-    reader.set_chunksize(INT64_MAX);
-    std::shared_ptr<arrow::RecordBatch> batch;
-    while (true) {
-      ARROW_RETURN_NOT_OK(reader.ReadNext(&batch));
-      if (!batch) break;
-      out.push_back(batch);
-    }
+    ARROW_RETURN_NOT_OK(EachBatch(*t, [&](std::shared_ptr<arrow::RecordBatch> batch) {
+      out.push_back(std::move(batch));
+      return Status::OK();
+    }));
   }
   return out;
 }
@@ -79,23 +99,14 @@ Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadRange(
 Status ScanRange(const Lakehouse& lake, const std::string& table, const InputRange& range,
                  const std::shared_ptr<arrow::Schema>& expected, int64_t batch_rows,
                  const std::function<Status(const arrow::RecordBatch&)>& each) {
+  const auto pass = [&](std::shared_ptr<arrow::RecordBatch> batch) { return each(*batch); };
   for (const AddFile& f : range.files) {
-    if (auto written = lake.written().Take(table, f.path)) {
-      ARROW_ASSIGN_OR_RAISE(auto t, arrow::Table::FromRecordBatches(*written));
-      ARROW_ASSIGN_OR_RAISE(t,
-                            ConformTable(t, expected, table + " file " + f.path + " (as written)"));
-      arrow::TableBatchReader reader(*t);
-      std::shared_ptr<arrow::RecordBatch> batch;
-      while (true) {
-        ARROW_RETURN_NOT_OK(reader.ReadNext(&batch));
-        if (!batch) break;
-        ARROW_RETURN_NOT_OK(each(*batch));
-      }
-      continue;
+    ARROW_ASSIGN_OR_RAISE(auto t, TakeWritten(lake, table, f, expected, {}));
+    if (t != nullptr) {
+      ARROW_RETURN_NOT_OK(EachBatch(*t, pass));
+    } else {
+      ARROW_RETURN_NOT_OK(lake.ScanParquet(table, f, expected, batch_rows, pass));
     }
-    ARROW_RETURN_NOT_OK(
-        lake.ScanParquet(table, f, expected, batch_rows,
-                         [&](std::shared_ptr<arrow::RecordBatch> batch) { return each(*batch); }));
   }
   return Status::OK();
 }
