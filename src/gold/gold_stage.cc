@@ -7,12 +7,16 @@
 #include "gold/dimension_rows.h"
 #include "gold/dimensions.h"
 #include "gold/gold_schema.h"
+#include "lake/streamed_file.h"
 #include "silver/cleaned_layout_upgrade.h"
 #include "silver/silver_schema.h"
 
 namespace pizzastream::gold {
 
 namespace {
+
+// Silver rows read from a file at a time.
+constexpr int64_t kInputBatchRows = 16 * 1024;
 
 void Add(IdRanges* keys, int64_t key) { keys->Insert(key); }
 void Add(std::unordered_set<int32_t>* keys, int64_t key) {
@@ -107,12 +111,15 @@ Result<StepResult> GoldStage::Step() {
   return result;
 }
 
-// The rows one step adds: a fact row per silver row, a dimension row per key seen first.
+// The rows one step adds: a dimension row per key seen first, and a fact row per silver row,
+// written to the step's fact file as each batch is shaped (and kept for the load when it runs
+// in this process and they fit the hand-off budget, lake/written_batches.h).
 struct GoldBuilders {
   DimDateRows dates;
   DimTimeRows times;
   DimPizzaRows pizzas;
-  std::vector<std::shared_ptr<arrow::RecordBatch>> facts;
+  lake::StreamedFile facts;
+  lake::HandOffBatches handed;
 };
 
 Result<lake::InputRange> GoldStage::NextInput() {
@@ -162,11 +169,13 @@ Status GoldStage::ShapeBatch(const arrow::RecordBatch& batch, GoldBuilders* b) {
   ARROW_ASSIGN_OR_RAISE(auto date_id_column, date_ids.Finish());
   ARROW_ASSIGN_OR_RAISE(auto time_id_column, time_ids.Finish());
   ARROW_ASSIGN_OR_RAISE(auto pizza_sk_column, pizza_sks.Finish());
-  b->facts.push_back(arrow::RecordBatch::Make(
+  auto facts = arrow::RecordBatch::Make(
       FactOrderItemSchema(), n,
       {batch.column(kOrderItemId), batch.column(kOrderId), batch.column(kOrderDate), date_id_column,
        time_id_column, pizza_sk_column, batch.column(kQuantity), batch.column(kUnitPrice),
-       batch.column(kTotalPrice), batch.column(kOrderChannel)}));
+       batch.column(kTotalPrice), batch.column(kOrderChannel)});
+  ARROW_RETURN_NOT_OK(b->facts.Write(facts));
+  b->handed.Add(facts);
   return Status::OK();
 }
 
@@ -174,13 +183,14 @@ Status GoldStage::CommitRows(const lake::InputRange& range, GoldBuilders& b) {
   ARROW_ASSIGN_OR_RAISE(auto dates, b.dates.Finish());
   ARROW_ASSIGN_OR_RAISE(auto times, b.times.Finish());
   ARROW_ASSIGN_OR_RAISE(auto pizzas, b.pizzas.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto facts, b.facts.Finish());
   namespace t = lake::tables;
   std::vector<lake::StepOutput> outputs = {
       {t::kGoldDimDate, dim_date_.get(), DimDateSchema(), {dates}},
       {t::kGoldDimTime, dim_time_.get(), DimTimeSchema(), {times}},
       {t::kGoldDimPizza, dim_pizza_.get(), DimPizzaSchema(), {pizzas}},
-      {t::kGoldFact, fact_.get(), FactOrderItemSchema(), b.facts,
-       FactParquetHints()},  // primary: last
+      {t::kGoldFact, fact_.get(), FactOrderItemSchema(), b.handed.Take(), FactParquetHints(),
+       facts},  // primary: last
   };
   return lake::CommitStep(*lake_, kGoldAppId, range, outputs, "STREAMING UPDATE").status();
 }
@@ -189,15 +199,23 @@ Result<StepResult> GoldStage::DoStep() {
   StepResult result;
   ARROW_ASSIGN_OR_RAISE(auto range, NextInput());
   if (range.empty()) return result;
-  // Files silver wrote in its first layout (order_time as text) are read upgraded.
-  ARROW_ASSIGN_OR_RAISE(auto inputs,
-                        lake::ReadRange(*lake_, lake::tables::kSilverCleaned, range,
-                                        silver::CleanedSchema(), silver::CleanedFileUpgrade()));
-  GoldBuilders b;
-  for (const auto& batch : inputs) {
-    ARROW_RETURN_NOT_OK(ShapeBatch(*batch, &b));
-    result.rows_in += batch->num_rows();
-  }
+  // Silver's rows are read a batch at a time and their facts written as they are shaped: memory
+  // holds a batch, not the step. Files silver wrote in its first layout (order_time as text)
+  // are read upgraded.
+  namespace t = lake::tables;
+  GoldBuilders b{
+      {},
+      {},
+      {},
+      lake::StreamedFile(*lake_, t::kGoldFact, FactOrderItemSchema(), FactParquetHints()),
+      lake::HandOffBatches(lake_->written(), t::kGoldFact)};
+  ARROW_RETURN_NOT_OK(lake::ScanRange(
+      *lake_, t::kSilverCleaned, range, silver::CleanedSchema(), kInputBatchRows,
+      [&](const arrow::RecordBatch& batch) {
+        result.rows_in += batch.num_rows();
+        return ShapeBatch(batch, &b);
+      },
+      silver::CleanedFileUpgrade()));
   result.rows_out = result.rows_in;
   ARROW_RETURN_NOT_OK(CommitRows(range, b));
   return result;

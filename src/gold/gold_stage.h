@@ -18,7 +18,7 @@ namespace pizzastream::gold {
 struct GoldBuilders;  // one step's output rows (gold_stage.cc)
 
 struct GoldOptions {
-  int64_t max_records = 50000;  // silver rows per step at most (whole commits)
+  int64_t max_records = 250000;  // silver rows per step at most (whole commits)
 };
 
 class GoldStage final : public Stage {

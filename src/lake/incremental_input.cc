@@ -98,14 +98,15 @@ Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadRange(
 
 Status ScanRange(const Lakehouse& lake, const std::string& table, const InputRange& range,
                  const std::shared_ptr<arrow::Schema>& expected, int64_t batch_rows,
-                 const std::function<Status(const arrow::RecordBatch&)>& each) {
+                 const std::function<Status(const arrow::RecordBatch&)>& each,
+                 const FileUpgrade& upgrade) {
   const auto pass = [&](std::shared_ptr<arrow::RecordBatch> batch) { return each(*batch); };
   for (const AddFile& f : range.files) {
-    ARROW_ASSIGN_OR_RAISE(auto t, TakeWritten(lake, table, f, expected, {}));
+    ARROW_ASSIGN_OR_RAISE(auto t, TakeWritten(lake, table, f, expected, upgrade));
     if (t != nullptr) {
       ARROW_RETURN_NOT_OK(EachBatch(*t, pass));
     } else {
-      ARROW_RETURN_NOT_OK(lake.ScanParquet(table, f, expected, batch_rows, pass));
+      ARROW_RETURN_NOT_OK(lake.ScanParquet(table, f, expected, batch_rows, pass, upgrade));
     }
   }
   return Status::OK();

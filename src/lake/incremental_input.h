@@ -44,10 +44,12 @@ Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadRange(
 
 // The same, a batch at a time: `each` gets at most `batch_rows` rows of a file at once (batches
 // handed over in memory come as they were written), so memory holds one batch, not the range.
-// Files of an older layout are not upgraded here (use ReadRange for such a table).
+// `upgrade` is applied a batch at a time, so it must work row by row. The range can be scanned
+// again (batches handed over in memory are taken once; a second scan reads the files).
 Status ScanRange(const Lakehouse& lake, const std::string& table, const InputRange& range,
                  const std::shared_ptr<arrow::Schema>& expected, int64_t batch_rows,
-                 const std::function<Status(const arrow::RecordBatch&)>& each);
+                 const std::function<Status(const arrow::RecordBatch&)>& each,
+                 const FileUpgrade& upgrade = {});
 
 // Records available after `after_version` in `input` (the stage's lag).
 Result<int64_t> RecordsAfter(DeltaLog& input, int64_t after_version);

@@ -259,8 +259,8 @@ Result<std::shared_ptr<arrow::Table>> Lakehouse::ReadParquet(
 
 Status Lakehouse::ScanParquet(
     const std::string& table, const AddFile& file, const std::shared_ptr<arrow::Schema>& expected,
-    int64_t batch_rows,
-    const std::function<Status(std::shared_ptr<arrow::RecordBatch>)>& each) const {
+    int64_t batch_rows, const std::function<Status(std::shared_ptr<arrow::RecordBatch>)>& each,
+    const FileUpgrade& upgrade) const {
   const std::string where = fmt::format("{} file {}", table, file.path);
   ARROW_ASSIGN_OR_RAISE(
       auto reader, OpenDataFile(*fs_, TablePath(table) + "/" + arrow::util::UriUnescape(file.path),
@@ -276,6 +276,12 @@ Status Lakehouse::ScanParquet(
     if (!next.ok()) return next.status().WithMessage(where, ": ", next.status().message());
     if (*next == nullptr) return Status::OK();
     ARROW_ASSIGN_OR_RAISE(auto one, arrow::Table::FromRecordBatches({*next}));
+    if (upgrade) {
+      auto upgraded = upgrade(one);
+      if (!upgraded.ok())
+        return upgraded.status().WithMessage(where, ": ", upgraded.status().message());
+      one = *upgraded;
+    }
     ARROW_ASSIGN_OR_RAISE(auto conformed, ConformTable(one, expected, where));
     ARROW_ASSIGN_OR_RAISE(auto batch, conformed->CombineChunksToBatch());
     ARROW_RETURN_NOT_OK(each(std::move(batch)));

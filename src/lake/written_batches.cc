@@ -23,6 +23,7 @@ bool WrittenBatches::Expects(const std::string& table) const {
 
 void WrittenBatches::Offer(const std::string& table, const std::string& path,
                            const Batches& batches) {
+  if (batches.empty()) return;  // nothing kept: the reader reads the file
   int64_t bytes = 0;
   for (const auto& b : batches) bytes += arrow::util::TotalBufferSize(*b);
   std::lock_guard lock(mu_);
@@ -60,6 +61,17 @@ void WrittenBatches::DropStale() {
 WrittenBatches::Figures WrittenBatches::figures() const {
   std::lock_guard lock(mu_);
   return figures_;
+}
+
+void HandOffBatches::Add(const std::shared_ptr<arrow::RecordBatch>& batch) {
+  if (!collecting_) return;
+  bytes_ += arrow::util::TotalBufferSize(*batch);
+  if (bytes_ > budget_bytes_) {
+    collecting_ = false;
+    batches_ = {};
+    return;
+  }
+  batches_.push_back(batch);
 }
 
 }  // namespace pizzastream::lake

@@ -37,11 +37,14 @@ class WrittenBatches {
   void Expect(const std::string& table);
   // Whether a reader declared `table` (a writer need not keep batches nobody will take).
   bool Expects(const std::string& table) const;
-  // `batches` were committed as `path` of `table`: kept when the table is expected and the
-  // budget allows.
+  // `batches` were committed as `path` of `table`: kept when the table is expected, they are not
+  // empty and the budget allows.
   void Offer(const std::string& table, const std::string& path, const Batches& batches);
   // The batches of `path` in `table`, when kept (then forgotten).
   std::optional<Batches> Take(const std::string& table, const std::string& path);
+
+  // The most bytes of batches kept at once.
+  int64_t budget_bytes() const { return budget_bytes_; }
 
   struct Figures {
     int64_t kept = 0, taken = 0, refused = 0, bytes = 0;
@@ -60,6 +63,26 @@ class WrittenBatches {
   std::set<std::string> expected_;
   std::map<std::pair<std::string, std::string>, Entry> entries_;
   Figures figures_;
+};
+
+// The batches of one file a stage is writing a chunk at a time, collected for Offer when a
+// reader expects the table. Collecting stops, and what was collected is let go, once they
+// outgrow the budget (the offer would be refused): a large step's file is read back instead,
+// and memory holds a chunk, not the step.
+class HandOffBatches {
+ public:
+  HandOffBatches(const WrittenBatches& written, const std::string& table)
+      : collecting_(written.Expects(table)), budget_bytes_(written.budget_bytes()) {}
+
+  void Add(const std::shared_ptr<arrow::RecordBatch>& batch);
+  // The batches collected (none when collecting stopped).
+  Batches Take() { return std::move(batches_); }
+
+ private:
+  bool collecting_;
+  int64_t budget_bytes_;
+  int64_t bytes_ = 0;
+  Batches batches_;
 };
 
 }  // namespace pizzastream::lake

@@ -421,7 +421,7 @@ Result<int64_t> SilverStage::CommitTables(const lake::InputRange& range, LineFil
        {},
        OrderLineParquetHints(),
        timestamps},
-      {t::kSilverCleaned, cleaned_.get(), CleanedSchema(), std::move(lines.handed),
+      {t::kSilverCleaned, cleaned_.get(), CleanedSchema(), lines.handed.Take(),
        OrderLineParquetHints(), cleaned},  // primary: last
   };
   return lake::CommitStep(*lake_, kSilverAppId, range, outputs, "STREAMING UPDATE");
@@ -434,9 +434,7 @@ Status SilverStage::WriteLines(SilverBuilders& b, LineFiles* files) {
   if (files->write_timestamps) ARROW_RETURN_NOT_OK(files->timestamps.Write(tables.timestamps));
   if (files->write_cleaned) {
     ARROW_RETURN_NOT_OK(files->cleaned.Write(tables.cleaned));
-    if (lake_->written().Expects(lake::tables::kSilverCleaned)) {
-      files->handed.push_back(tables.cleaned);
-    }
+    files->handed.Add(tables.cleaned);
   }
   files->accepted += tables.cleaned->num_rows();
   return Status::OK();
@@ -457,7 +455,7 @@ Result<StepResult> SilverStage::DoStep() {
       true,
       true,
       true,
-      {},
+      lake::HandOffBatches(lake_->written(), t::kSilverCleaned),
       0};
   ARROW_ASSIGN_OR_RAISE(files.write_cleaned, NotCommitted(*cleaned_, range));
   ARROW_ASSIGN_OR_RAISE(files.write_items, NotCommitted(*order_items_, range));

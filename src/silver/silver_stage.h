@@ -21,7 +21,7 @@ struct SilverBuilders;  // one step's output columns (silver_stage.cc)
 
 struct SilverOptions {
   DateOrder date_order = DateOrder::kDayFirst;
-  int64_t max_records = 50000;  // bronze records per step at most (whole commits)
+  int64_t max_records = 250000;  // bronze records per step at most (whole commits)
 };
 
 class SilverStage final : public Stage {
@@ -64,7 +64,7 @@ class SilverStage final : public Stage {
   struct LineFiles {
     lake::StreamedFile cleaned, items, timestamps;
     bool write_cleaned = true, write_items = true, write_timestamps = true;
-    lake::Batches handed;
+    lake::HandOffBatches handed;
     int64_t accepted = 0;
   };
   Result<LineTables> FinishLines(SilverBuilders& builders);

@@ -14,6 +14,8 @@ struct KpiFigures {
   int64_t order_days = 0;     // count(distinct order_date)
   int64_t fact_rows = 0;      // count(*) of fact_order_item
   std::string top_pizza;      // pizza_name with the largest revenue (ties: first by name)
+
+  bool operator==(const KpiFigures&) const = default;
 };
 
 // Pipeline row counts from the lake (conservation: received = rejected + duplicates + silver).

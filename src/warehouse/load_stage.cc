@@ -6,6 +6,9 @@
 namespace pizzastream::warehouse {
 
 namespace {
+// Fact rows read from a file at a time.
+constexpr int64_t kFactBatchRows = 16 * 1024;
+
 std::string GoldTable(const std::string& name) { return "gold/" + name; }
 std::shared_ptr<arrow::Schema> GoldSchema(const std::string& name) {
   if (name == "dim_date") return gold::DimDateSchema();
@@ -56,9 +59,17 @@ Result<StepResult> LoadStage::Step() {
   }
   if (!any) return result;
   for (const auto& [table, range] : ranges) {
-    ARROW_ASSIGN_OR_RAISE(chunk.batches[table],
-                          lake::ReadRange(*lake_, GoldTable(table), range, GoldSchema(table)));
     chunk.positions[table] = range.to_version;
+    if (table != "fact_order_item") {
+      ARROW_ASSIGN_OR_RAISE(chunk.batches[table],
+                            lake::ReadRange(*lake_, GoldTable(table), range, GoldSchema(table)));
+    } else if (!range.files.empty()) {
+      // The facts are read as the warehouse loads them: memory holds a batch, not the step.
+      chunk.scans[table] = [this, range](const BatchVisitor& each) {
+        return lake::ScanRange(*lake_, GoldTable("fact_order_item"), range,
+                               gold::FactOrderItemSchema(), kFactBatchRows, each);
+      };
+    }
   }
   ARROW_RETURN_NOT_OK(warehouse_->Load(chunk));
   result.rows_in = fact_range.records;

@@ -12,7 +12,7 @@
 namespace pizzastream::warehouse {
 
 struct LoadOptions {
-  int64_t max_records = 50000;  // fact rows per step at most (whole commits)
+  int64_t max_records = 250000;  // fact rows per step at most (whole commits)
 };
 
 class LoadStage final : public Stage {

@@ -83,17 +83,32 @@ void StreamRows(pqxx::stream_to& stream, CopyCells& cells) {
   }
 }
 
-// COPY the batches into the staging table; stream_to escapes tabs, newlines and backslashes.
-Status CopyIntoStaging(pqxx::work& tx, const std::string& table,
-                       const std::vector<std::string>& columns,
-                       const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches) {
-  std::vector<CopyCells> all_cells;
-  for (const auto& batch : batches) {
-    ARROW_ASSIGN_OR_RAISE(CopyCells cells, CopyCells::Make(batch));
-    all_cells.push_back(std::move(cells));
+// Fails unless `batch` has the columns and types of gold table `table`.
+Status CheckGoldSchema(const std::string& table, const arrow::RecordBatch& batch) {
+  const auto schema = GoldSchema(table);
+  if (schema == nullptr) return Status::Invalid("not a gold table: ", table);
+  const auto& fields = batch.schema()->fields();
+  bool same = fields.size() == schema->fields().size();
+  for (size_t i = 0; same && i < fields.size(); ++i) {
+    same = fields[i]->name() == schema->field(i)->name() &&
+           fields[i]->type()->Equals(*schema->field(i)->type());
   }
+  if (same) return Status::OK();
+  return Status::Invalid("batch for ", table,
+                         " does not have the gold schema: ", batch.schema()->ToString(), " vs ",
+                         schema->ToString());
+}
+
+// COPY the table's batches into the staging table, a batch at a time; stream_to escapes tabs,
+// newlines and backslashes. A batch that fails its checks ends the load (the transaction is
+// rolled back).
+Status CopyIntoStaging(pqxx::work& tx, const std::string& table,
+                       const std::vector<std::string>& columns, const GoldChunk& chunk) {
   pqxx::stream_to stream(tx, "stage_" + table, columns);
-  for (CopyCells& cells : all_cells) {
+  ARROW_RETURN_NOT_OK(chunk.EachBatch(table, [&](const arrow::RecordBatch& batch) -> Status {
+    ARROW_RETURN_NOT_OK(CheckGoldSchema(table, batch));
+    ARROW_ASSIGN_OR_RAISE(CopyCells cells, CopyCells::Make(arrow::RecordBatch::Make(
+                                               batch.schema(), batch.num_rows(), batch.columns())));
     switch (cells.num_columns()) {
       case 4:
         StreamRows<4>(stream, cells);
@@ -108,7 +123,8 @@ Status CopyIntoStaging(pqxx::work& tx, const std::string& table,
         StreamRows<10>(stream, cells);
         break;  // the gold tables have 4, 8, 9 or 10
     }
-  }
+    return Status::OK();
+  }));
   stream.complete();
   return Status::OK();
 }
@@ -117,21 +133,10 @@ Status CopyIntoStaging(pqxx::work& tx, const std::string& table,
 
 Status CheckGoldChunk(const GoldChunk& chunk) {
   for (const auto& [table, batches] : chunk.batches) {
-    const auto schema = GoldSchema(table);
-    if (schema == nullptr) return Status::Invalid("not a gold table: ", table);
-    for (const auto& batch : batches) {
-      const auto& fields = batch->schema()->fields();
-      bool same = fields.size() == schema->fields().size();
-      for (size_t i = 0; same && i < fields.size(); ++i) {
-        same = fields[i]->name() == schema->field(i)->name() &&
-               fields[i]->type()->Equals(*schema->field(i)->type());
-      }
-      if (!same) {
-        return Status::Invalid("batch for ", table,
-                               " does not have the gold schema: ", batch->schema()->ToString(),
-                               " vs ", schema->ToString());
-      }
-    }
+    for (const auto& batch : batches) ARROW_RETURN_NOT_OK(CheckGoldSchema(table, *batch));
+  }
+  for (const auto& [table, scan] : chunk.scans) {
+    if (GoldSchema(table) == nullptr) return Status::Invalid("not a gold table: ", table);
   }
   for (const auto& [table, position] : chunk.positions) {
     if (GoldSchema(table) == nullptr) return Status::Invalid("not a gold table: ", table);
@@ -161,8 +166,7 @@ Status LoadGoldChunk(pqxx::connection& conn, const GoldChunk& chunk) {
   std::vector<std::string> upserts;
   for (const char* name : kGoldTables) {
     const std::string table = name;
-    const auto batches = chunk.batches.find(table);
-    if (batches == chunk.batches.end() || batches->second.empty()) continue;
+    if (!chunk.Has(table)) continue;
     const auto position = chunk.positions.find(table);
     const auto loaded = recorded.find(table);
     const bool newer = position == chunk.positions.end() || loaded == recorded.end() ||
@@ -170,7 +174,7 @@ Status LoadGoldChunk(pqxx::connection& conn, const GoldChunk& chunk) {
     tx.exec("CREATE TEMP TABLE stage_" + table + " (LIKE pizza_sales." + table +
             (IsDimension(table) ? ", stage_seq bigint GENERATED ALWAYS AS IDENTITY" : "") +
             ") ON COMMIT DROP");
-    ARROW_RETURN_NOT_OK(CopyIntoStaging(tx, table, ColumnsOf(table), batches->second));
+    ARROW_RETURN_NOT_OK(CopyIntoStaging(tx, table, ColumnsOf(table), chunk));
     upserts.push_back(UpsertSql(table, ColumnsOf(table), newer));
   }
   for (const auto& sql : upserts) tx.exec(sql);

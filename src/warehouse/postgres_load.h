@@ -24,8 +24,8 @@
 
 namespace pizzastream::warehouse {
 
-// OK when every table of `chunk` is a gold table and its batches have the gold schema's
-// column names and types, in order.
+// OK when every table of `chunk` is a gold table and the batches it holds have the gold
+// schema's column names and types, in order (a scan's batches are checked as they are loaded).
 Status CheckGoldChunk(const GoldChunk& chunk);
 
 // Loads `chunk` (checked by CheckGoldChunk) as described above. Throws libpqxx exceptions.

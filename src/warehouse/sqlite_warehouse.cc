@@ -424,30 +424,28 @@ class SqliteWarehouse final : public Warehouse {
   }
 
   Status LoadInTransaction(const GoldChunk& chunk) {
-    const std::vector<std::shared_ptr<arrow::RecordBatch>> no_batches;
-    auto batches_of = [&](const char* table) -> const auto& {
-      auto it = chunk.batches.find(table);
-      return it == chunk.batches.end() ? no_batches : it->second;
-    };
     // Dimensions before the facts that reference them.
     for (const char* table : kGoldTables) {
       if (std::string_view(table) == "fact_order_item") continue;
-      for (const auto& batch : batches_of(table))
-        ARROW_RETURN_NOT_OK(InsertAll(table, *batch, nullptr));
+      ARROW_RETURN_NOT_OK(chunk.EachBatch(table, [&](const arrow::RecordBatch& batch) {
+        return InsertAll(table, batch, nullptr);
+      }));
     }
     // Facts are never replaced (INSERT OR IGNORE): the keys this load inserts are predicted,
     // checked against what SQLite reports, and recorded as fact_load_ranges.
     IdRanges taken;  // fact keys in the table or inserted by this load
     std::vector<int64_t> inserted_keys;
     std::vector<uint8_t> mask;
-    for (const auto& batch : batches_of("fact_order_item")) {
-      ARROW_RETURN_NOT_OK(PredictInserts("fact_order_item", *batch, &taken, &mask));
-      ARROW_RETURN_NOT_OK(InsertAll("fact_order_item", *batch, &mask));
-      const auto& keys = static_cast<const arrow::Int64Array&>(*batch->column(0));
-      for (int64_t r = 0; r < batch->num_rows(); ++r) {
-        if (mask[static_cast<size_t>(r)]) inserted_keys.push_back(keys.Value(r));
-      }
-    }
+    ARROW_RETURN_NOT_OK(
+        chunk.EachBatch("fact_order_item", [&](const arrow::RecordBatch& batch) -> Status {
+          ARROW_RETURN_NOT_OK(PredictInserts("fact_order_item", batch, &taken, &mask));
+          ARROW_RETURN_NOT_OK(InsertAll("fact_order_item", batch, &mask));
+          const auto& keys = static_cast<const arrow::Int64Array&>(*batch.column(0));
+          for (int64_t r = 0; r < batch.num_rows(); ++r) {
+            if (mask[static_cast<size_t>(r)]) inserted_keys.push_back(keys.Value(r));
+          }
+          return Status::OK();
+        }));
     for (const auto& [first, last] : ConsecutiveRuns(std::move(inserted_keys))) {
       ARROW_RETURN_NOT_OK(Query("INSERT INTO pizza_sales.fact_load_ranges (first_item_id, "
                                 "last_item_id) VALUES ($1, $2)",

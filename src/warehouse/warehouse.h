@@ -27,10 +27,31 @@ inline constexpr const char* kGoldTables[] = {"dim_date", "dim_time", "dim_pizza
 // How far each gold table has been loaded: its Delta table version (-1: nothing yet).
 using LoadPositions = std::map<std::string, int64_t>;
 
+// Hands `each` a table's new rows a batch at a time, in order; an error from `each` ends it.
+using BatchVisitor = std::function<Status(const arrow::RecordBatch&)>;
+using BatchScan = std::function<Status(const BatchVisitor& each)>;
+
 // New gold rows for one load, per table name, with the positions they bring the tables to.
+// A table's rows are either held in `batches` or read as the load goes by its entry in
+// `scans` (the load stage's fact range: memory holds a batch, not the step).
 struct GoldChunk {
   std::map<std::string, std::vector<std::shared_ptr<arrow::RecordBatch>>> batches;
+  std::map<std::string, BatchScan> scans;
   LoadPositions positions;
+
+  // Whether the chunk brings rows for `table` (a scan may turn out to hold none).
+  bool Has(const std::string& table) const {
+    auto it = batches.find(table);
+    return (it != batches.end() && !it->second.empty()) || scans.contains(table);
+  }
+  // Hands `each` the batches of `table`: those held, then those of its scan.
+  Status EachBatch(const std::string& table, const BatchVisitor& each) const {
+    if (auto it = batches.find(table); it != batches.end()) {
+      for (const auto& batch : it->second) ARROW_RETURN_NOT_OK(each(*batch));
+    }
+    if (auto it = scans.find(table); it != scans.end()) return it->second(each);
+    return Status::OK();
+  }
 };
 
 // A value bound to a query parameter ($1, $2, ... in the SQL text).

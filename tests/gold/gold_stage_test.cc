@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "core/calendar.h"
 #include "core/money.h"
@@ -151,6 +152,42 @@ TEST(GoldStage, AKeyAlreadyHeldByAnotherIdStopsGoldWithAClearError) {
   ASSERT_FALSE(step.ok());
   EXPECT_NE(step.status().message().find("collision"), std::string::npos) << step.status();
   EXPECT_EQ(lake->Log(lake::tables::kGoldFact)->Update().ValueOrDie()->num_records, 0);
+}
+
+// A step over more silver rows than gold reads at a time, from files (no hand-off: the lake is
+// fresh): its facts are one file, every row once, with the whole step's stats, and the load in
+// this process is handed them when they fit its budget.
+TEST(GoldStage, AStepReadInBatchesIsOneFactFileWithTheWholeStepsStats) {
+  TempDir dir;
+  auto lake = lake::Lakehouse::Open(dir.path()).ValueOrDie();
+  constexpr int64_t kPerCommit = 20000;  // more than one read batch (16k)
+  for (int64_t c = 0; c < 3; ++c) {
+    AppendSilver(*lake, std::vector<std::string>(kPerCommit, "hawaiian_m"), 1 + c * kPerCommit);
+  }
+  lake->written().Expect(lake::tables::kGoldFact);
+  auto stage = GoldStage::Open(lake, {}).ValueOrDie();
+  ASSERT_EQ(stage->Step().ValueOrDie().rows_out, 3 * kPerCommit);
+  auto log = lake->Log(lake::tables::kGoldFact);
+  const auto snapshot = log->Update().ValueOrDie();
+  ASSERT_EQ(snapshot->files.size(), 1u);
+  const lake::AddFile& f = snapshot->files.begin()->second;
+  const auto stats = nlohmann::json::parse(f.stats);
+  EXPECT_EQ(stats["numRecords"], 3 * kPerCommit) << f.stats;
+  EXPECT_EQ(stats["minValues"]["order_item_id"], 1) << f.stats;
+  EXPECT_EQ(stats["maxValues"]["order_item_id"], 3 * kPerCommit) << f.stats;
+  const auto read = lake->ReadParquet(lake::tables::kGoldFact, f, FactOrderItemSchema())
+                        .ValueOrDie()
+                        ->CombineChunksToBatch()
+                        .ValueOrDie();
+  ASSERT_EQ(read->num_rows(), 3 * kPerCommit);
+  const auto& ids = static_cast<const arrow::Int64Array&>(*read->column(0));
+  for (int64_t i = 0; i < read->num_rows(); ++i) ASSERT_EQ(ids.Value(i), i + 1);
+  // The facts fit the default hand-off budget: the load takes them from memory.
+  const auto handed = lake->written().Take(lake::tables::kGoldFact, f.path);
+  ASSERT_TRUE(handed.has_value());
+  int64_t rows = 0;
+  for (const auto& b : *handed) rows += b->num_rows();
+  EXPECT_EQ(rows, 3 * kPerCommit);
 }
 
 }  // namespace

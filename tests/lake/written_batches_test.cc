@@ -56,6 +56,34 @@ TEST(WrittenBatches, RefusesWhatWouldGoOverTheBudgetAndMakesRoomWhenTaken) {
   EXPECT_EQ(written.figures().bytes, 0);
 }
 
+TEST(WrittenBatches, AnEmptyOfferIsNotKept) {
+  WrittenBatches written(1 << 20);
+  written.Expect("t");
+  written.Offer("t", "a.parquet", {});
+  EXPECT_FALSE(written.Take("t", "a.parquet").has_value());  // the reader reads the file
+  EXPECT_EQ(written.figures().kept, 0);
+}
+
+TEST(WrittenBatches, HandOffBatchesLetGoOfAFileThatOutgrowsTheBudget) {
+  const auto rows = DeltaTestRows(0, 1000);
+  const int64_t one = arrow::util::TotalBufferSize(*rows);
+  WrittenBatches written(one * 2 + one / 2);
+  HandOffBatches unread(written, "t");  // nobody expects t yet: nothing collected
+  unread.Add(rows);
+  EXPECT_TRUE(unread.Take().empty());
+  written.Expect("t");
+  HandOffBatches fits(written, "t");
+  fits.Add(rows);
+  fits.Add(rows);
+  EXPECT_EQ(fits.Take().size(), 2u);
+  HandOffBatches grows(written, "t");
+  grows.Add(rows);
+  grows.Add(rows);
+  grows.Add(rows);  // over the budget: all let go, and nothing more collected
+  grows.Add(DeltaTestRows(0, 1));
+  EXPECT_TRUE(grows.Take().empty());
+}
+
 // A stage's output committed through CommitStep is read back by the next stage from memory,
 // with the same rows a reader of the files gets.
 TEST(WrittenBatches, ReadRangeTakesCommittedBatchesAndMatchesTheFiles) {
