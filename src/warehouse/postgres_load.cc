@@ -105,7 +105,7 @@ Status CheckGoldSchema(const std::string& table, const arrow::RecordBatch& batch
 Status CopyIntoStaging(pqxx::work& tx, const std::string& table,
                        const std::vector<std::string>& columns, const GoldChunk& chunk) {
   pqxx::stream_to stream(tx, "stage_" + table, columns);
-  ARROW_RETURN_NOT_OK(chunk.EachBatch(table, [&](const arrow::RecordBatch& batch) -> Status {
+  const Status copied = chunk.EachBatch(table, [&](const arrow::RecordBatch& batch) -> Status {
     ARROW_RETURN_NOT_OK(CheckGoldSchema(table, batch));
     ARROW_ASSIGN_OR_RAISE(CopyCells cells, CopyCells::Make(arrow::RecordBatch::Make(
                                                batch.schema(), batch.num_rows(), batch.columns())));
@@ -124,9 +124,9 @@ Status CopyIntoStaging(pqxx::work& tx, const std::string& table,
         break;  // the gold tables have 4, 8, 9 or 10
     }
     return Status::OK();
-  }));
-  stream.complete();
-  return Status::OK();
+  });
+  stream.complete();  // also after a failed batch: the COPY ends, the caller's transaction aborts
+  return copied;
 }
 
 }  // namespace

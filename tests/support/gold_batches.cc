@@ -184,4 +184,21 @@ warehouse::KpiFigures ExpectedKpi(const std::vector<OrderLine>& lines,
   return k;
 }
 
+warehouse::GoldChunk WithScannedFacts(warehouse::GoldChunk chunk, int64_t rows, int fail_after) {
+  auto facts = std::move(chunk.batches["fact_order_item"]);
+  chunk.batches.erase("fact_order_item");
+  chunk.scans["fact_order_item"] = [facts, rows,
+                                    fail_after](const warehouse::BatchVisitor& each) -> Status {
+    int slices = 0;
+    for (const auto& batch : facts) {
+      for (int64_t at = 0; at < batch->num_rows(); at += rows) {
+        if (slices++ == fail_after) return Status::IOError("disk went away");
+        ARROW_RETURN_NOT_OK(each(*batch->Slice(at, rows)));
+      }
+    }
+    return Status::OK();
+  };
+  return chunk;
+}
+
 }  // namespace pizzastream::testing

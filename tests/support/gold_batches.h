@@ -50,6 +50,12 @@ std::shared_ptr<arrow::RecordBatch> FactBatch(const std::vector<OrderLine>& line
 warehouse::GoldChunk ChunkOf(const std::vector<OrderLine>& lines, const std::vector<MenuItem>& menu,
                              warehouse::LoadPositions positions = {});
 
+// `chunk` with its facts moved into a scan (GoldChunk::scans, as the load stage reads them) that
+// hands them over `rows` at a time and, when `fail_after` >= 0, fails with an IOError ("disk
+// went away") after handing over that many slices.
+warehouse::GoldChunk WithScannedFacts(warehouse::GoldChunk chunk, int64_t rows,
+                                      int fail_after = -1);
+
 // The key figures of `lines` (top pizza: largest revenue, ties to the smaller name).
 warehouse::KpiFigures ExpectedKpi(const std::vector<OrderLine>& lines,
                                   const std::vector<MenuItem>& menu);

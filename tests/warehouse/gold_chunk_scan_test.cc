@@ -12,24 +12,7 @@ namespace {
 using testing::ChunkOf;
 using testing::SampleMenu;
 using testing::SyntheticLines;
-
-// `chunk` with its facts moved into a scan that hands them over a slice of `rows` at a time
-// and, when `fail_after` >= 0, fails after that many slices.
-GoldChunk WithScannedFacts(GoldChunk chunk, int64_t rows, int fail_after = -1) {
-  auto facts = std::move(chunk.batches["fact_order_item"]);
-  chunk.batches.erase("fact_order_item");
-  chunk.scans["fact_order_item"] = [facts, rows, fail_after](const BatchVisitor& each) -> Status {
-    int slices = 0;
-    for (const auto& batch : facts) {
-      for (int64_t at = 0; at < batch->num_rows(); at += rows) {
-        if (slices++ == fail_after) return Status::IOError("disk went away");
-        ARROW_RETURN_NOT_OK(each(*batch->Slice(at, rows)));
-      }
-    }
-    return Status::OK();
-  };
-  return chunk;
-}
+using testing::WithScannedFacts;
 
 int64_t FactRows(Warehouse& wh) {
   auto r = wh.Query("SELECT COUNT(*) FROM pizza_sales.fact_order_item", {});

@@ -504,6 +504,24 @@ TEST_F(PostgresWarehouseTest, NulInTextIsRefusedAndNothingLoads) {
   EXPECT_EQ(MustInt(*w, "SELECT count(*) FROM pizza_sales.dim_pizza"), 0);
 }
 
+// The load stage hands its facts over as a scan: COPYed a batch at a time, and a scan that fails
+// part way loads nothing, not even the batches already COPYed, and moves no position.
+TEST_F(PostgresWarehouseTest, ScannedFactsLoadExactlyAndAFailingScanLoadsNothing) {
+  Warehouse* w = w_.get();
+  const auto menu = SampleMenu();
+  const auto lines = SyntheticLines(1, 3000, menu.size());
+  const Status failed =
+      w->Load(testing::WithScannedFacts(ChunkOf(lines, menu, AllAt(2)), 256, /*fail_after=*/4));
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.message().find("disk went away"), std::string::npos) << failed.ToString();
+  EXPECT_EQ(MustInt(*w, "SELECT count(*) FROM pizza_sales.fact_order_item"), 0);
+  EXPECT_EQ(MustInt(*w, "SELECT count(*) FROM pizza_sales.dim_pizza"), 0);
+  EXPECT_EQ(*w->Positions(), AllAt(-1));
+  ASSERT_TRUE(w->Load(testing::WithScannedFacts(ChunkOf(lines, menu, AllAt(2)), 256)).ok());
+  ExpectSameKpi(MustKpi(*w), ExpectedKpi(lines, menu));
+  EXPECT_EQ(*w->Positions(), AllAt(2));
+}
+
 TEST_F(PostgresWarehouseTest, NullTextStaysNull) {
   Warehouse* w = w_.get();
   const auto menu = SampleMenu();
