@@ -135,13 +135,25 @@ namespace {
 
 class ParquetFileSinkImpl final : public ParquetFileSink {
  public:
-  ParquetFileSinkImpl(std::string dir, AddFile add, std::shared_ptr<arrow::io::OutputStream> out,
+  ParquetFileSinkImpl(std::shared_ptr<arrow::fs::FileSystem> fs, std::string dir, AddFile add,
+                      std::shared_ptr<arrow::io::OutputStream> out,
                       std::unique_ptr<parquet::arrow::FileWriter> writer, bool local)
-      : dir_(std::move(dir)),
+      : fs_(std::move(fs)),
+        dir_(std::move(dir)),
         add_(std::move(add)),
         out_(std::move(out)),
         writer_(std::move(writer)),
         local_(local) {}
+
+  ~ParquetFileSinkImpl() override {
+    if (finished_) return;
+    // Abandoned: abort the stream first (S3: the multipart upload is aborted, no object
+    // appears), so the writer's own clean-up writes no footer anywhere; then remove what a
+    // local disk already holds.
+    (void)out_->Abort();
+    writer_.reset();
+    if (local_) (void)fs_->DeleteFile(dir_ + "/" + add_.path);
+  }
 
   Status Write(const arrow::RecordBatch& batch) override {
     if (batch.num_rows() == 0) return Status::OK();
@@ -164,15 +176,18 @@ class ParquetFileSinkImpl final : public ParquetFileSink {
       ARROW_RETURN_NOT_OK(SyncLocalDirectory(dir_));
     }
     add_.modification_time_ms = WallClockMillis();
+    finished_ = true;
     return add_;
   }
 
  private:
+  std::shared_ptr<arrow::fs::FileSystem> fs_;
   std::string dir_;
   AddFile add_;
   std::shared_ptr<arrow::io::OutputStream> out_;
   std::unique_ptr<parquet::arrow::FileWriter> writer_;
   bool local_;
+  bool finished_ = false;
 };
 
 }  // namespace
@@ -201,8 +216,8 @@ Result<std::unique_ptr<ParquetFileSink>> Lakehouse::OpenParquetSink(
   ARROW_ASSIGN_OR_RAISE(auto writer,
                         parquet::arrow::FileWriter::Open(*schema, arrow::default_memory_pool(), out,
                                                          props, arrow_props));
-  return std::make_unique<ParquetFileSinkImpl>(TablePath(table), std::move(add), std::move(out),
-                                               std::move(writer), local_);
+  return std::make_unique<ParquetFileSinkImpl>(fs_, TablePath(table), std::move(add),
+                                               std::move(out), std::move(writer), local_);
 }
 
 Result<AddFile> Lakehouse::WriteParquet(

@@ -60,8 +60,9 @@ struct LakeOpenOptions {
 
 // A Parquet data file of a table written a batch at a time: memory holds the open row group's
 // encoded pages, never all the rows. Finish() closes it (fsynced with its directory on local
-// disks) and returns its add action carrying `stats_json`. Dropped unfinished, the partial
-// file is referenced by no commit (VACUUM removes it). Not thread-safe.
+// disks) and returns its add action carrying `stats_json`. Dropped unfinished (a step that
+// failed part way), the file is abandoned: its upload aborted on S3, the partial file deleted
+// on a local disk, so a step retried after an error leaves nothing behind. Not thread-safe.
 class ParquetFileSink {
  public:
   virtual ~ParquetFileSink() = default;
