@@ -210,10 +210,10 @@ Result<int64_t> BronzeStage::PollAndWrite(Partitions* partitions, lake::Streamed
     ARROW_ASSIGN_OR_RAISE(auto rows, batch_->FinishLines());
     ARROW_RETURN_NOT_OK(lines->Write(rows));
     if (polled >= options_.max_step_records) return polled;
-    // A first poll that came back short: the stream is slow, land it now (freshness). A full
-    // one: records come faster than steps, so the step gathers more for up to `linger`.
+    // A first poll that brought a few records: the stream is slow, land them now (freshness).
+    // A backlog: records come faster than steps, so the step gathers more for up to `linger`.
     if (first) {
-      if (messages_.size() < room) return polled;
+      if (messages_.size() < std::min(room, options_.backlog_records)) return polled;
       deadline = std::chrono::steady_clock::now() + options_.linger;
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <climits>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "bronze/bronze_schema.h"
 #include "lake/lakehouse.h"
@@ -47,8 +49,9 @@ Landed ReadBronze(const lake::Lakehouse& lake) {
 }
 
 // Sends `values` to the topic, one record each, as one producer.
-void Send(const transport::TransportConfig& config, const std::vector<std::string>& values) {
-  auto writer = transport::OpenTopicWriter(config, "test").ValueOrDie();
+void Send(const transport::TransportConfig& config, const std::vector<std::string>& values,
+          const std::string& producer = "test") {
+  auto writer = transport::OpenTopicWriter(config, producer).ValueOrDie();
   std::vector<transport::OutgoingRecord> records;
   for (size_t i = 0; i < values.size(); ++i) {
     records.push_back({"1", values[i], static_cast<int64_t>(i)});
@@ -136,6 +139,45 @@ TEST(BronzeStage, QuarantinesAMessageThatIsNotUtf8LosslesslyAsValidText) {
 // A backlog lands in one commit per step, gathered over several polls, up to max_step_records;
 // a step's quarantined records are kept across its polls, and the file's stats are those of
 // all its lines.
+// A first poll that is not full but brings a backlog's worth of records (bronze keeping up with
+// a fast producer) makes the step go on gathering what arrives after it, up to the step's size:
+// one file, not a file per poll.
+TEST(BronzeStage, AStepGathersWhatArrivesAfterAFirstPollThatBroughtABacklog) {
+  TempDir dir;
+  transport::TransportConfig config;
+  config.log_dir = dir / "log";
+  auto line = [](int64_t i) { return R"({"order_details_id":")" + std::to_string(i) + R"("})"; };
+  std::vector<std::string> first;
+  for (int64_t i = 1; i <= 40; ++i) first.push_back(line(i));
+  Send(config, first, "first");
+  auto lake = lake::Lakehouse::Open(dir / "lake").ValueOrDie();
+  BronzeOptions options;
+  options.transport = config;
+  options.max_batch = 5000;                   // polls are never full here
+  options.backlog_records = 10;               // but the first one brings a backlog
+  options.max_step_records = 1000;            // the step ends once it holds 1,000
+  options.linger = std::chrono::seconds(60);  // bounds the test only if nothing arrives
+  auto stage = BronzeStage::Open(lake, options).ValueOrDie();
+  // A producer sending ten records at a time while the step runs.
+  std::atomic<bool> stepped = false;
+  std::thread producer([&] {
+    auto writer = transport::OpenTopicWriter(config, "second").ValueOrDie();
+    for (int64_t seq = 0; !stepped; seq += 10) {
+      std::vector<transport::OutgoingRecord> records;
+      for (int64_t i = seq; i < seq + 10; ++i) records.push_back({"1", line(41 + i), i});
+      ASSERT_TRUE(writer->Append(records).ok());
+      ASSERT_TRUE(writer->Flush().ok());
+    }
+  });
+  auto r = stage->Step();
+  stepped = true;
+  producer.join();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows_in, 1000);
+  auto log = lake->Log(lake::tables::kBronzeOrderLines);
+  EXPECT_EQ(log->Update().ValueOrDie()->files.size(), 1u);
+}
+
 TEST(BronzeStage, ABacklogLandsInOneFilePerStepAcrossPolls) {
   TempDir dir;
   transport::TransportConfig config;
