@@ -163,8 +163,10 @@ TEST(BronzeStage, AStepGathersWhatArrivesAfterAFirstPollThatBroughtABacklog) {
   std::thread producer([&] {
     auto writer = transport::OpenTopicWriter(config, "second").ValueOrDie();
     for (int64_t seq = 0; !stepped; seq += 10) {
+      std::vector<std::string> texts;  // records are views of these
+      for (int64_t i = seq; i < seq + 10; ++i) texts.push_back(line(41 + i));
       std::vector<transport::OutgoingRecord> records;
-      for (int64_t i = seq; i < seq + 10; ++i) records.push_back({"1", line(41 + i), i});
+      for (int64_t i = 0; i < 10; ++i) records.push_back({"1", texts[i], seq + i});
       ASSERT_TRUE(writer->Append(records).ok());
       ASSERT_TRUE(writer->Flush().ok());
     }
