@@ -219,7 +219,7 @@ Result<int64_t> BronzeStage::PollAndWrite(Partitions* partitions, lake::Streamed
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return polled;
-    timeout = left;
+    timeout = std::min(left, options_.gather_poll_timeout);
   }
 }
 

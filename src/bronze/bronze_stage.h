@@ -33,6 +33,10 @@ struct BronzeOptions {
   // keeps up with: 5M generated lines landed in ~85 steps of ~12k, and compaction rewrote
   // 3.4-4.1M bronze rows.
   size_t backlog_records = 4096;
+  // While gathering, a poll waits at most this long for more: a backlog that has drained (a
+  // file replay sent, the producer stopped) ends the step now, not when `linger` runs out
+  // (the real data set's run: 0.69-0.77 s wall waiting it out, against 0.54).
+  std::chrono::milliseconds gather_poll_timeout{20};
   std::chrono::milliseconds poll_timeout{200};
 };
 

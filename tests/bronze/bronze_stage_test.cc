@@ -157,6 +157,7 @@ TEST(BronzeStage, AStepGathersWhatArrivesAfterAFirstPollThatBroughtABacklog) {
   options.backlog_records = 10;               // but the first one brings a backlog
   options.max_step_records = 1000;            // the step ends once it holds 1,000
   options.linger = std::chrono::seconds(60);  // bounds the test only if nothing arrives
+  options.gather_poll_timeout = std::chrono::seconds(60);  // however slow the producer is
   auto stage = BronzeStage::Open(lake, options).ValueOrDie();
   // A producer sending ten records at a time while the step runs.
   std::atomic<bool> stepped = false;
