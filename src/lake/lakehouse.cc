@@ -249,6 +249,20 @@ Result<std::unique_ptr<parquet::arrow::FileReader>> OpenDataFile(arrow::fs::File
   return builder.memory_pool(arrow::default_memory_pool())->properties(arrow_props)->Build();
 }
 
+// Columns read from the file `where` names: upgraded by `upgrade` when given (an error names the
+// file), then conformed to `expected`.
+Result<std::shared_ptr<arrow::Table>> UpgradeAndConform(
+    std::shared_ptr<arrow::Table> read, const FileUpgrade& upgrade,
+    const std::shared_ptr<arrow::Schema>& expected, const std::string& where) {
+  if (upgrade) {
+    auto upgraded = upgrade(read);
+    if (!upgraded.ok())
+      return upgraded.status().WithMessage(where, ": ", upgraded.status().message());
+    read = *upgraded;
+  }
+  return ConformTable(read, expected, where);
+}
+
 }  // namespace
 
 Result<std::shared_ptr<arrow::Table>> Lakehouse::ReadParquet(
@@ -263,13 +277,7 @@ Result<std::shared_ptr<arrow::Table>> Lakehouse::ReadParquet(
       *reader, [&](const std::string& name) { return expected->GetFieldIndex(name) >= 0; });
   auto read = reader->ReadTable(leaves);
   if (!read.ok()) return read.status().WithMessage(where, ": ", read.status().message());
-  if (upgrade) {
-    auto upgraded = upgrade(*read);
-    if (!upgraded.ok())
-      return upgraded.status().WithMessage(where, ": ", upgraded.status().message());
-    return ConformTable(*upgraded, expected, where);
-  }
-  return ConformTable(*read, expected, where);
+  return UpgradeAndConform(*read, upgrade, expected, where);
 }
 
 Status Lakehouse::ScanParquet(
@@ -291,13 +299,7 @@ Status Lakehouse::ScanParquet(
     if (!next.ok()) return next.status().WithMessage(where, ": ", next.status().message());
     if (*next == nullptr) return Status::OK();
     ARROW_ASSIGN_OR_RAISE(auto one, arrow::Table::FromRecordBatches({*next}));
-    if (upgrade) {
-      auto upgraded = upgrade(one);
-      if (!upgraded.ok())
-        return upgraded.status().WithMessage(where, ": ", upgraded.status().message());
-      one = *upgraded;
-    }
-    ARROW_ASSIGN_OR_RAISE(auto conformed, ConformTable(one, expected, where));
+    ARROW_ASSIGN_OR_RAISE(auto conformed, UpgradeAndConform(one, upgrade, expected, where));
     ARROW_ASSIGN_OR_RAISE(auto batch, conformed->CombineChunksToBatch());
     ARROW_RETURN_NOT_OK(each(std::move(batch)));
   }
