@@ -6,7 +6,6 @@
 #include <mutex>
 
 #include "core/clock.h"
-#include "lake/file_statistics.h"
 
 namespace pizzastream::lake {
 
@@ -32,13 +31,6 @@ std::mutex& AutoCompactionTurn() {
   return turn;
 }
 
-std::string MergedStatistics(const std::vector<AddFile>& files, int64_t rows) {
-  std::vector<std::string_view> stats;
-  stats.reserve(files.size());
-  for (const AddFile& f : files) stats.push_back(f.stats);
-  return MergeStatisticsJson(stats, rows);
-}
-
 // Rewrites `files` into one file per ~target_bytes and commits the swap. Rows stream through a
 // batch at a time: memory holds one batch and the open row group, whatever the files' size.
 Result<CompactionResult> Rewrite(const Lakehouse& lake, DeltaLog& log, const std::string& table,
@@ -52,18 +44,16 @@ Result<CompactionResult> Rewrite(const Lakehouse& lake, DeltaLog& log, const std
   commit.parameters = {{"trigger", trigger}, {"targetSize", std::to_string(target_bytes)}};
   const int64_t now = WallClockMillis();
   std::unique_ptr<ParquetFileSink> sink;
-  std::vector<AddFile> in_sink;  // the files whose rows the open sink holds
   int64_t pending_bytes = 0;
   auto flush = [&]() -> Status {
     if (sink == nullptr) return Status::OK();
     if (sink->rows() > 0) {
-      ARROW_ASSIGN_OR_RAISE(auto add, sink->Finish(MergedStatistics(in_sink, sink->rows())));
+      ARROW_ASSIGN_OR_RAISE(auto add, sink->Finish());
       add.data_change = false;
       result.rows += add.num_records;
       commit.adds.push_back(std::move(add));
     }
     sink.reset();
-    in_sink.clear();
     pending_bytes = 0;
     return Status::OK();
   };
@@ -75,7 +65,6 @@ Result<CompactionResult> Rewrite(const Lakehouse& lake, DeltaLog& log, const std
     ARROW_RETURN_NOT_OK(lake.ScanParquet(
         table, f, schema, kRewriteBatchRows,
         [&](std::shared_ptr<arrow::RecordBatch> batch) { return sink->Write(*batch); }));
-    in_sink.push_back(f);
     pending_bytes += f.size;
     commit.removes.push_back({f.path, now, /*data_change=*/false, f.size});
     if (pending_bytes >= target_bytes) ARROW_RETURN_NOT_OK(flush());

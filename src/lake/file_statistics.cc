@@ -1,15 +1,14 @@
 #include "lake/file_statistics.h"
 
-#include <arrow/chunked_array.h>
-#include <arrow/compute/api.h>
-#include <arrow/compute/initialize.h>
 #include <arrow/scalar.h>
 #include <fmt/format.h>
+#include <parquet/arrow/reader.h>
+#include <parquet/metadata.h>
+#include <parquet/statistics.h>
 
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
-#include <set>
 
 namespace pizzastream::lake {
 
@@ -87,11 +86,10 @@ json StatValue(const arrow::Scalar& s) {
     }
     case arrow::Type::DATE32:
       return s.ToString();  // yyyy-mm-dd
-    case arrow::Type::DECIMAL128: {
-      const auto& d = static_cast<const arrow::Decimal128Scalar&>(s);
-      const auto& type = static_cast<const arrow::Decimal128Type&>(*s.type);
-      return json::parse(d.value.ToString(type.scale()), nullptr, false);
-    }
+    case arrow::Type::DECIMAL32:
+    case arrow::Type::DECIMAL64:
+    case arrow::Type::DECIMAL128:
+      return json::parse(s.ToString(), nullptr, false);  // e.g. 20.75
     case arrow::Type::STRING: {
       const auto view = static_cast<const arrow::StringScalar&>(s).view();
       if (view.size() > kMaxStringStat) return json();
@@ -106,82 +104,48 @@ json StatValue(const arrow::Scalar& s) {
 
 }  // namespace
 
-Result<std::string> FileStatisticsJson(
-    const arrow::Schema& schema, const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches,
-    const std::vector<std::string>& no_min_max) {
-  static const Status init = arrow::compute::Initialize();
-  ARROW_RETURN_NOT_OK(init);
-  int64_t rows = 0;
-  for (const auto& b : batches) rows += b->num_rows();
+Result<std::string> FileStatisticsJson(const arrow::Schema& schema,
+                                       const parquet::FileMetaData& footer,
+                                       const std::vector<int64_t>& null_counts) {
+  if (null_counts.size() != static_cast<size_t>(schema.num_fields())) {
+    return Status::Invalid("statistics: ", null_counts.size(), " null counts for ",
+                           schema.num_fields(), " columns");
+  }
+  const int64_t rows = footer.num_rows();
+  const int row_groups = footer.num_row_groups();
   json mins = json::object(), maxs = json::object(), nulls = json::object();
   for (int c = 0; c < schema.num_fields(); ++c) {
     const auto& field = schema.field(c);
-    arrow::ArrayVector chunks;
-    for (const auto& b : batches) {
-      if (b->num_rows() > 0) chunks.push_back(b->column(c));
+    nulls[field->name()] = null_counts[c];
+    const int leaf = footer.schema()->ColumnIndex(field->name());
+    if (!HasMinMax(*field->type()) || leaf < 0 || null_counts[c] >= rows) continue;
+    json lo, hi;
+    bool stated = true;
+    for (int g = 0; g < row_groups && stated; ++g) {
+      const auto group = footer.RowGroup(g);
+      const auto chunk = group->ColumnChunk(leaf);
+      const auto stats = chunk->statistics();
+      if (stats != nullptr && stats->HasNullCount() && stats->null_count() == group->num_rows()) {
+        continue;  // only nulls here: no bound from this row group
+      }
+      std::shared_ptr<arrow::Scalar> min, max;
+      if (stats == nullptr || !stats->HasMinMax() ||
+          !parquet::arrow::StatisticsAsScalars(*stats, &min, &max).ok()) {
+        stated = false;
+        break;
+      }
+      json group_lo = StatValue(*min), group_hi = StatValue(*max);
+      if (group_lo.is_null() || group_hi.is_null() || group_lo.is_discarded() ||
+          group_hi.is_discarded()) {
+        stated = false;
+        break;
+      }
+      if (lo.is_null() || group_lo < lo) lo = std::move(group_lo);
+      if (hi.is_null() || hi < group_hi) hi = std::move(group_hi);
     }
-    if (chunks.empty()) continue;
-    auto column = std::make_shared<arrow::ChunkedArray>(chunks, field->type());
-    nulls[field->name()] = column->null_count();
-    if (!HasMinMax(*field->type()) || column->null_count() == column->length() ||
-        std::find(no_min_max.begin(), no_min_max.end(), field->name()) != no_min_max.end()) {
-      continue;
-    }
-    ARROW_ASSIGN_OR_RAISE(auto datum, arrow::compute::CallFunction("min_max", {column}));
-    const auto& pair = static_cast<const arrow::StructScalar&>(*datum.scalar());
-    json lo = StatValue(*pair.value[0]), hi = StatValue(*pair.value[1]);
-    if (lo.is_null() || hi.is_null() || lo.is_discarded() || hi.is_discarded()) continue;
+    if (!stated || lo.is_null()) continue;
     mins[field->name()] = std::move(lo);
     maxs[field->name()] = std::move(hi);
-  }
-  return json{{"numRecords", rows}, {"minValues", mins}, {"maxValues", maxs}, {"nullCount", nulls}}
-      .dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::string MergeStatisticsJson(const std::vector<std::string_view>& stats, int64_t rows) {
-  json mins = json::object(), maxs = json::object(), nulls;
-  std::set<std::string> no_min_max;  // a file lacks them although it has values there
-  for (const std::string_view one : stats) {
-    const json s = json::parse(one, nullptr, false);
-    if (!s.is_object() || !s.contains("numRecords") || !s.contains("nullCount") ||
-        !s["nullCount"].is_object()) {
-      return json{{"numRecords", rows}}.dump();
-    }
-    const json empty = json::object();
-    const json& file_nulls = s["nullCount"];
-    const json& file_mins = s.contains("minValues") ? s["minValues"] : empty;
-    const json& file_maxs = s.contains("maxValues") ? s["maxValues"] : empty;
-    if (nulls.is_null()) {
-      nulls = json::object();
-      for (const auto& [column, count] : file_nulls.items()) nulls[column] = 0;
-    }
-    for (auto it = nulls.begin(); it != nulls.end();) {  // a column some file does not count
-      const auto count = file_nulls.find(it.key());
-      if (count == file_nulls.end() || !count->is_number_integer()) {
-        no_min_max.insert(it.key());
-        it = nulls.erase(it);
-      } else {
-        it.value() = it.value().get<int64_t>() + count->get<int64_t>();
-        ++it;
-      }
-    }
-    for (const auto& [column, count] : file_nulls.items()) {
-      if (count == s["numRecords"]) continue;  // only nulls: no bound from this file
-      if (!file_mins.contains(column) || !file_maxs.contains(column)) {
-        no_min_max.insert(column);
-        continue;
-      }
-      if (!mins.contains(column) || file_mins[column] < mins[column]) {
-        mins[column] = file_mins[column];
-      }
-      if (!maxs.contains(column) || maxs[column] < file_maxs[column]) {
-        maxs[column] = file_maxs[column];
-      }
-    }
-  }
-  for (const std::string& column : no_min_max) {
-    mins.erase(column);
-    maxs.erase(column);
   }
   return json{{"numRecords", rows}, {"minValues", mins}, {"maxValues", maxs}, {"nullCount", nulls}}
       .dump(-1, ' ', false, json::error_handler_t::replace);

@@ -1,5 +1,6 @@
 #include "lake/lakehouse.h"
 
+#include <arrow/array.h>
 #include <arrow/filesystem/api.h>
 #include <arrow/filesystem/s3fs.h>
 #include <arrow/io/api.h>
@@ -143,7 +144,8 @@ class ParquetFileSinkImpl final : public ParquetFileSink {
         add_(std::move(add)),
         out_(std::move(out)),
         writer_(std::move(writer)),
-        local_(local) {}
+        local_(local),
+        null_counts_(writer_->schema()->num_fields(), 0) {}
 
   ~ParquetFileSinkImpl() override {
     if (finished_) return;
@@ -159,14 +161,16 @@ class ParquetFileSinkImpl final : public ParquetFileSink {
     if (batch.num_rows() == 0) return Status::OK();
     ARROW_RETURN_NOT_OK(writer_->WriteRecordBatch(batch));
     add_.num_records += batch.num_rows();
+    for (int c = 0; c < batch.num_columns(); ++c) null_counts_[c] += batch.column(c)->null_count();
     return Status::OK();
   }
 
   int64_t rows() const override { return add_.num_records; }
 
-  Result<AddFile> Finish(std::string stats_json) override {
+  Result<AddFile> Finish() override {
     ARROW_RETURN_NOT_OK(writer_->Close());
-    add_.stats = std::move(stats_json);
+    ARROW_ASSIGN_OR_RAISE(
+        add_.stats, FileStatisticsJson(*writer_->schema(), *writer_->metadata(), null_counts_));
     ARROW_ASSIGN_OR_RAISE(add_.size, out_->Tell());
     ARROW_RETURN_NOT_OK(out_->Close());
     if (local_) {
@@ -187,6 +191,7 @@ class ParquetFileSinkImpl final : public ParquetFileSink {
   std::shared_ptr<arrow::io::OutputStream> out_;
   std::unique_ptr<parquet::arrow::FileWriter> writer_;
   bool local_;
+  std::vector<int64_t> null_counts_;  // per column, of the rows written
   bool finished_ = false;
 };
 
@@ -226,9 +231,7 @@ Result<AddFile> Lakehouse::WriteParquet(
     const ParquetHints& hints) const {
   ARROW_ASSIGN_OR_RAISE(auto sink, OpenParquetSink(table, schema, hints));
   for (const auto& batch : batches) ARROW_RETURN_NOT_OK(sink->Write(*batch));
-  ARROW_ASSIGN_OR_RAISE(std::string stats,
-                        FileStatisticsJson(*schema, batches, hints.no_statistics));
-  return sink->Finish(std::move(stats));
+  return sink->Finish();
 }
 
 namespace {

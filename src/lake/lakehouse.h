@@ -60,7 +60,8 @@ struct LakeOpenOptions {
 
 // A Parquet data file of a table written a batch at a time: memory holds the open row group's
 // encoded pages, never all the rows. Finish() closes it (fsynced with its directory on local
-// disks) and returns its add action carrying `stats_json`. Dropped unfinished (a step that
+// disks) and returns its add action, with the Delta stats of its rows read from the Parquet
+// footer (lake/file_statistics.h). Dropped unfinished (a step that
 // failed part way), the file is abandoned: its upload aborted on S3, the partial file deleted
 // on a local disk, so a step retried after an error leaves nothing behind. Not thread-safe.
 class ParquetFileSink {
@@ -68,7 +69,7 @@ class ParquetFileSink {
   virtual ~ParquetFileSink() = default;
   virtual Status Write(const arrow::RecordBatch& batch) = 0;
   virtual int64_t rows() const = 0;
-  virtual Result<AddFile> Finish(std::string stats_json) = 0;
+  virtual Result<AddFile> Finish() = 0;
 };
 
 class Lakehouse {

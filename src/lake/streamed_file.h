@@ -1,5 +1,5 @@
 // One data file of a step, written a batch at a time: memory holds the Parquet writer's open row
-// group, not the step's rows. The file's Delta stats are merged from each batch's
+// group, not the step's rows. The file's Delta stats come from its Parquet footer
 // (lake/file_statistics.h). The file is opened at its first row; a step that wrote none has no
 // file. Not thread-safe.
 #pragma once
@@ -31,7 +31,6 @@ class StreamedFile {
   std::shared_ptr<arrow::Schema> schema_;
   ParquetHints hints_;
   std::unique_ptr<ParquetFileSink> sink_;
-  std::vector<std::string> stats_;  // of each batch written
 };
 
 }  // namespace pizzastream::lake
