@@ -65,7 +65,8 @@ std::shared_ptr<arrow::Schema> RejectedSchema() {
 
 const lake::ParquetHints& OrderLineParquetHints() {
   static const lake::ParquetHints hints = {
-      {"order_item_id", "order_id", "source_offset", "order_time", "order_timestamp"}, {}};
+      {"order_item_id", "order_id", "source_offset", "order_time", "order_timestamp"},
+      {"pizza_ingredients", "pizza_name"}};
   return hints;
 }
 
