@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "transport/embedded_log_format.h"
 #include "transport/embedded_log_scan.h"
 #include "transport/embedded_log_topic.h"
 
@@ -108,29 +107,62 @@ Result<bool> PartitionCursor::ReadMore(size_t want) {
   return OpenSegment(scan_offset_);
 }
 
+Status PartitionCursor::Inflate(const BatchHeader& header) {
+  const std::string_view payload(buffer_.get() + begin_ + kBatchHeaderBytes, header.payload_bytes);
+  size_t bytes = 0;
+  std::string problem = BatchCompression::InflatedSize(payload, &bytes);
+  if (problem.empty()) {
+    if (inflated_used_ == inflated_.size()) inflated_.emplace_back();
+    InflatedBlock& block = inflated_[inflated_used_];
+    if (block.capacity < bytes) {
+      block.bytes = std::make_unique<char[]>(bytes + kReadAheadBytes);
+      block.capacity = bytes;
+    }
+    problem = compression_.Inflate(payload, block.bytes.get());
+    if (problem.empty()) {
+      ++inflated_used_;
+      inflated_bytes_ += bytes;
+      record_at_ = block.bytes.get();
+      batch_end_ = record_at_ + bytes;
+      readable_end_ = batch_end_ + kReadAheadBytes;
+      batch_inflated_ = true;
+      return Status::OK();
+    }
+  }
+  return Corrupt(problem);
+}
+
 Status PartitionCursor::Fill(size_t max_messages, bool new_poll, std::vector<Message>* out) {
-  if (new_poll) buffer_in_use_ = false;
+  if (new_poll) {
+    buffer_in_use_ = false;
+    // The blocks of the last poll are free again, but for the batch still being returned.
+    if (records_left_ > 0 && batch_inflated_) {
+      std::swap(inflated_[0], inflated_[inflated_used_ - 1]);
+      inflated_used_ = 1;
+      inflated_bytes_ = static_cast<size_t>(batch_end_ - record_at_);
+    } else {
+      inflated_used_ = 0;
+      inflated_bytes_ = 0;
+    }
+  }
   while (out->size() < max_messages) {
     if (records_left_ > 0) {
       // Return the next record of the current batch, or skip it if it is before position_.
-      const char* record = buffer_.get() + record_at_;
+      const char* record = record_at_;
+      const size_t left = static_cast<size_t>(batch_end_ - record_at_);
       uint32_t lengths[2] = {0, 0};
-      if (batch_end_ - record_at_ >= kRecordHeaderBytes) {
-        std::memcpy(lengths, record, sizeof(lengths));
-      }
+      if (left >= kRecordHeaderBytes) std::memcpy(lengths, record, sizeof(lengths));
       const size_t size = kRecordHeaderBytes + size_t{lengths[0]} + lengths[1];
-      if (batch_end_ - record_at_ < size ||
-          (records_left_ == 1 && batch_end_ - record_at_ != size)) {
+      if (left < size || (records_left_ == 1 && left != size)) {
         return Status::IOError("corrupt log segment ", path_, ": the records of the batch at ",
                                "offset ", record_offset_, " do not fill its payload");
       }
       if (record_offset_ >= position_) {
         const char* key = record + kRecordHeaderBytes;
-        const size_t value_end = record_at_ + size;
         out->push_back(Message{std::string_view(key, lengths[0]),
                                std::string_view(key + lengths[0], lengths[1]), partition_,
                                record_offset_, batch_timestamp_ms_,
-                               capacity_ + kReadAheadBytes - value_end});
+                               static_cast<size_t>(readable_end_ - (record + size))});
         buffer_in_use_ = true;
         position_ = record_offset_ + 1;
       }
@@ -154,9 +186,17 @@ Status PartitionCursor::Fill(size_t max_messages, bool new_poll, std::vector<Mes
       if (available >= need) {
         if (!BatchCrcMatches(header, batch)) return Corrupt("batch checksum mismatch");
         if (header.end_offset() > position_) {  // else every record is before the position
+          if (header.compressed) {
+            // This poll has inflated a buffer's worth already: the batch waits for the next.
+            if (inflated_bytes_ >= buffer_bytes_) break;
+            ARROW_RETURN_NOT_OK(Inflate(header));
+          } else {
+            record_at_ = batch + kBatchHeaderBytes;
+            batch_end_ = batch + need;
+            readable_end_ = buffer_.get() + capacity_ + kReadAheadBytes;
+            batch_inflated_ = false;
+          }
           records_left_ = header.record_count;
-          record_at_ = begin_ + kBatchHeaderBytes;
-          batch_end_ = begin_ + need;
           record_offset_ = header.base_offset;
           batch_timestamp_ms_ = header.timestamp_ms;
         }

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "core/status.h"
+#include "transport/embedded_log_compression.h"
 #include "transport/embedded_log_files.h"
+#include "transport/embedded_log_format.h"
 #include "transport/topic.h"
 
 namespace pizzastream::transport::embedded_log {
@@ -68,12 +70,29 @@ class PartitionCursor {
   size_t end_ = 0;
   bool buffer_in_use_ = false;  // messages of the current poll point into the buffer
 
-  // The batch being returned: records [record_at_, batch_end_) of the buffer.
+  // The batch being returned: records [record_at_, batch_end_), in the buffer or, for a
+  // compressed batch, in an inflated block; readable_end_ is where that memory's readable bytes
+  // end.
   uint32_t records_left_ = 0;
-  size_t record_at_ = 0;
-  size_t batch_end_ = 0;
+  const char* record_at_ = nullptr;
+  const char* batch_end_ = nullptr;
+  const char* readable_end_ = nullptr;
+  bool batch_inflated_ = false;  // in inflated_[inflated_used_ - 1]
   int64_t record_offset_ = 0;
   int64_t batch_timestamp_ms_ = 0;
+
+  // Compressed batches inflate into blocks kept for the poll whose messages point into them,
+  // then reused; a poll inflates at most buffer_bytes_ of records (one batch at least).
+  struct InflatedBlock {
+    std::unique_ptr<char[]> bytes;
+    size_t capacity = 0;
+  };
+  // Inflates the compressed batch at buffer byte begin_ into a block of this poll.
+  Status Inflate(const BatchHeader& header);
+  BatchCompression compression_;
+  std::vector<InflatedBlock> inflated_;
+  size_t inflated_used_ = 0;   // blocks holding this poll's batches
+  size_t inflated_bytes_ = 0;  // their records' bytes
 
   // Where EndOffset() got to.
   FileHandle end_file_;

@@ -23,7 +23,7 @@ T Get(const char* at) {
 }  // namespace
 
 void SealBatch(BatchHeader header, char* batch) {
-  Put(batch + 0, kBatchMagic);
+  Put(batch + 0, header.compressed ? kCompressedBatchMagic : kBatchMagic);
   Put(batch + 8, header.base_offset);
   Put(batch + 16, header.producer);
   Put(batch + 24, header.first_sequence);
@@ -35,7 +35,9 @@ void SealBatch(BatchHeader header, char* batch) {
 }
 
 std::string DecodeBatchHeader(const char* bytes, BatchHeader* header) {
-  if (Get<uint32_t>(bytes) != kBatchMagic) return "no batch header (bad magic)";
+  const uint32_t magic = Get<uint32_t>(bytes);
+  if (magic != kBatchMagic && magic != kCompressedBatchMagic) return "no batch header (bad magic)";
+  header->compressed = magic == kCompressedBatchMagic;
   header->crc = Get<uint32_t>(bytes + 4);
   header->base_offset = Get<int64_t>(bytes + 8);
   header->producer = Get<uint64_t>(bytes + 16);
@@ -47,7 +49,8 @@ std::string DecodeBatchHeader(const char* bytes, BatchHeader* header) {
   if (header->base_offset < 0) return "negative base offset";
   if (header->record_count == 0) return "batch without records";
   if (header->payload_bytes > kMaxPayloadBytes) return "payload length out of range";
-  if (header->payload_bytes < header->record_count * uint64_t{kRecordHeaderBytes}) {
+  if (!header->compressed &&
+      header->payload_bytes < header->record_count * uint64_t{kRecordHeaderBytes}) {
     return "payload too short for its record count";
   }
   return {};

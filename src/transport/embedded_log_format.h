@@ -11,6 +11,8 @@
 //   48 u32 record_count     >= 1
 //   52 u32 payload_bytes
 // followed by the payload: record_count records, each u32 key_bytes, u32 value_bytes, key, value.
+// A batch whose magic is "PZB2" holds the same records compressed (embedded_log_compression.h:
+// a codec and the records' size, then the codec's output); the crc covers the bytes as stored.
 // Batches of a partition have contiguous offsets; a segment file is named by the base offset of
 // its first batch.
 #pragma once
@@ -29,7 +31,8 @@ namespace pizzastream::transport::embedded_log {
 static_assert(std::endian::native == std::endian::little,
               "the segment format is little-endian and read in place");
 
-inline constexpr uint32_t kBatchMagic = 0x31425a50;  // "PZB1"
+inline constexpr uint32_t kBatchMagic = 0x31425a50;            // "PZB1"
+inline constexpr uint32_t kCompressedBatchMagic = 0x32425a50;  // "PZB2"
 inline constexpr size_t kBatchHeaderBytes = 56;
 inline constexpr size_t kRecordHeaderBytes = 8;
 // No batch is larger than this; a bigger length field means the bytes are not a batch.
@@ -44,6 +47,7 @@ struct BatchHeader {
   int64_t timestamp_ms = 0;
   uint32_t record_count = 0;
   uint32_t payload_bytes = 0;
+  bool compressed = false;  // "PZB2"
 
   int64_t end_offset() const { return base_offset + record_count; }
   size_t batch_bytes() const { return kBatchHeaderBytes + payload_bytes; }

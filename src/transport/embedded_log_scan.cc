@@ -68,8 +68,8 @@ Result<SegmentScanner::Step> SegmentScanner::Next(bool verify) {
 }
 
 Result<IntactBatchSearch> FindIntactBatch(int fd, const std::string& path, int64_t from) {
-  const char magic[4] = {'P', 'Z', 'B', '1'};
-  static_assert(sizeof(magic) == sizeof(kBatchMagic));
+  // "PZB1" or "PZB2" (DecodeBatchHeader checks the fourth byte).
+  const char magic[3] = {'P', 'Z', 'B'};
   IntactBatchSearch out;
   ARROW_ASSIGN_OR_RAISE(const int64_t size, FileSize(fd, path));
   if (size <= from) return out;

@@ -25,6 +25,9 @@ namespace {
 
 using namespace embedded_log;  // NOLINT: the format and file helpers of this transport
 
+// Smaller batches (a slow stream's) are written as they are: they would hardly shrink.
+constexpr uint32_t kMinCompressedBatchBytes = 4096;
+
 class EmbeddedTopicWriter final : public TopicWriter {
  public:
   EmbeddedTopicWriter(TopicLayout layout, uint64_t producer, FileHandle lock,
@@ -180,6 +183,19 @@ class EmbeddedTopicWriter final : public TopicWriter {
   }
 
   void SealOpenBatch(Partition& partition) {
+    const size_t records_at = partition.batch_at + kBatchHeaderBytes;
+    if (options_.compression != BatchCodec::kNone &&
+        partition.batch.payload_bytes >= kMinCompressedBatchBytes) {
+      compressed_.clear();
+      const std::string_view records(partition.pending.data() + records_at,
+                                     partition.pending.size() - records_at);
+      if (compression_.Compress(options_.compression, records, &compressed_)) {
+        partition.pending.resize(records_at);
+        partition.pending.append(compressed_);
+        partition.batch.payload_bytes = static_cast<uint32_t>(compressed_.size());
+        partition.batch.compressed = true;
+      }
+    }
     SealBatch(partition.batch, partition.pending.data() + partition.batch_at);
     partition.pending_records += partition.batch.record_count;
     partition.batch_open = false;
@@ -283,6 +299,8 @@ class EmbeddedTopicWriter final : public TopicWriter {
   uint64_t producer_;
   FileHandle lock_;
   EmbeddedLogOptions options_;
+  BatchCompression compression_;
+  std::string compressed_;  // a batch's compressed records, reused
   LogEnv* env_ = nullptr;
   std::vector<Partition> partitions_;
   int64_t delivered_ = 0;
