@@ -18,6 +18,18 @@ namespace {
 // Silver rows read from a file at a time.
 constexpr int64_t kInputBatchRows = 16 * 1024;
 
+// The silver_cleaned columns gold shapes: CleanedSchema's first ones (so their indices stay), not
+// the source position and ingest time after them, lineage that gold need not decode.
+std::shared_ptr<arrow::Schema> ShapedColumns() {
+  static const auto schema = [] {
+    const auto cleaned = silver::CleanedSchema();
+    static_assert(silver::kOrderChannel + 1 == silver::kSourcePartition);
+    return arrow::schema(arrow::FieldVector(cleaned->fields().begin(),
+                                            cleaned->fields().begin() + silver::kSourcePartition));
+  }();
+  return schema;
+}
+
 void Add(IdRanges* keys, int64_t key) { keys->Insert(key); }
 void Add(std::unordered_set<int32_t>* keys, int64_t key) {
   keys->insert(static_cast<int32_t>(key));
@@ -210,7 +222,7 @@ Result<StepResult> GoldStage::DoStep() {
       lake::StreamedFile(*lake_, t::kGoldFact, FactOrderItemSchema(), FactParquetHints()),
       lake::HandOffBatches(lake_->written(), t::kGoldFact)};
   ARROW_RETURN_NOT_OK(lake::ScanRange(
-      *lake_, t::kSilverCleaned, range, silver::CleanedSchema(), kInputBatchRows,
+      *lake_, t::kSilverCleaned, range, ShapedColumns(), kInputBatchRows,
       [&](const arrow::RecordBatch& batch) {
         result.rows_in += batch.num_rows();
         return ShapeBatch(batch, &b);
