@@ -1,9 +1,9 @@
 // Compression of the embedded log's batches (format in embedded_log_format.h), as Kafka compresses
 // its record batches: the records stay what the producer sent (one JSON object each), only their
-// bytes on disk shrink. The order lines' JSON repeats its field names and menu texts, so zstd
-// makes a batch ~15x smaller (LZ4 ~7x): the producer writes, and the kernel copies into the page
-// cache, that much less, which cost more CPU than compressing does (3M lines through `run`:
-// 1.1 GB of log and ~3 s of system time uncompressed, 71 MB and ~1.4 s with zstd).
+// bytes on disk shrink. The order lines' JSON repeats its field names and menu texts, so LZ4
+// makes a batch ~7x smaller (zstd ~15x, at more CPU): the producer writes, and the kernel copies
+// into the page cache, that much less, which cost more CPU than compressing does (3M lines
+// through `run`: 1.1 GB of log and ~3 s of system time uncompressed, ~160 MB and ~1.4 s).
 //
 // A compressed batch's payload: u32 codec (BatchCodec), u32 bytes of its records once inflated,
 // then the codec's output (an LZ4 block, or a zstd frame).
