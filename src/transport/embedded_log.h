@@ -47,10 +47,11 @@ struct EmbeddedLogOptions {
   uint32_t max_batch_bytes = 8u << 20;
   // How a writer compresses a batch (embedded_log_compression.h; a batch under 4 KiB, or one
   // that would not shrink, is written as it is). Readers read every codec and plain batches.
-  // lz4: order lines take ~53 bytes a line on disk instead of ~375 (zstd ~24). In `run` over 3M
-  // lines compressing and inflating took 8.3% of the CPU samples with lz4, 10.7% with zstd; the
-  // copies into and out of the page cache they replace took ~10%, and system time halved.
-  embedded_log::BatchCodec compression = embedded_log::BatchCodec::kLz4;
+  // None by default: on an idle 2-core machine `run` over 5M generated lines took 4.0 us CPU a
+  // line uncompressed against 4.5-5.0 with LZ4 (zstd costs more again), although the log is
+  // ~7x smaller with LZ4 (~53 bytes a line instead of ~375) and system time drops by a third.
+  // Compress when disk space or I/O, not CPU, is what runs short.
+  embedded_log::BatchCodec compression = embedded_log::BatchCodec::kNone;
   // How long a waiting Poll sleeps between looks at the files.
   std::chrono::milliseconds poll_interval{10};
   // Initial read buffer per partition of a reader; grows to the largest batch. A Poll returns

@@ -312,7 +312,9 @@ class EmbeddedTopicWriter final : public TopicWriter {
 
 Result<std::unique_ptr<TopicWriter>> OpenEmbeddedWriter(const TransportConfig& config,
                                                         const std::string& producer_id) {
-  return OpenEmbeddedWriter(config, producer_id, EmbeddedLogOptions{});
+  EmbeddedLogOptions options;
+  ARROW_ASSIGN_OR_RAISE(options.compression, ParseBatchCodec(config.log_compression));
+  return OpenEmbeddedWriter(config, producer_id, options);
 }
 
 Result<std::unique_ptr<TopicWriter>> OpenEmbeddedWriter(const TransportConfig& config,

@@ -19,6 +19,9 @@ struct TransportConfig {
   // librdkafka client properties for every Kafka client (security.protocol, sasl.*, ssl.*,
   // ...), applied after pizzastream's defaults; see kafka::CheckUserProperties.
   std::vector<std::pair<std::string, std::string>> kafka_properties;
+  // How the embedded log's writer compresses its batches: "none", "lz4" or "zstd"
+  // (transport/embedded_log_compression.h); readers read them all.
+  std::string log_compression = "none";
 };
 
 // `producer_id` names the source (see TopicWriter); the same source must use the same id.

@@ -68,7 +68,7 @@ TEST_F(EmbeddedLogTest, ALogOfPlainLz4AndZstdBatchesReadsBackAsWritten) {
 TEST_F(EmbeddedLogTest, EveryMessageOfAPollOverCompressedBatchesKeepsItsBytes) {
   config_.partitions = 1;
   OwnedRecords in = OwnedRecords::Make(0, 4000, 120);
-  auto writer = Writer();
+  auto writer = Writer("csv:test", WithCodec(BatchCodec::kLz4));
   for (size_t at = 0; at < in.records.size(); at += 100) {  // batches of ~13 KB, compressed
     ASSERT_TRUE(writer->Append({in.records.data() + at, 100}).ok());
   }
@@ -148,6 +148,25 @@ TEST_F(EmbeddedLogTest, DamageInsideACompressedBatchWithAGoodChecksumIsAnError) 
       EXPECT_EQ(n, 0u);
     }
   }
+}
+
+// The topic configuration (`--log-compression`) chooses the writer's codec; plain by default.
+TEST_F(EmbeddedLogTest, TheTopicConfigurationChoosesTheCodec) {
+  config_.partitions = 1;
+  OwnedRecords in = OwnedRecords::Make(0, 200, 100);
+  for (const char* name : {"none", "zstd"}) {
+    config_.log_compression = name;
+    auto writer = OpenEmbeddedWriter(config_, std::string("csv:") + name);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    ASSERT_TRUE((*writer)->Append(in.records).ok());
+  }
+  const std::string segment = FileBytes(Segments(0).front());
+  EXPECT_EQ(segment.substr(0, 4), "PZB1");
+  EXPECT_NE(segment.find("PZB2"), std::string::npos);
+  config_.log_compression = "gzip";
+  auto refused = OpenEmbeddedWriter(config_, "csv:gzip");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("none, lz4 or zstd"), std::string::npos);
 }
 
 TEST(EmbeddedLogCompression, CodecsAreNamedAndTinyOrIncompressibleRecordsStayPlain) {

@@ -164,7 +164,7 @@ TEST_F(EmbeddedLogFaultTest, AWriteThatCannotBeTakenBackLeavesATornTailTheNextOp
     auto writer = OpenEmbeddedWriter(config_, "p", Faulty());
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
     ASSERT_TRUE((*writer)->Append({all.records.data(), 100}).ok());
-    env_.write_budget = 100;  // a header and a little of the next batch (compressed: ~1 KB)
+    env_.write_budget = 100;  // a header and a little of the next batch
     env_.fail_truncate = true;
     EXPECT_TRUE((*writer)->Append({all.records.data() + 100, 100}).IsIOError());
     // The writer cannot vouch for its segment any more.
