@@ -6,7 +6,6 @@
 #include <parquet/metadata.h>
 #include <parquet/statistics.h>
 
-#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 

@@ -48,7 +48,7 @@ struct EmbeddedLogOptions {
   // How a writer compresses a batch (embedded_log_compression.h; a batch under 4 KiB, or one
   // that would not shrink, is written as it is). Readers read every codec and plain batches.
   // None by default: on an idle 2-core machine `run` over 5M generated lines took 4.0 us CPU a
-  // line uncompressed against 4.5-5.0 with LZ4 (zstd costs more again), although the log is
+  // line uncompressed against 4.5-5.6 with LZ4 (zstd costs more again), although the log is
   // ~7x smaller with LZ4 (~53 bytes a line instead of ~375) and system time drops by a third.
   // Compress when disk space or I/O, not CPU, is what runs short.
   embedded_log::BatchCodec compression = embedded_log::BatchCodec::kNone;
