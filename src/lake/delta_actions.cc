@@ -153,6 +153,7 @@ Result<Action> ParseAction(std::string_view line, std::string_view where) {
   const auto first = doc.begin();
   const std::string name = first.key();
   const json& body = first.value();
+  if (name.empty()) return Status::Invalid(where, ": an action has an empty name");
   Action action;
   if (!body.is_object()) {
     return Status::Invalid(where, ": action '", name, "' is not an object");

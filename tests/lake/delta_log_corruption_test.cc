@@ -76,6 +76,7 @@ TEST(DeltaLogCorruption, WronglyTypedActionsAreClearErrors) {
       {R"({"add":"x"})", "not an object"},
       {R"([1,2,3])", "exactly one action"},
       {R"({"add":{"path":"a"})", "not valid JSON"},
+      {R"({"":{"path":"a.parquet","size":1}})", "empty name"},
   };
   for (const auto& [line, expected] : cases) {
     const Status st = ReadWithCommit2(line);
