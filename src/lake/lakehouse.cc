@@ -237,10 +237,13 @@ Result<AddFile> Lakehouse::WriteParquet(
 namespace {
 
 // An Arrow reader of one data file of `table`, checking page checksums; `where` names both.
+// A top-level text column `expected` types as a dictionary is read as one: the file's
+// dictionary pages become the Arrow dictionary, instead of every value being copied out.
 Result<std::unique_ptr<parquet::arrow::FileReader>> OpenDataFile(arrow::fs::FileSystem& fs,
                                                                  const std::string& path,
                                                                  const std::string& where,
-                                                                 int64_t batch_rows) {
+                                                                 int64_t batch_rows,
+                                                                 const arrow::Schema& expected) {
   auto opened = fs.OpenInputFile(path);
   if (!opened.ok()) return opened.status().WithMessage(where, ": ", opened.status().message());
   parquet::ReaderProperties props(arrow::default_memory_pool());
@@ -249,6 +252,16 @@ Result<std::unique_ptr<parquet::arrow::FileReader>> OpenDataFile(arrow::fs::File
   if (batch_rows > 0) arrow_props.set_batch_size(batch_rows);
   parquet::arrow::FileReaderBuilder builder;
   ARROW_RETURN_NOT_OK(builder.Open(*opened, props));
+  const parquet::SchemaDescriptor& columns = *builder.raw_reader()->metadata()->schema();
+  for (int i = 0; i < columns.num_columns(); ++i) {
+    const parquet::ColumnDescriptor& column = *columns.Column(i);
+    const auto field = expected.GetFieldByName(column.name());
+    if (field != nullptr && field->type()->id() == arrow::Type::DICTIONARY &&
+        column.path()->ToDotVector().size() == 1 &&
+        column.physical_type() == parquet::Type::BYTE_ARRAY) {
+      arrow_props.set_read_dictionary(i, true);
+    }
+  }
   return builder.memory_pool(arrow::default_memory_pool())->properties(arrow_props)->Build();
 }
 
@@ -273,8 +286,8 @@ Result<std::shared_ptr<arrow::Table>> Lakehouse::ReadParquet(
     const FileUpgrade& upgrade) const {
   const std::string where = fmt::format("{} file {}", table, file.path);
   ARROW_ASSIGN_OR_RAISE(
-      auto reader,
-      OpenDataFile(*fs_, TablePath(table) + "/" + arrow::util::UriUnescape(file.path), where, 0));
+      auto reader, OpenDataFile(*fs_, TablePath(table) + "/" + arrow::util::UriUnescape(file.path),
+                                where, 0, *expected));
   // Only the columns `expected` names are read.
   const auto leaves = LeafColumns(
       *reader, [&](const std::string& name) { return expected->GetFieldIndex(name) >= 0; });
@@ -290,7 +303,7 @@ Status Lakehouse::ScanParquet(
   const std::string where = fmt::format("{} file {}", table, file.path);
   ARROW_ASSIGN_OR_RAISE(
       auto reader, OpenDataFile(*fs_, TablePath(table) + "/" + arrow::util::UriUnescape(file.path),
-                                where, batch_rows));
+                                where, batch_rows, *expected));
   const auto leaves = LeafColumns(
       *reader, [&](const std::string& name) { return expected->GetFieldIndex(name) >= 0; });
   std::vector<int> row_groups(static_cast<size_t>(reader->num_row_groups()));

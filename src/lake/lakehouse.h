@@ -101,7 +101,8 @@ class Lakehouse {
       const ParquetHints& hints = {}, FileCompression compression = FileCompression::kSnappy) const;
   // Reads one data file of `table` as `expected`: only its columns, found by name and
   // conformed to its types (lake/schema_conformance.h); a file that does not fit is an error
-  // naming the table, the file and the column.
+  // naming the table, the file and the column. A text column `expected` types as a
+  // dictionary is read as one, from the file's dictionary pages when it has them.
   // `upgrade`, when given, first turns a file of an older layout into the current one (it
   // sees the file's columns as read, and returns them unchanged when the file is current).
   Result<std::shared_ptr<arrow::Table>> ReadParquet(const std::string& table, const AddFile& file,

@@ -31,6 +31,10 @@ Status InitializeCompute() {
 
 bool EquivalentTypes(const arrow::DataType& actual, const arrow::DataType& expected) {
   if (actual.Equals(expected)) return true;
+  if (expected.id() == arrow::Type::DICTIONARY) {  // a reader that asked for a dictionary
+    return EquivalentTypes(actual,
+                           *static_cast<const arrow::DictionaryType&>(expected).value_type());
+  }
   if (actual.id() == arrow::Type::DICTIONARY) {
     return EquivalentTypes(*static_cast<const arrow::DictionaryType&>(actual).value_type(),
                            expected);

@@ -3,9 +3,11 @@
 // same is converted to the expected type: string / large_string / string_view, the binary
 // variants, dictionary-encoded columns, integers of another width or sign and decimals of
 // another precision with the same scale (each only when every value fits), timestamps of
-// another unit. A missing nullable column reads as nulls. Anything else (another type, a
-// missing required column, nulls in a required column, values that do not fit) is an Invalid
-// status naming the table, the file and the column. Stateless; thread-safe.
+// another unit. A column `expected` types as a dictionary (a reader that wants one) takes any
+// column equivalent to its value type, converted to the dictionary. A missing nullable column reads
+// as nulls. Anything else (another type, a missing required column, nulls in a required column,
+// values that do not fit) is an Invalid status naming the table, the file and the column.
+// Stateless; thread-safe.
 #pragma once
 
 #include <arrow/table.h>

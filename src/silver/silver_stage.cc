@@ -12,6 +12,7 @@
 #include "silver/cleaned_layout_upgrade.h"
 #include "silver/rules.h"
 #include "silver/silver_schema.h"
+#include "silver/text_column.h"
 #include "sources/order_source.h"
 
 namespace pizzastream::silver {
@@ -32,18 +33,36 @@ Result<bool> NotCommitted(lake::DeltaLog& log, const lake::InputRange& range) {
 }
 
 // The bronze columns silver reads: the raw fields, then ingest_time, source_partition and
-// source_offset (not source_topic: only the columns named are decoded).
+// source_offset (not source_topic: only the columns named are decoded). The raw fields bronze
+// writes dictionary-encoded (all but its unique ones) are read as dictionaries (TextColumn).
 enum InputColumn { kInIngestTime = kRawFields, kInPartition, kInOffset };
 std::shared_ptr<arrow::Schema> InputSchema() {
   static const auto schema = [] {
     const auto bronze = bronze::OrderLinesSchema();
-    arrow::FieldVector fields(bronze->fields().begin(), bronze->fields().begin() + kRawFields);
+    const auto& unique = bronze::OrderLinesParquetHints().unique_values;
+    arrow::FieldVector fields;
+    for (size_t c = 0; c < kRawFields; ++c) {
+      auto field = bronze->field(static_cast<int>(c));
+      if (std::find(unique.begin(), unique.end(), field->name()) == unique.end()) {
+        field = field->WithType(arrow::dictionary(arrow::int32(), field->type()));
+      }
+      fields.push_back(field);
+    }
     for (const char* name : {"ingest_time", "source_partition", "source_offset"}) {
       fields.push_back(bronze->GetFieldByName(name));
     }
     return arrow::schema(fields);
   }();
   return schema;
+}
+
+using TextColumns = std::array<TextColumn, kRawFields>;
+Result<TextColumns> RawColumns(const arrow::RecordBatch& batch) {
+  TextColumns cols;
+  for (size_t c = 0; c < kRawFields; ++c) {
+    ARROW_ASSIGN_OR_RAISE(cols[c], TextColumn::Of(*batch.column(static_cast<int>(c))));
+  }
+  return cols;
 }
 }  // namespace
 
@@ -83,11 +102,10 @@ struct SilverBuilders {
   // The order's moment: silver_cleaned.order_time, silver_timestamp.order_timestamp.
   FixedColumn<arrow::TimestampType> order_time{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")};
   arrow::StringBuilder time_text;  // silver_timestamp.order_time, "HH:MM:SS"
-  // Room for all lines of `batch` (bronze order lines) to be accepted, on top of what the
-  // builders hold. An accepted text field is the raw one trimmed, so the raw column's bytes
-  // bound it; size and channel are one of a few short names.
-  Status Reserve(const arrow::RecordBatch& batch) {
-    const int64_t rows = batch.num_rows();
+  // Room for all `rows` lines of `raw` (a batch of bronze order lines) to be accepted, on top
+  // of what the builders hold. An accepted text field is the raw one trimmed, so the raw column's
+  // bytes bound it; size and channel are one of a few short names.
+  Status Reserve(const TextColumns& raw, int64_t rows) {
     for (arrow::ArrayBuilder* builder : std::initializer_list<arrow::ArrayBuilder*>{
              &pizza_name_id, &size, &category, &ingredients, &name, &channel, &time_text}) {
       ARROW_RETURN_NOT_OK(builder->Reserve(rows));
@@ -105,8 +123,7 @@ struct SilverBuilders {
              {&category, f::kPizzaCategory},
              {&ingredients, f::kPizzaIngredients},
              {&name, f::kPizzaName}}) {
-      const auto& raw = static_cast<const arrow::StringArray&>(*batch.column(column));
-      ARROW_RETURN_NOT_OK(builder->ReserveData(raw.total_values_length()));
+      ARROW_RETURN_NOT_OK(builder->ReserveData(raw[column].ValueBytesBound()));
     }
     ARROW_RETURN_NOT_OK(size.ReserveData(rows * 3));     // "XXL"
     ARROW_RETURN_NOT_OK(channel.ReserveData(rows * 8));  // "in_store"
@@ -311,10 +328,8 @@ Result<lake::InputRange> SilverStage::NextInput() {
 }
 
 Status SilverStage::ClassifyBatch(const arrow::RecordBatch& batch, SilverBuilders* b) {
-  std::array<const arrow::StringArray*, kRawFields> cols;
-  for (size_t c = 0; c < kRawFields; ++c) {
-    cols[c] = static_cast<const arrow::StringArray*>(batch.column(static_cast<int>(c)).get());
-  }
+  ARROW_ASSIGN_OR_RAISE(const TextColumns cols, RawColumns(batch));
+  ARROW_RETURN_NOT_OK(b->Reserve(cols, batch.num_rows()));
   const auto& ingest = static_cast<const arrow::TimestampArray&>(*batch.column(kInIngestTime));
   const auto& partition = static_cast<const arrow::Int32Array&>(*batch.column(kInPartition));
   const auto& offset = static_cast<const arrow::Int64Array&>(*batch.column(kInOffset));
@@ -322,7 +337,7 @@ Status SilverStage::ClassifyBatch(const arrow::RecordBatch& batch, SilverBuilder
   CleanLine line;
   for (int64_t i = 0; i < batch.num_rows(); ++i) {
     for (size_t c = 0; c < kRawFields; ++c) {
-      raw[c] = cols[c]->IsNull(i) ? std::nullopt : std::optional(cols[c]->GetView(i));
+      raw[c] = cols[c].Get(i);
     }
     const Rule rule = Validate(raw, options_.date_order, &line);
     if (rule != Rule::kOk) {
@@ -465,7 +480,6 @@ Result<StepResult> SilverStage::DoStep() {
                                       kInputBatchRows,
                                       [&](const arrow::RecordBatch& batch) -> Status {
                                         result.rows_in += batch.num_rows();
-                                        ARROW_RETURN_NOT_OK(b.Reserve(batch));
                                         ARROW_RETURN_NOT_OK(ClassifyBatch(batch, &b));
                                         if (b.accepted() < kOutputChunkRows) return Status::OK();
                                         return WriteLines(b, &files);

@@ -3,6 +3,7 @@
 #include "lake/schema_conformance.h"
 
 #include <arrow/api.h>
+#include <arrow/compute/api.h>
 #include <arrow/json/from_string.h>
 #include <gtest/gtest.h>
 
@@ -89,6 +90,27 @@ TEST(SchemaConformance, AnythingElseIsAnErrorNamingTableFileAndColumn) {
     EXPECT_NE(st.status().message().find("silver/x file part-1.parquet"), std::string::npos);
     EXPECT_NE(st.status().message().find(c.expected), std::string::npos) << st.status().message();
   }
+}
+
+TEST(SchemaConformance, AReaderThatAsksForADictionaryGetsOneFromAnyTextColumn) {
+  const auto wanted = arrow::dictionary(arrow::int32(), arrow::utf8());
+  const auto expected = arrow::schema({arrow::field("name", wanted)});
+  auto dict = arrow::DictionaryArray::FromArrays(wanted, Json(arrow::int32(), "[1, null, 0]"),
+                                                 Json(arrow::utf8(), R"(["a", "b"])"))
+                  .ValueOrDie();
+  for (const auto& column : std::vector<std::shared_ptr<arrow::Array>>{
+           dict, Json(arrow::utf8(), R"(["b", null, "a"])"),
+           Json(arrow::large_utf8(), R"(["b", null, "a"])")}) {
+    auto out =
+        ConformTable(Make({arrow::field("name", column->type())}, {column}), expected, "t file f")
+            .ValueOrDie();
+    ASSERT_TRUE(out->schema()->Equals(*expected)) << column->type()->ToString();
+    auto decoded = arrow::compute::Cast(*out->column(0)->chunk(0), arrow::utf8()).ValueOrDie();
+    EXPECT_TRUE(decoded->Equals(*Json(arrow::utf8(), R"(["b", null, "a"])")))
+        << decoded->ToString();
+  }
+  auto numbers = Make({arrow::field("name", arrow::int64())}, {Json(arrow::int64(), "[1]")});
+  EXPECT_FALSE(ConformTable(numbers, expected, "t file f").ok());
 }
 
 TEST(SchemaConformance, EquivalenceIsAboutMeaningNotWidth) {

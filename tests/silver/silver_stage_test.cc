@@ -141,8 +141,9 @@ struct BronzeLine {
   int64_t ingest = 0;
 };
 
-// Appends `lines` to bronze as one commit (one data file).
-void AppendLines(const lake::Lakehouse& lake, const std::vector<BronzeLine>& lines) {
+// Appends `lines` to bronze as one commit (one data file), its columns written as `hints` say.
+void AppendLines(const lake::Lakehouse& lake, const std::vector<BronzeLine>& lines,
+                 const lake::ParquetHints& hints = bronze::OrderLinesParquetHints()) {
   bronze::OrderLineRows rows;
   for (const BronzeLine& line : lines) {
     std::array<std::string_view, bronze::OrderLineRows::kFields> fields;
@@ -157,9 +158,9 @@ void AppendLines(const lake::Lakehouse& lake, const std::vector<BronzeLine>& lin
   auto log = lake.Log(lake::tables::kBronzeOrderLines);
   ASSERT_TRUE(log->CreateIfMissing(schema).ok());
   lake::Commit c;
-  c.adds.push_back(
-      lake.WriteParquet(lake::tables::kBronzeOrderLines, schema, {rows.Finish().ValueOrDie()})
-          .ValueOrDie());
+  c.adds.push_back(lake.WriteParquet(lake::tables::kBronzeOrderLines, schema,
+                                     {rows.Finish().ValueOrDie()}, hints)
+                       .ValueOrDie());
   ASSERT_TRUE(log->CommitAppend(c, {}).ok());
 }
 
@@ -184,7 +185,8 @@ const ArrayType& Column(const arrow::Table& table, int i) {
 TEST(SilverStage, EachOutputRowIsItsBronzeLineAsTheRulesTypeIt) {
   // A generated stream with broken and re-sent lines, and copies of its lines (new ids) whose
   // text fields carry blanks and odd case; in three bronze commits, so one step reads three
-  // batches.
+  // batches. The middle file is written as another tool might, every column plain (no
+  // dictionary pages): silver reads the others' text columns as dictionaries.
   sources::GeneratorOptions options;
   options.seed = 11;
   options.limit = 3000;
@@ -226,7 +228,9 @@ TEST(SilverStage, EachOutputRowIsItsBronzeLineAsTheRulesTypeIt) {
   auto lake = lake::Lakehouse::Open(dir.path()).ValueOrDie();
   const size_t third = lines.size() / 3;
   AppendLines(*lake, {lines.begin(), lines.begin() + third});
-  AppendLines(*lake, {lines.begin() + third, lines.begin() + 2 * third});
+  lake::ParquetHints plain;
+  for (const char* column : sources::kSourceColumns) plain.unique_values.emplace_back(column);
+  AppendLines(*lake, {lines.begin() + third, lines.begin() + 2 * third}, plain);
   AppendLines(*lake, {lines.begin() + 2 * third, lines.end()});
   auto stage = SilverStage::Open(lake, {}).ValueOrDie();
   const StepResult step = stage->Step().ValueOrDie();

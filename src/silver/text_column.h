@@ -1,0 +1,38 @@
+// A text column of bronze as silver reads it: plain (utf8) or dictionary-encoded (int32 indices
+// into a utf8 dictionary, as Parquet stores bronze's columns of few distinct values). Reading
+// the dictionary-encoded ones as Arrow dictionaries skips copying every value out of the
+// file's dictionary page; a row's text is a view either way. Holds no data of its own.
+#pragma once
+
+#include <arrow/array.h>
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace pizzastream::silver {
+
+class TextColumn {
+ public:
+  TextColumn() = default;
+  // `array` must be utf8 or dictionary<int32, utf8>, and outlive the TextColumn.
+  static Result<TextColumn> Of(const arrow::Array& array);
+
+  std::optional<std::string_view> Get(int64_t row) const {
+    if (array_->IsNull(row)) return std::nullopt;
+    if (indices_ == nullptr) return plain_->GetView(row);
+    return dictionary_->GetView(indices_[row]);
+  }
+  // At least as many bytes as the column's values hold together.
+  int64_t ValueBytesBound() const;
+
+ private:
+  const arrow::Array* array_ = nullptr;
+  const arrow::StringArray* plain_ = nullptr;       // when plain
+  const arrow::StringArray* dictionary_ = nullptr;  // when dictionary-encoded
+  const int32_t* indices_ = nullptr;                // offset applied
+};
+
+}  // namespace pizzastream::silver
