@@ -205,10 +205,13 @@ Result<std::unique_ptr<ParquetFileSink>> Lakehouse::OpenParquetSink(
   ARROW_ASSIGN_OR_RAISE(auto out, fs_->OpenOutputStream(TablePath(table) + "/" + add.path));
   parquet::WriterProperties::Builder builder;
   // Page checksums: a flipped bit in a data file is an error when it is read, not a figure.
+  // Decimals of up to 18 digits are stored as INT32/INT64, as Spark writes them by default
+  // (not as big-endian fixed-size bytes, which every value's statistics compare byte-wise).
   builder
       .compression(compression == FileCompression::kZstd ? parquet::Compression::ZSTD
                                                          : parquet::Compression::SNAPPY)
       ->max_row_group_length(kRowGroupRows)
+      ->enable_store_decimal_as_integer()
       ->enable_page_checksum();
   for (const auto& column : hints.unique_values) builder.disable_dictionary(column);
   for (const auto& column : hints.no_statistics) builder.disable_statistics(column);

@@ -105,6 +105,12 @@ TEST(FileStatistics, BoundsSpanEveryRowGroupAndSkipOnlyNullOnes) {
   EXPECT_EQ(s["nullCount"]["size"], 4);
   EXPECT_EQ(s["nullCount"]["id"], 0);
 
+  // Decimals stored as integers (as the lake writes them) state the same bounds.
+  const auto as_integer = Stats(
+      batch, 4, parquet::WriterProperties::Builder().enable_store_decimal_as_integer()->build());
+  EXPECT_DOUBLE_EQ(as_integer["minValues"]["price"].get<double>(), -9.25);
+  EXPECT_DOUBLE_EQ(as_integer["maxValues"]["price"].get<double>(), 7.50);
+
   // Statistics disabled for a column: no bounds, but its nulls are still counted.
   const auto props = parquet::WriterProperties::Builder().disable_statistics("size")->build();
   const auto plain = Stats(batch, 4, props);
