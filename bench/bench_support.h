@@ -53,6 +53,7 @@ inline Measured RunTimed(const std::string& program, const std::vector<std::stri
   argv.push_back(bin.data());
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  std::fflush(stdout);  // else a child that reopens stdout writes the parent's pending lines too
   const auto start = std::chrono::steady_clock::now();
   const pid_t pid = fork();
   if (pid == 0) {

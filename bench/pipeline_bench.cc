@@ -95,6 +95,9 @@ int main(int argc, char** argv) {
           "sum", total, static_cast<double>(lines) / total, cpu * 1e6 / static_cast<double>(lines),
           lake_cpu * 1e6 / static_cast<double>(lines));
     }
+    // The staged data goes first: its gigabytes of log and lake, still in the page cache and
+    // being written back, made `run` right after it up to 1.8x slower than `run` alone.
+    std::filesystem::remove_all(dir + "/staged");
     std::vector<std::string> args = {"run", "--data-dir", dir + "/run", "--exit-when-idle",
                                      "--quiet"};
     args.insert(args.end(), source.begin(), source.end());
