@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstring>
+#include <optional>
 
 namespace pizzastream::bronze {
 namespace {
@@ -12,14 +13,26 @@ constexpr std::array<std::string_view, kFields> kFieldNames = [] {
   return names;
 }();
 
-// The field `key` names, or -1; `hint` is where it usually is (producers write the fields in
-// order), so the common case is one comparison.
-int FieldIndex(std::string_view key, size_t hint) {
-  if (hint < kFields && key == kFieldNames[hint]) return static_cast<int>(hint);
+// The field `key` names, or -1.
+int FieldIndex(std::string_view key) {
   for (size_t i = 0; i < kFields; ++i) {
     if (key == kFieldNames[i]) return static_cast<int>(i);
   }
   return -1;
+}
+
+bool IsJsonSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+
+// The text of a JSON string token (`"..."` and the whitespace after it) as written, when it
+// holds no escape and no control character (which JSON rejects): nothing to unescape or copy.
+std::optional<std::string_view> VerbatimString(std::string_view token) {
+  while (!token.empty() && IsJsonSpace(token.back())) token.remove_suffix(1);
+  if (token.size() < 2 || token.front() != '"' || token.back() != '"') return std::nullopt;
+  token = token.substr(1, token.size() - 2);
+  for (char c : token) {
+    if (c == '\\' || static_cast<unsigned char>(c) < 0x20) return std::nullopt;
+  }
+  return token;
 }
 
 // Decodes `value`, whose bytes (and `allocated` - value.size() readable ones after them) are at
@@ -57,16 +70,30 @@ void Decode(simdjson::ondemand::parser& parser, const char* json, size_t allocat
   }
   std::string_view malformed, malformed_reason;
   size_t hint = 0;
-  for (auto field : object) {
+  for (auto result : object) {
+    simdjson::ondemand::field field;
+    if (auto err = std::move(result).get(field)) return fail("invalid_json", err);
+    // The key a producer writes next is compared as written (no unescaping, no copy); any
+    // other key may be escaped ("pizza\u005fid"), so is unescaped and looked up.
     std::string_view key;
-    if (auto err = field.unescaped_key().get(key)) return fail("invalid_json", err);
-    simdjson::ondemand::value v;
-    if (auto err = field.value().get(v)) return fail("invalid_json", err);
+    int index = -1;
+    if (hint < kFields && field.key().unsafe_is_equal(kFieldNames[hint])) {
+      key = kFieldNames[hint];
+      index = static_cast<int>(hint);
+    } else {
+      if (auto err = field.unescaped_key().get(key)) return fail("invalid_json", err);
+      index = FieldIndex(key);
+    }
+    simdjson::ondemand::value v = std::move(field).value();
     simdjson::ondemand::json_type type;
     if (auto err = v.type().get(type)) return fail("invalid_json", err);
     std::string_view text;
     if (type == simdjson::ondemand::json_type::string) {
-      if (auto err = v.get_string().get(text)) return fail("invalid_json", err);
+      if (auto verbatim = VerbatimString(v.raw_json_token())) {
+        text = *verbatim;
+      } else if (auto err = v.get_string().get(text)) {
+        return fail("invalid_json", err);
+      }
     } else if (type == simdjson::ondemand::json_type::null) {
       continue;
     } else if (type == simdjson::ondemand::json_type::object ||
@@ -82,10 +109,10 @@ void Decode(simdjson::ondemand::parser& parser, const char* json, size_t allocat
       malformed = text;
     } else if (key == "_reason") {
       malformed_reason = text;
-    } else if (int i = FieldIndex(key, hint); i >= 0) {
-      out->fields[i] = text;
-      out->present[i] = true;
-      hint = static_cast<size_t>(i) + 1;
+    } else if (index >= 0) {
+      out->fields[index] = text;
+      out->present[index] = true;
+      hint = static_cast<size_t>(index) + 1;
     }
   }
   if (!malformed.empty() || !malformed_reason.empty()) {

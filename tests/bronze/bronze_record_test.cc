@@ -66,5 +66,40 @@ TEST(BronzeRecord, InPlaceDecodingEqualsDecodingAPaddedCopyWhateverFollowsTheMes
   }
 }
 
+Decoded Decode(std::string_view message) {
+  simdjson::ondemand::parser parser;
+  std::string scratch;
+  DecodedRecord d;
+  DecodeMessage(parser, scratch, message, &d);
+  return Owned(d);
+}
+
+TEST(BronzeRecord, FieldsAreTheirUnescapedTextWhateverTheSpacingAndKeysMayBeEscaped) {
+  namespace f = sources::field;
+  const Decoded d = Decode(
+      "{ \"pizza\\u005fid\" : \"1\" ,\"order_id\":\"a\\\\b\\\"c\",\"pizza_name\":\"caf\\u00e9 "
+      "\xc3\xa9\"\n,"
+      "\"quantity\":\"  2 "
+      "\",\"pizza_size\":\"\",\"unit_price\":\"1.00\"\t,\"order_date\":\"x\",\"order_date\":\"y\","
+      "\"pizza_category\":\"\\/\\t\",\"other\":\"z\"}");
+  EXPECT_EQ(d.reason, "");
+  EXPECT_EQ(d.fields[f::kPizzaId], "1");
+  EXPECT_EQ(d.fields[f::kOrderId], "a\\b\"c");
+  EXPECT_EQ(d.fields[f::kPizzaName], "caf\xc3\xa9 \xc3\xa9");
+  EXPECT_EQ(d.fields[f::kQuantity], "  2 ");
+  EXPECT_EQ(d.fields[f::kPizzaSize], "");
+  EXPECT_EQ(d.fields[f::kUnitPrice], "1.00");
+  EXPECT_EQ(d.fields[f::kOrderDate], "y");  // the last of a repeated key
+  EXPECT_EQ(d.fields[f::kPizzaCategory], "/\t");
+  EXPECT_EQ(d.fields[f::kOrderTime], "<absent>");
+  // A raw control character inside a string is not JSON.
+  const Decoded control =
+      Decode(std::string("{\"pizza_id\":\"a\x01"
+                         "b\"}"));
+  EXPECT_EQ(control.reason.rfind("invalid_json: ", 0), 0u) << control.reason;
+  const Decoded control_in_key = Decode(std::string("{\"pizza\x01id\":\"1\"}"));
+  EXPECT_EQ(control_in_key.reason.rfind("invalid_json: ", 0), 0u) << control_in_key.reason;
+}
+
 }  // namespace
 }  // namespace pizzastream::bronze
