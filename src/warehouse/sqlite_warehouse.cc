@@ -79,9 +79,30 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-// yyyy-mm-dd of an epoch day into out[0..10); returns out.
-const char* IsoDate(int32_t epoch_day, char (&out)[10]) {
-  return FormatIsoDate(FromEpochDay(epoch_day), out).data();
+// yyyy-mm-dd of an epoch day, formatted again only when the day changes (a batch's facts come
+// in order, tens to thousands a day).
+class IsoDateText {
+ public:
+  const char* Of(int32_t epoch_day) {
+    if (epoch_day != day_ || !valid_) {
+      FormatIsoDate(FromEpochDay(epoch_day), text_);
+      day_ = epoch_day;
+      valid_ = true;
+    }
+    return text_;
+  }
+
+ private:
+  char text_[10] = {};
+  int32_t day_ = 0;
+  bool valid_ = false;
+};
+
+// SQLite's memory statistics take a global mutex on every allocation; nothing here reads them.
+// Process-wide, and only possible before SQLite initialises (later it is a no-op).
+void TurnOffSqliteMemoryStatistics() {
+  static const int done = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)done;
 }
 
 double DecimalValue(const arrow::Decimal128Array& a, int64_t i) {
@@ -98,6 +119,7 @@ class SqliteWarehouse final : public Warehouse {
   }
 
   Status Open() {
+    TurnOffSqliteMemoryStatistics();
     if (sqlite3_open_v2(":memory:", &db_,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         nullptr) != SQLITE_OK) {
@@ -215,11 +237,14 @@ class SqliteWarehouse final : public Warehouse {
     Statement stmt;
     std::vector<int> param_index;
   };
+  // Resets a statement when it goes out of scope, its parameters cleared unless the caller binds
+  // every one of them before each step anyway.
   struct StatementReset {
     sqlite3_stmt* stmt;
+    bool clear_bindings = true;
     ~StatementReset() {
       sqlite3_reset(stmt);
-      sqlite3_clear_bindings(stmt);
+      if (clear_bindings) sqlite3_clear_bindings(stmt);
     }
   };
 
@@ -324,8 +349,7 @@ class SqliteWarehouse final : public Warehouse {
 
   // Binds row `r` of `columns` to parameters first_index...
   static void BindRow(sqlite3_stmt* stmt, const std::vector<const arrow::Array*>& columns,
-                      int64_t r, int first_index) {
-    char date[10];
+                      int64_t r, int first_index, IsoDateText* dates) {
     for (size_t c = 0; c < columns.size(); ++c) {
       const arrow::Array& col = *columns[c];
       const int index = first_index + static_cast<int>(c);
@@ -342,7 +366,7 @@ class SqliteWarehouse final : public Warehouse {
           break;
         case arrow::Type::DATE32:
           sqlite3_bind_text(stmt, index,
-                            IsoDate(static_cast<const arrow::Date32Array&>(col).Value(r), date), 10,
+                            dates->Of(static_cast<const arrow::Date32Array&>(col).Value(r)), 10,
                             SQLITE_TRANSIENT);
           break;
         case arrow::Type::DECIMAL128:
@@ -403,13 +427,14 @@ class SqliteWarehouse final : public Warehouse {
       ARROW_ASSIGN_OR_RAISE(
           many_rows, Prepare(InsertSql(table, columns.size(), static_cast<size_t>(kInsertRows))));
     }
+    IsoDateText dates;
     for (int64_t first = 0; first < batch.num_rows();) {
       const int64_t rows = batch.num_rows() - first >= kInsertRows ? kInsertRows : 1;
       sqlite3_stmt* stmt = (rows == 1 ? one_row : many_rows)->stmt.get();
-      StatementReset reset{stmt};
+      StatementReset reset{stmt, /*clear_bindings=*/false};  // every parameter is bound below
       int64_t expected = 0;
       for (int64_t r = first; r < first + rows; ++r) {
-        BindRow(stmt, columns, r, static_cast<int>(r - first) * ncols + 1);
+        BindRow(stmt, columns, r, static_cast<int>(r - first) * ncols + 1, &dates);
         expected += predicted != nullptr ? (*predicted)[static_cast<size_t>(r)] : 0;
       }
       if (sqlite3_step(stmt) != SQLITE_DONE) return Error("insert into " + table);
