@@ -123,7 +123,7 @@ struct SilverBuilders {
              {&category, f::kPizzaCategory},
              {&ingredients, f::kPizzaIngredients},
              {&name, f::kPizzaName}}) {
-      ARROW_RETURN_NOT_OK(builder->ReserveData(raw[column].ValueBytesBound()));
+      ARROW_RETURN_NOT_OK(builder->ReserveData(raw[column].ValueBytes()));
     }
     ARROW_RETURN_NOT_OK(size.ReserveData(rows * 3));     // "XXL"
     ARROW_RETURN_NOT_OK(channel.ReserveData(rows * 8));  // "in_store"

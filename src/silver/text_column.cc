@@ -1,7 +1,5 @@
 #include "silver/text_column.h"
 
-#include <algorithm>
-
 namespace pizzastream::silver {
 
 Result<TextColumn> TextColumn::Of(const arrow::Array& array) {
@@ -25,13 +23,14 @@ Result<TextColumn> TextColumn::Of(const arrow::Array& array) {
                            " (expected utf8 or dictionary<int32, utf8>)");
 }
 
-int64_t TextColumn::ValueBytesBound() const {
+int64_t TextColumn::ValueBytes() const {
   if (plain_ != nullptr) return plain_->total_values_length();
-  int32_t longest = 0;
-  for (int64_t i = 0; i < dictionary_->length(); ++i) {
-    longest = std::max(longest, dictionary_->value_length(i));
+  // Row by row: one long value in the dictionary (a dirty line) must not count for every row.
+  int64_t bytes = 0;
+  for (int64_t row = 0; row < array_->length(); ++row) {
+    if (!array_->IsNull(row)) bytes += dictionary_->value_length(indices_[row]);
   }
-  return int64_t{longest} * array_->length();
+  return bytes;
 }
 
 }  // namespace pizzastream::silver

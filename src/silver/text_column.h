@@ -25,8 +25,8 @@ class TextColumn {
     if (indices_ == nullptr) return plain_->GetView(row);
     return dictionary_->GetView(indices_[row]);
   }
-  // At least as many bytes as the column's values hold together.
-  int64_t ValueBytesBound() const;
+  // The bytes of the column's values together (a plain column's data may hold more).
+  int64_t ValueBytes() const;
 
  private:
   const arrow::Array* array_ = nullptr;
