@@ -256,13 +256,11 @@ Result<std::unique_ptr<parquet::arrow::FileReader>> OpenDataFile(arrow::fs::File
   parquet::arrow::FileReaderBuilder builder;
   ARROW_RETURN_NOT_OK(builder.Open(*opened, props));
   const parquet::SchemaDescriptor& columns = *builder.raw_reader()->metadata()->schema();
-  for (int i = 0; i < columns.num_columns(); ++i) {
-    const parquet::ColumnDescriptor& column = *columns.Column(i);
-    const auto field = expected.GetFieldByName(column.name());
-    if (field != nullptr && field->type()->id() == arrow::Type::DICTIONARY &&
-        column.path()->ToDotVector().size() == 1 &&
-        column.physical_type() == parquet::Type::BYTE_ARRAY) {
-      arrow_props.set_read_dictionary(i, true);
+  for (const auto& field : expected.fields()) {
+    if (field->type()->id() != arrow::Type::DICTIONARY) continue;
+    const int leaf = columns.ColumnIndex(field->name());  // a top-level leaf's path is its name
+    if (leaf >= 0 && columns.Column(leaf)->physical_type() == parquet::Type::BYTE_ARRAY) {
+      arrow_props.set_read_dictionary(leaf, true);
     }
   }
   return builder.memory_pool(arrow::default_memory_pool())->properties(arrow_props)->Build();

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "core/calendar.h"
@@ -84,18 +85,16 @@ class Statement {
 class IsoDateText {
  public:
   const char* Of(int32_t epoch_day) {
-    if (epoch_day != day_ || !valid_) {
+    if (day_ != epoch_day) {
       FormatIsoDate(FromEpochDay(epoch_day), text_);
       day_ = epoch_day;
-      valid_ = true;
     }
     return text_;
   }
 
  private:
   char text_[10] = {};
-  int32_t day_ = 0;
-  bool valid_ = false;
+  std::optional<int32_t> day_;  // whose text text_ holds
 };
 
 // SQLite's memory statistics take a global mutex on every allocation; nothing here reads them.
