@@ -195,6 +195,12 @@ class ParquetFileSinkImpl final : public ParquetFileSink {
   bool finished_ = false;
 };
 
+// Whether Parquet stores `type` as INT32/INT64, the physical types DELTA_BINARY_PACKED encodes
+// (decimals too, but no hint names one: their values repeat).
+bool StoredAsInteger(const arrow::DataType& type) {
+  return arrow::is_integer(type.id()) || arrow::is_temporal(type.id());
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ParquetFileSink>> Lakehouse::OpenParquetSink(
@@ -213,7 +219,13 @@ Result<std::unique_ptr<ParquetFileSink>> Lakehouse::OpenParquetSink(
       ->max_row_group_length(kRowGroupRows)
       ->enable_store_decimal_as_integer()
       ->enable_page_checksum();
-  for (const auto& column : hints.unique_values) builder.disable_dictionary(column);
+  for (const auto& column : hints.unique_values) {
+    builder.disable_dictionary(column);
+    const auto field = schema->GetFieldByName(column);
+    if (field != nullptr && StoredAsInteger(*field->type())) {
+      builder.encoding(column, parquet::Encoding::DELTA_BINARY_PACKED);
+    }
+  }
   for (const auto& column : hints.no_statistics) builder.disable_statistics(column);
   auto props = builder.build();
   // Columns are encoded on the calling thread: on 2 cores the stages already keep both busy, and

@@ -5,8 +5,10 @@
 #include <parquet/file_reader.h>
 #include <parquet/metadata.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <numeric>
 
 #include "lake/incremental_input.h"
 #include "lake/vacuum.h"
@@ -123,7 +125,8 @@ TEST(Compaction, AMergedFileStatesTheStatsOfItsRows) {
 }
 
 // OPTIMIZE writes the merged file's columns as the table's writer does: a column the hints
-// call unique is written without a dictionary, the others keep theirs.
+// call unique is written without a dictionary (an integer one delta-encoded, a text one plain),
+// the others keep theirs; the rows read back the same.
 TEST(Compaction, ManualCompactionWritesColumnsAsTheHintsSay) {
   TempDir dir;
   auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
@@ -131,7 +134,7 @@ TEST(Compaction, ManualCompactionWritesColumnsAsTheHintsSay) {
   ASSERT_TRUE(log->CreateIfMissing(DeltaTestSchema()).ok());
   for (int i = 0; i < 3; ++i) AppendTestRows(*lake, *log, "t", i * 100, 100);
   ParquetHints hints;
-  hints.unique_values = {"id"};
+  hints.unique_values = {"id", "name"};
   ASSERT_EQ(CompactSmallFiles(*lake, *log, "t", 1 << 20, hints).ValueOrDie().files_removed, 3);
   const Snapshot* s = log->Update().ValueOrDie();
   ASSERT_EQ(s->files.size(), 1u);
@@ -140,8 +143,17 @@ TEST(Compaction, ManualCompactionWritesColumnsAsTheHintsSay) {
   const auto schema = reader->metadata()->schema();
   for (int c = 0; c < schema->num_columns(); ++c) {
     const std::string name = schema->Column(c)->name();
-    EXPECT_EQ(row_group->ColumnChunk(c)->has_dictionary_page(), name != "id") << name;
+    const auto chunk = row_group->ColumnChunk(c);
+    const auto& encodings = chunk->encodings();
+    const bool delta = std::ranges::count(encodings, parquet::Encoding::DELTA_BINARY_PACKED) > 0;
+    EXPECT_EQ(chunk->has_dictionary_page(), name != "id" && name != "name") << name;
+    EXPECT_EQ(delta, name == "id") << name;
   }
+  std::vector<int64_t> expected(300);
+  std::iota(expected.begin(), expected.end(), 0);
+  std::vector<AddFile> files;
+  for (const auto& [path, add] : s->files) files.push_back(add);
+  EXPECT_EQ(TestIds(*lake, "t", files), expected);
 }
 
 TEST(Vacuum, DeletesOnlyWhatNoSnapshotInTheRetentionNeeds) {
