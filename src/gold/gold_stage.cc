@@ -8,6 +8,7 @@
 #include "gold/dimensions.h"
 #include "gold/gold_schema.h"
 #include "lake/streamed_file.h"
+#include "lake/text_column.h"
 #include "silver/cleaned_layout_upgrade.h"
 #include "silver/silver_schema.h"
 
@@ -18,14 +19,24 @@ namespace {
 // Silver rows read from a file at a time.
 constexpr int64_t kInputBatchRows = 16 * 1024;
 
+// The pizza's text columns: gold looks up or adds a dim_pizza row with them, and copies none
+// into the facts, so it reads them as dictionaries where the file has them (lake/text_column.h).
+constexpr int kPizzaTextColumns[] = {silver::kPizzaNameId, silver::kPizzaSize,
+                                     silver::kPizzaIngredients, silver::kPizzaName,
+                                     silver::kPizzaCategory};
+
 // The silver_cleaned columns gold shapes: CleanedSchema's first ones (so their indices stay), not
 // the source position and ingest time after them, lineage that gold need not decode.
 std::shared_ptr<arrow::Schema> ShapedColumns() {
   static const auto schema = [] {
     const auto cleaned = silver::CleanedSchema();
     static_assert(silver::kOrderChannel + 1 == silver::kSourcePartition);
-    return arrow::schema(arrow::FieldVector(cleaned->fields().begin(),
-                                            cleaned->fields().begin() + silver::kSourcePartition));
+    arrow::FieldVector fields(cleaned->fields().begin(),
+                              cleaned->fields().begin() + silver::kSourcePartition);
+    for (int c : kPizzaTextColumns) {
+      fields[c] = fields[c]->WithType(arrow::dictionary(arrow::int32(), fields[c]->type()));
+    }
+    return arrow::schema(fields);
   }();
   return schema;
 }
@@ -148,13 +159,17 @@ Status GoldStage::ShapeBatch(const arrow::RecordBatch& batch, GoldBuilders* b) {
   const int64_t n = batch.num_rows();
   const auto& dates = static_cast<const arrow::Date32Array&>(*batch.column(kOrderDate));
   const auto& times = static_cast<const arrow::TimestampArray&>(*batch.column(kOrderTime));
-  const auto& ids = static_cast<const arrow::StringArray&>(*batch.column(kPizzaNameId));
-  const auto& sizes = static_cast<const arrow::StringArray&>(*batch.column(kPizzaSize));
   const auto& prices = static_cast<const arrow::Decimal128Array&>(*batch.column(kUnitPrice));
-  const auto& ingredients =
-      static_cast<const arrow::StringArray&>(*batch.column(kPizzaIngredients));
-  const auto& names = static_cast<const arrow::StringArray&>(*batch.column(kPizzaName));
-  const auto& categories = static_cast<const arrow::StringArray&>(*batch.column(kPizzaCategory));
+  ARROW_ASSIGN_OR_RAISE(const auto ids, lake::TextColumn::Of(*batch.column(kPizzaNameId)));
+  ARROW_ASSIGN_OR_RAISE(const auto sizes, lake::TextColumn::Of(*batch.column(kPizzaSize)));
+  ARROW_ASSIGN_OR_RAISE(const auto ingredients,
+                        lake::TextColumn::Of(*batch.column(kPizzaIngredients)));
+  ARROW_ASSIGN_OR_RAISE(const auto names, lake::TextColumn::Of(*batch.column(kPizzaName)));
+  ARROW_ASSIGN_OR_RAISE(const auto categories, lake::TextColumn::Of(*batch.column(kPizzaCategory)));
+  // The columns are required (conformance refused nulls): every row has its text.
+  const auto text = [](const lake::TextColumn& column, int64_t row) {
+    return column.Get(row).value_or(std::string_view());
+  };
   arrow::Int32Builder date_ids, time_ids;
   arrow::Int64Builder pizza_sks;
   ARROW_RETURN_NOT_OK(date_ids.Reserve(n));
@@ -163,7 +178,7 @@ Status GoldStage::ShapeBatch(const arrow::RecordBatch& batch, GoldBuilders* b) {
   for (int64_t i = 0; i < n; ++i) {
     const int32_t date_id = DeriveDate(dates.Value(i)).date_id;
     const int32_t time_id = TimeId(SecondsOfDay(times.Value(i)));
-    const std::string_view pizza_id = ids.GetView(i);
+    const std::string_view pizza_id = text(ids, i);
     int64_t sk = 0;
     bool new_pizza = false;
     ARROW_RETURN_NOT_OK(pizza_keys_.KeyFor(pizza_id, &sk, &new_pizza));
@@ -174,8 +189,8 @@ Status GoldStage::ShapeBatch(const arrow::RecordBatch& batch, GoldBuilders* b) {
     if (time_keys_.insert(time_id).second) ARROW_RETURN_NOT_OK(b->times.Add(time_id));
     if (new_pizza) {
       ARROW_RETURN_NOT_OK(
-          b->pizzas.Add({sk, pizza_id, sizes.GetView(i), ingredients.GetView(i), names.GetView(i),
-                         categories.GetView(i), arrow::Decimal128(prices.GetValue(i))}));
+          b->pizzas.Add({sk, pizza_id, text(sizes, i), text(ingredients, i), text(names, i),
+                         text(categories, i), arrow::Decimal128(prices.GetValue(i))}));
     }
   }
   ARROW_ASSIGN_OR_RAISE(auto date_id_column, date_ids.Finish());

@@ -22,6 +22,14 @@ bool IsDecimal(arrow::Type::type id) {
          id == arrow::Type::DECIMAL128 || id == arrow::Type::DECIMAL256;
 }
 
+// A reader asking for `expected` (a dictionary of utf8, lake/text_column.h) takes a plain utf8
+// column as it is: turning it into a dictionary would hash every value for nothing.
+bool PlainTextWillDo(const arrow::DataType& actual, const arrow::DataType& expected) {
+  return actual.id() == arrow::Type::STRING && expected.id() == arrow::Type::DICTIONARY &&
+         static_cast<const arrow::DictionaryType&>(expected).value_type()->id() ==
+             arrow::Type::STRING;
+}
+
 Status InitializeCompute() {
   static const Status status = arrow::compute::Initialize();
   return status;
@@ -61,7 +69,8 @@ Result<std::shared_ptr<arrow::Table>> ConformTable(const std::shared_ptr<arrow::
                                                    const std::shared_ptr<arrow::Schema>& expected,
                                                    std::string_view where) {
   std::vector<std::shared_ptr<arrow::ChunkedArray>> columns;
-  for (const auto& field : expected->fields()) {
+  arrow::FieldVector fields;
+  for (auto field : expected->fields()) {
     const auto indices = table->schema()->GetAllFieldIndices(field->name());
     if (indices.size() > 1) {
       return Status::Invalid(where, ": column '", field->name(), "' appears more than once");
@@ -72,11 +81,14 @@ Result<std::shared_ptr<arrow::Table>> ConformTable(const std::shared_ptr<arrow::
       }
       ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(field->type(), table->num_rows()));
       columns.push_back(std::make_shared<arrow::ChunkedArray>(nulls));
+      fields.push_back(field);
       continue;
     }
     auto column = table->column(indices[0]);
     const auto& actual = *column->type();
-    if (!actual.Equals(*field->type())) {
+    if (PlainTextWillDo(actual, *field->type())) {
+      field = field->WithType(column->type());
+    } else if (!actual.Equals(*field->type())) {
       if (!EquivalentTypes(actual, *field->type())) {
         return Status::Invalid(where, ": column '", field->name(), "' has type ", actual.ToString(),
                                ", expected ", field->type()->ToString());
@@ -95,8 +107,10 @@ Result<std::shared_ptr<arrow::Table>> ConformTable(const std::shared_ptr<arrow::
                              column->null_count(), " null(s)");
     }
     columns.push_back(std::move(column));
+    fields.push_back(std::move(field));
   }
-  return arrow::Table::Make(expected, columns, table->num_rows());
+  return arrow::Table::Make(arrow::schema(std::move(fields), expected->metadata()), columns,
+                            table->num_rows());
 }
 
 }  // namespace pizzastream::lake

@@ -3,8 +3,9 @@
 // same is converted to the expected type: string / large_string / string_view, the binary
 // variants, dictionary-encoded columns, integers of another width or sign and decimals of
 // another precision with the same scale (each only when every value fits), timestamps of
-// another unit. A column `expected` types as a dictionary (a reader that wants one) takes any
-// column equivalent to its value type, converted to the dictionary. A missing nullable column reads
+// another unit. A column `expected` types as a dictionary of utf8 (a reader that wants one,
+// lake/text_column.h) keeps a plain utf8 column as it is and takes any other column equivalent
+// to its value type converted to the dictionary. A missing nullable column reads
 // as nulls. Anything else (another type, a missing required column, nulls in a required column,
 // values that do not fit) is an Invalid status naming the table, the file and the column.
 // Stateless; thread-safe.
@@ -30,7 +31,8 @@ using FileUpgrade = std::function<Result<std::shared_ptr<arrow::Table>>(
 // True when a column of type `actual` can be read as `expected` (values permitting).
 bool EquivalentTypes(const arrow::DataType& actual, const arrow::DataType& expected);
 
-// `table` with exactly the columns of `expected`, in its order and with its types. `where`
+// `table` with exactly the columns of `expected`, in its order and with its types (but for
+// plain utf8 where `expected` asks for a dictionary of utf8, kept as it is). `where`
 // names the table and file in errors (e.g. "silver/silver_cleaned file part-1.parquet").
 Result<std::shared_ptr<arrow::Table>> ConformTable(const std::shared_ptr<arrow::Table>& table,
                                                    const std::shared_ptr<arrow::Schema>& expected,

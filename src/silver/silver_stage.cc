@@ -8,11 +8,11 @@
 
 #include "bronze/bronze_schema.h"
 #include "core/calendar.h"
+#include "lake/text_column.h"
 #include "silver/accepted_ids_state.h"
 #include "silver/cleaned_layout_upgrade.h"
 #include "silver/rules.h"
 #include "silver/silver_schema.h"
-#include "silver/text_column.h"
 #include "sources/order_source.h"
 
 namespace pizzastream::silver {
@@ -56,6 +56,7 @@ std::shared_ptr<arrow::Schema> InputSchema() {
   return schema;
 }
 
+using lake::TextColumn;
 using TextColumns = std::array<TextColumn, kRawFields>;
 Result<TextColumns> RawColumns(const arrow::RecordBatch& batch) {
   TextColumns cols;

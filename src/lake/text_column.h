@@ -1,7 +1,8 @@
-// A text column of bronze as silver reads it: plain (utf8) or dictionary-encoded (int32 indices
-// into a utf8 dictionary, as Parquet stores bronze's columns of few distinct values). Reading
-// the dictionary-encoded ones as Arrow dictionaries skips copying every value out of the
-// file's dictionary page; a row's text is a view either way. Holds no data of its own.
+// A text column as a stage reads it from the lake: plain (utf8) or dictionary-encoded (int32
+// indices into a utf8 dictionary, as Parquet stores columns of few distinct values). A reader
+// that types a column dictionary<int32, utf8> in its expected schema gets the file's dictionary
+// page as the Arrow dictionary (nothing copied out of it) and batches handed over in memory as
+// they were written (plain): a row's text is a view either way. Holds no data of its own.
 #pragma once
 
 #include <arrow/array.h>
@@ -12,7 +13,7 @@
 
 #include "core/status.h"
 
-namespace pizzastream::silver {
+namespace pizzastream::lake {
 
 class TextColumn {
  public:
@@ -35,4 +36,4 @@ class TextColumn {
   const int32_t* indices_ = nullptr;                // offset applied
 };
 
-}  // namespace pizzastream::silver
+}  // namespace pizzastream::lake

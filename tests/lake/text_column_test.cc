@@ -1,11 +1,11 @@
-// Silver reads bronze's text columns plain or dictionary-encoded; a row's text is the same.
-#include "silver/text_column.h"
+// Stages read the lake's text columns plain or dictionary-encoded; a row's text is the same.
+#include "lake/text_column.h"
 
 #include <arrow/api.h>
 #include <arrow/json/from_string.h>
 #include <gtest/gtest.h>
 
-namespace pizzastream::silver {
+namespace pizzastream::lake {
 namespace {
 
 std::shared_ptr<arrow::Array> Json(const std::shared_ptr<arrow::DataType>& type,
@@ -47,4 +47,4 @@ TEST(TextColumn, OtherTypesAreRefused) {
 }
 
 }  // namespace
-}  // namespace pizzastream::silver
+}  // namespace pizzastream::lake

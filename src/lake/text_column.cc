@@ -1,6 +1,6 @@
-#include "silver/text_column.h"
+#include "lake/text_column.h"
 
-namespace pizzastream::silver {
+namespace pizzastream::lake {
 
 Result<TextColumn> TextColumn::Of(const arrow::Array& array) {
   TextColumn c;
@@ -33,4 +33,4 @@ int64_t TextColumn::ValueBytes() const {
   return bytes;
 }
 
-}  // namespace pizzastream::silver
+}  // namespace pizzastream::lake
