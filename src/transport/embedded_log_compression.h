@@ -55,6 +55,8 @@ class BatchCompression {
  private:
   Result<arrow::util::Codec*> Get(BatchCodec codec);
   std::unique_ptr<arrow::util::Codec> lz4_, zstd_;
+  std::unique_ptr<uint8_t[]> scratch_;  // the codec's output for one batch
+  size_t scratch_capacity_ = 0;
 };
 
 }  // namespace pizzastream::transport::embedded_log

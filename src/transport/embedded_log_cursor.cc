@@ -15,6 +15,15 @@ namespace {
 // to the front.
 constexpr size_t kMinReadBytes = 256 << 10;
 
+// Room for `bytes` that the file or the codec fills, then the read-ahead bytes. Only what
+// follows the data is zeroed (its content is read ahead, never taken as data): zeroing all of
+// it cost as much as LZ4's decompression.
+std::unique_ptr<char[]> WithReadAhead(size_t bytes) {
+  auto room = std::make_unique_for_overwrite<char[]>(bytes + PartitionCursor::kReadAheadBytes);
+  std::memset(room.get() + bytes, 0, PartitionCursor::kReadAheadBytes);
+  return room;
+}
+
 }  // namespace
 
 PartitionCursor::PartitionCursor(int32_t partition, std::string dir, size_t buffer_bytes)
@@ -83,7 +92,7 @@ Result<bool> PartitionCursor::ReadMore(size_t want) {
     begin_ = 0;
     if (capacity_ - end_ < want || capacity_ < buffer_bytes_) {
       const size_t capacity = std::max({buffer_bytes_, end_ + want, capacity_ * 2});
-      auto bigger = std::make_unique<char[]>(capacity + kReadAheadBytes);
+      auto bigger = WithReadAhead(capacity);
       if (end_ > 0) std::memcpy(bigger.get(), buffer_.get(), end_);
       buffer_ = std::move(bigger);
       capacity_ = capacity;
@@ -93,6 +102,8 @@ Result<bool> PartitionCursor::ReadMore(size_t want) {
       size_t got, ReadAt(file_.fd(), buffer_.get() + end_, capacity_ - end_, file_pos_, path_));
   if (got > 0) {
     end_ += got;
+    // What follows the bytes read is read ahead of the last message: defined content.
+    std::memset(buffer_.get() + end_, 0, kReadAheadBytes);
     file_pos_ += static_cast<int64_t>(got);
     return true;
   }
@@ -115,7 +126,7 @@ Status PartitionCursor::Inflate(const BatchHeader& header) {
     if (inflated_used_ == inflated_.size()) inflated_.emplace_back();
     InflatedBlock& block = inflated_[inflated_used_];
     if (block.capacity < bytes) {
-      block.bytes = std::make_unique<char[]>(bytes + kReadAheadBytes);
+      block.bytes = WithReadAhead(bytes);
       block.capacity = bytes;
     }
     problem = compression_.Inflate(payload, block.bytes.get());

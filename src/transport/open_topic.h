@@ -20,8 +20,9 @@ struct TransportConfig {
   // ...), applied after pizzastream's defaults; see kafka::CheckUserProperties.
   std::vector<std::pair<std::string, std::string>> kafka_properties;
   // How the embedded log's writer compresses its batches: "none", "lz4" or "zstd"
-  // (transport/embedded_log_compression.h); readers read them all.
-  std::string log_compression = "none";
+  // (transport/embedded_log_compression.h; why LZ4 by default: embedded_log.h); readers read
+  // them all.
+  std::string log_compression = "lz4";
 };
 
 // `producer_id` names the source (see TopicWriter); the same source must use the same id.
