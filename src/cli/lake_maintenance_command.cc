@@ -31,8 +31,9 @@ const lake::ParquetHints& WriterHints(const std::string& table) {
   namespace t = lake::tables;
   static const lake::ParquetHints none;
   if (table == t::kBronzeOrderLines) return bronze::OrderLinesParquetHints();
-  if (table == t::kSilverCleaned || table == t::kSilverOrderItems || table == t::kSilverTimestamp)
+  if (table == t::kSilverCleaned || table == t::kSilverOrderItems)
     return silver::OrderLineParquetHints();
+  if (table == t::kSilverTimestamp) return silver::TimestampParquetHints();
   if (table == t::kGoldFact) return gold::FactParquetHints();
   return none;
 }

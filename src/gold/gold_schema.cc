@@ -45,7 +45,7 @@ std::shared_ptr<arrow::Schema> FactOrderItemSchema() {
 }
 
 const lake::ParquetHints& FactParquetHints() {
-  static const lake::ParquetHints hints = {{"order_item_id", "order_id"}, {}};
+  static const lake::ParquetHints hints = {{"order_item_id", "order_id"}, {"order_channel"}};
   return hints;
 }
 

@@ -24,7 +24,8 @@ std::shared_ptr<arrow::Schema> DimDateSchema();
 std::shared_ptr<arrow::Schema> DimTimeSchema();
 std::shared_ptr<arrow::Schema> DimPizzaSchema();
 std::shared_ptr<arrow::Schema> FactOrderItemSchema();
-// How to write fact_order_item: its ids hardly repeat.
+// How to write fact_order_item: its ids hardly repeat; order_channel gets no min/max (every
+// file holds every channel).
 const lake::ParquetHints& FactParquetHints();
 
 }  // namespace pizzastream::gold

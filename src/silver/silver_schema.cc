@@ -66,7 +66,14 @@ std::shared_ptr<arrow::Schema> RejectedSchema() {
 const lake::ParquetHints& OrderLineParquetHints() {
   static const lake::ParquetHints hints = {
       {"order_item_id", "order_id", "source_offset", "order_time", "order_timestamp"},
-      {"pizza_ingredients", "pizza_name"}};
+      {"pizza_ingredients", "pizza_name", "pizza_name_id", "pizza_size", "pizza_category",
+       "order_channel"}};
+  return hints;
+}
+
+const lake::ParquetHints& TimestampParquetHints() {
+  static const lake::ParquetHints hints = {
+      {"order_item_id", "order_id", "order_time", "order_timestamp"}, {"order_time"}};
   return hints;
 }
 

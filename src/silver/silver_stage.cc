@@ -435,7 +435,7 @@ Result<int64_t> SilverStage::CommitTables(const lake::InputRange& range, LineFil
        timestamp_.get(),
        TimestampSchema(),
        {},
-       OrderLineParquetHints(),
+       TimestampParquetHints(),
        timestamps},
       {t::kSilverCleaned, cleaned_.get(), CleanedSchema(), lines.handed.Take(),
        OrderLineParquetHints(), cleaned},  // primary: last
@@ -467,7 +467,7 @@ Result<StepResult> SilverStage::DoStep() {
   LineFiles files{
       lake::StreamedFile(*lake_, t::kSilverCleaned, CleanedSchema(), OrderLineParquetHints()),
       lake::StreamedFile(*lake_, t::kSilverOrderItems, OrderItemsSchema(), OrderLineParquetHints()),
-      lake::StreamedFile(*lake_, t::kSilverTimestamp, TimestampSchema(), OrderLineParquetHints()),
+      lake::StreamedFile(*lake_, t::kSilverTimestamp, TimestampSchema(), TimestampParquetHints()),
       true,
       true,
       true,

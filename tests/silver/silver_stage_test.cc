@@ -124,6 +124,19 @@ TEST(SilverStage, AStepWrittenInChunksIsOneFilePerTableWithTheWholeStepsStats) {
     EXPECT_EQ(stats["minValues"]["order_item_id"], 1) << f.stats;
     EXPECT_EQ(stats["maxValues"]["order_item_id"], 70000) << f.stats;
     EXPECT_EQ(stats["nullCount"]["order_item_id"], 0) << f.stats;
+    // Min/max where a file holds a range (ids, dates, times), none for text every file spans.
+    EXPECT_TRUE(stats["minValues"].contains("order_date")) << f.stats;
+    for (const char* spanned : {"pizza_name_id", "pizza_size", "pizza_category", "order_channel",
+                                "pizza_name", "pizza_ingredients"}) {
+      EXPECT_FALSE(stats["minValues"].contains(spanned)) << spanned << " " << f.stats;
+    }
+  }
+  {
+    auto log = lake->Log(t::kSilverTimestamp);
+    const auto stats =
+        nlohmann::json::parse(log->Update().ValueOrDie()->files.begin()->second.stats);
+    EXPECT_TRUE(stats["minValues"].contains("order_timestamp")) << stats;
+    EXPECT_FALSE(stats["minValues"].contains("order_time")) << stats;  // "HH:MM:SS" text
   }
   EXPECT_EQ(Rows(*lake, t::kSilverOrderItems), 0);
   int parquet_files = 0;
