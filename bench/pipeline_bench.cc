@@ -109,7 +109,8 @@ int main(int argc, char** argv) {
     }
     // Every line must have reached the warehouse.
     const std::string kpi_file = dir + "/kpi.json";
-    if (RunTimed({"kpi", "--data-dir", dir + "/run", "--json"}, kpi_file).exit_code != 0) return 1;
+    const Measured kpi_run = RunTimed({"kpi", "--data-dir", dir + "/run", "--json"}, kpi_file);
+    if (kpi_run.exit_code != 0) return 1;
     std::FILE* f = std::fopen(kpi_file.c_str(), "r");
     std::string kpi(4096, '\0');
     kpi.resize(f ? std::fread(kpi.data(), 1, kpi.size(), f) : 0);
@@ -120,6 +121,9 @@ int main(int argc, char** argv) {
           complete ? "  (all stages at once; every line loaded)"
                    : "  (all stages at once) INCOMPLETE: " + kpi);
     if (!complete) return 1;
+    // The key figures with SQL over every fact (what `run`'s summary and `kpi` wait for).
+    fmt::print("kpi        {:6.2f} s  {:5.2f} s CPU  over {} facts  peak RSS {:6.1f} MiB\n",
+               kpi_run.seconds, kpi_run.cpu_seconds, lines, kpi_run.max_rss_kb / 1024.0);
   }
   if (!keep) std::filesystem::remove_all(dir);
   return 0;

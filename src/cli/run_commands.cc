@@ -54,6 +54,7 @@ void RunPipeline(GlobalOptions& global, RunOptions& run) {
   const Status st = pipeline.Run();
   signals.Detach();
   if (display) {
+    display->Ended();
     // The final figures, from the warehouse with SQL (kpi's own computation), once.
     std::optional<warehouse::KpiFigures> figures;
     if (st.ok()) {

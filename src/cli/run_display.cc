@@ -117,7 +117,8 @@ void RunDisplay::Update(const std::vector<StageStats>& stats) {
 void RunDisplay::Finish(const std::vector<StageStats>& stats,
                         const std::optional<warehouse::KpiFigures>& figures, bool stopped_ok) {
   const double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+      std::chrono::duration<double>(ended_.value_or(std::chrono::steady_clock::now()) - started_)
+          .count();
   // The rates of the whole run, not of its last interval.
   auto final_stats = stats;
   for (auto& s : final_stats) s.rows_per_second = elapsed > 0 ? s.rows_in / elapsed : 0;

@@ -22,6 +22,9 @@ class RunDisplay {
   // `fd`: where to draw (stderr). A plain line every `plain_every` when `fd` is not a terminal.
   explicit RunDisplay(int fd, std::chrono::seconds plain_every = std::chrono::seconds(5));
   void Update(const std::vector<StageStats>& stats);
+  // The pipeline has returned: the run's time and rates end here, whatever the summary's
+  // figures then take to read (at 5M facts the warehouse's key figures take seconds).
+  void Ended() { ended_ = std::chrono::steady_clock::now(); }
   // The last state of the stages, then the summary (`figures`: the warehouse's key figures,
   // when they could be read).
   void Finish(const std::vector<StageStats>& stats,
@@ -40,6 +43,7 @@ class RunDisplay {
   int drawn_ = 0;  // lines of the block on screen
   std::chrono::seconds plain_every_;
   std::chrono::steady_clock::time_point started_, last_plain_;
+  std::optional<std::chrono::steady_clock::time_point> ended_;
 };
 
 }  // namespace pizzastream::cli

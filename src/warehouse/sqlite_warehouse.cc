@@ -10,6 +10,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "core/calendar.h"
@@ -61,9 +63,14 @@ SELECT COALESCE(SUM(CAST(ROUND(total_price * 100) AS INTEGER)), 0),
        COUNT(DISTINCT order_id), COALESCE(SUM(quantity), 0), COUNT(DISTINCT order_date), COUNT(*)
 FROM pizza_sales.fact_order_item)sql";
 
+// The facts are summed per pizza key first, then per name: SQLite groups by sorting, and
+// sorting the facts' integer keys costs far less than sorting them joined to their names
+// (5M facts: ~2.6 s against ~4 s).
 constexpr const char* kTopPizzaSql = R"sql(
-SELECT p.pizza_name, SUM(CAST(ROUND(f.total_price * 100) AS INTEGER)) AS revenue
-FROM pizza_sales.fact_order_item f JOIN pizza_sales.dim_pizza p ON p.pizza_sk = f.pizza_sk
+SELECT p.pizza_name, SUM(f.revenue) AS revenue
+FROM (SELECT pizza_sk, SUM(CAST(ROUND(total_price * 100) AS INTEGER)) AS revenue
+      FROM pizza_sales.fact_order_item GROUP BY pizza_sk) f
+JOIN pizza_sales.dim_pizza p ON p.pizza_sk = f.pizza_sk
 GROUP BY p.pizza_name ORDER BY revenue DESC, p.pizza_name ASC LIMIT 1)sql";
 
 // Statements of one connection, finalized on destruction.
@@ -132,9 +139,14 @@ class SqliteWarehouse final : public Warehouse {
     }
     sqlite3_bind_text(attach.get(), 1, path_.c_str(), -1, SQLITE_TRANSIENT);
     if (sqlite3_step(attach.get()) != SQLITE_DONE) return Error("cannot open " + path_);
-    return Exec(
-        "PRAGMA pizza_sales.journal_mode=WAL; PRAGMA pizza_sales.synchronous=NORMAL; "
-        "PRAGMA pizza_sales.cache_size=-16384; PRAGMA temp_store=MEMORY;");
+    // Sorts (the key figures' GROUP BY and DISTINCT) run in SQLite's external merge sorter,
+    // on up to 4 threads: with temp_store=MEMORY, once set for temp tables the load no longer
+    // uses, the top pizza over 5M facts took 6.7 s instead of 2.6 (1.9 on 2 threads).
+    const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+    return Exec(("PRAGMA pizza_sales.journal_mode=WAL; PRAGMA pizza_sales.synchronous=NORMAL; "
+                 "PRAGMA pizza_sales.cache_size=-16384; PRAGMA threads=" +
+                 std::to_string(threads) + ";")
+                    .c_str());
   }
 
   std::string dialect() const override { return "sqlite"; }
