@@ -50,7 +50,7 @@ struct EmbeddedLogOptions {
   // LZ4 by default, as Kafka producers compress: the log is ~7x smaller (~53 bytes a generated
   // order line instead of ~375). LZ4 costs ~2,000 instructions a line (compress and inflate),
   // but `run` over 5M lines wrote 1.9 GB of log uncompressed, and its fsyncs then kept the two
-  // cores waiting on the disk (10-30% iowait): with LZ4 it took 9-17% less wall time on this
+  // cores waiting on the disk (up to ~30% iowait): with LZ4 it took 9-17% less wall time on this
   // project's 2-core machine, and less CPU. kNone saves that CPU where the disk is fast.
   embedded_log::BatchCodec compression = embedded_log::BatchCodec::kLz4;
   // How long a waiting Poll sleeps between looks at the files.
