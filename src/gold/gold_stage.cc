@@ -33,9 +33,7 @@ std::shared_ptr<arrow::Schema> ShapedColumns() {
     static_assert(silver::kOrderChannel + 1 == silver::kSourcePartition);
     arrow::FieldVector fields(cleaned->fields().begin(),
                               cleaned->fields().begin() + silver::kSourcePartition);
-    for (int c : kPizzaTextColumns) {
-      fields[c] = fields[c]->WithType(arrow::dictionary(arrow::int32(), fields[c]->type()));
-    }
+    for (int c : kPizzaTextColumns) fields[c] = lake::TextColumn::DictionaryField(fields[c]);
     return arrow::schema(fields);
   }();
   return schema;

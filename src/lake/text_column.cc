@@ -23,6 +23,11 @@ Result<TextColumn> TextColumn::Of(const arrow::Array& array) {
                            " (expected utf8 or dictionary<int32, utf8>)");
 }
 
+std::shared_ptr<arrow::Field> TextColumn::DictionaryField(
+    const std::shared_ptr<arrow::Field>& field) {
+  return field->WithType(arrow::dictionary(arrow::int32(), field->type()));
+}
+
 int64_t TextColumn::ValueBytes() const {
   if (plain_ != nullptr) return plain_->total_values_length();
   // Row by row: one long value in the dictionary (a dirty line) must not count for every row.

@@ -8,6 +8,7 @@
 #include <arrow/array.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -20,6 +21,9 @@ class TextColumn {
   TextColumn() = default;
   // `array` must be utf8 or dictionary<int32, utf8>, and outlive the TextColumn.
   static Result<TextColumn> Of(const arrow::Array& array);
+  // `field` (utf8) as a reader's expected schema types it to be read as a dictionary where the
+  // file has one: dictionary<int32, utf8>, what Of takes.
+  static std::shared_ptr<arrow::Field> DictionaryField(const std::shared_ptr<arrow::Field>& field);
 
   std::optional<std::string_view> Get(int64_t row) const {
     if (array_->IsNull(row)) return std::nullopt;

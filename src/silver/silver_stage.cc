@@ -44,7 +44,7 @@ std::shared_ptr<arrow::Schema> InputSchema() {
     for (size_t c = 0; c < kRawFields; ++c) {
       auto field = bronze->field(static_cast<int>(c));
       if (std::find(unique.begin(), unique.end(), field->name()) == unique.end()) {
-        field = field->WithType(arrow::dictionary(arrow::int32(), field->type()));
+        field = lake::TextColumn::DictionaryField(field);
       }
       fields.push_back(field);
     }
