@@ -1,5 +1,6 @@
 #include "orchestration/pipeline.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -32,6 +33,12 @@ Result<int64_t> GuardedLag(Stage& stage) {
     return Status::UnknownError(stage.name(), ": unexpected exception: ", e.what());
   }
 }
+// Names the calling thread after its stage (top -H, gdb and perf show it). Best effort.
+void NameThisThread(const std::string& name) {
+  // Linux keeps 15 characters and the terminating zero.
+  const std::string shown = name.substr(0, 15);
+  ::pthread_setname_np(::pthread_self(), shown.c_str());
+}
 void NiceThisThread(int nice) {
   if (nice <= 0) return;
   const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
@@ -46,7 +53,8 @@ Pipeline::Pipeline(std::optional<ProducerTask> producer, std::vector<std::unique
     : producer_(std::move(producer)),
       stages_(std::move(stages)),
       options_(std::move(options)),
-      done_(stages_.size() + 1) {
+      done_(stages_.size() + 1),
+      wakes_(stages_.size() + 1, 0) {
   if (producer_) stats_.emplace_back().name = "produce";
   for (const auto& s : stages_) stats_.emplace_back().name = s->name();
 }
@@ -64,6 +72,7 @@ void Pipeline::Record(size_t index, const std::function<void(StageStats&)>& upda
 }
 
 void Pipeline::RunProducer() {
+  NameThisThread("produce");
   NiceThisThread(options_.nice_step * static_cast<int>(stats_.size() - 1));
   transport::ProducerProgress progress;
   int64_t last = 0;
@@ -79,6 +88,7 @@ void Pipeline::RunProducer() {
             s.progress = p.fraction;
           });
           last = p.sent;
+          WakeDownstream(0);
         },
         &progress);
   } catch (const std::exception& e) {
@@ -90,6 +100,7 @@ void Pipeline::RunProducer() {
   }
   Record(0, [&](StageStats& s) { s.finished = true; });
   done_[0].store(true);
+  WakeDownstream(0);
 }
 
 void Pipeline::PublishStatus() {
@@ -109,6 +120,28 @@ void Pipeline::PauseUnlessStopped(std::chrono::milliseconds pause) const {
   }
 }
 
+void Pipeline::WakeDownstream(size_t slot) {
+  {
+    std::lock_guard lock(wake_mu_);
+    ++wakes_[slot];
+  }
+  wake_.notify_all();
+}
+
+uint64_t Pipeline::Wakes(size_t slot) const {
+  std::lock_guard lock(wake_mu_);
+  return wakes_[slot];
+}
+
+void Pipeline::WaitForUpstream(size_t slot, uint64_t seen, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(wake_mu_);
+  if (slot == 0) {
+    wake_.wait_for(lock, timeout, [&] { return stop_.load(); });
+    return;
+  }
+  wake_.wait_for(lock, timeout, [&] { return stop_.load() || wakes_[slot - 1] != seen; });
+}
+
 void Pipeline::GiveUp(const Status& error) {
   std::lock_guard lock(mu_);
   if (first_error_.ok()) first_error_ = error;
@@ -121,6 +154,7 @@ void Pipeline::RunStage(size_t index) {
   const size_t slot = index + (producer_ ? 1 : 0);
   NiceThisThread(options_.nice_step * static_cast<int>(stats_.size() - 1 - slot));
   Stage& stage = *stages_[index];
+  NameThisThread(stage.name());
   int consecutive_errors = 0;
   auto backoff = std::chrono::milliseconds(100);
   auto lag_measured = std::chrono::steady_clock::time_point{};
@@ -147,6 +181,8 @@ void Pipeline::RunStage(size_t index) {
   };
   auto idle_wait = options_.idle_wait_min;
   while (!stop_.load()) {
+    // What upstream had done when this step began: a wake-up after it is news for the next.
+    const uint64_t upstream_wakes = slot == 0 ? 0 : Wakes(slot - 1);
     // Upstream finished before this step began: an empty step means this stage is done too.
     const bool upstream_done = slot == 0 || done_[slot - 1].load();
     auto step = GuardedStep(stage);
@@ -174,6 +210,7 @@ void Pipeline::RunStage(size_t index) {
         s.duplicates += r.duplicates;
         s.last_commit_ms = WallClockMillis();
       });
+      if (r.rows_out > 0) WakeDownstream(slot);
       idle_wait = options_.idle_wait_min;
       continue;
     }
@@ -204,11 +241,12 @@ void Pipeline::RunStage(size_t index) {
     // Caught up: nothing came in this step and nothing is waiting (a Kafka fetch can take
     // longer than one poll, so an empty step alone does not prove it).
     if (upstream_done && options_.exit_when_idle && *lag == 0) break;
-    std::this_thread::sleep_for(idle_wait);
+    WaitForUpstream(slot, upstream_wakes, idle_wait);
     idle_wait = std::min(idle_wait * 2, std::max(options_.idle_wait, options_.idle_wait_min));
   }
   Record(slot, [&](StageStats& s) { s.finished = true; });
   done_[slot].store(true);
+  WakeDownstream(slot);
 }
 
 Status Pipeline::Run() {

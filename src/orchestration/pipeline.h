@@ -1,9 +1,11 @@
 // Runs the stages continuously, each on its own thread: the producer (when the run has a
-// source), bronze, silver, gold and load. A stage that finds nothing new waits a little; a
-// stage whose step fails logs the error and retries with backoff (a broker or a database may
-// come back). Stop() (Ctrl-C, SIGTERM) lets every stage finish the step it is in and commit,
-// then returns: nothing is lost, and the next run resumes where this one stopped. It does not
-// wait for the backlog upstream to drain (that could take minutes).
+// source), bronze, silver, gold and load. A stage that finds nothing new waits until the stage
+// upstream of it in this process commits (or ends), or a little at most (upstream may be
+// another process: a Kafka producer, a separate `bronze`); a stage whose step fails logs the
+// error and retries with backoff (a broker or a database may come back). Stop() (Ctrl-C,
+// SIGTERM) lets every stage finish the step it is in and commit, then returns: nothing is
+// lost, and the next run resumes where this one stopped. It does not wait for the backlog
+// upstream to drain (that could take minutes).
 //
 // With exit_when_idle, Run returns once the producer has ended and every stage is caught up:
 // its step found nothing new and its Lag() answered exactly 0. A Lag() that fails is never
@@ -14,6 +16,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -37,7 +41,8 @@ struct PipelineOptions {
   bool exit_when_idle = false;  // return once the producer ended and all is loaded
   // A stage with nothing new waits before it looks again: idle_wait_min right after a step that
   // brought rows (the stream is flowing: the next rows come soon), doubling on each empty look
-  // up to idle_wait (a quiet stream costs a look every idle_wait).
+  // up to idle_wait (a quiet stream costs a look every idle_wait). A commit upstream in this
+  // process ends the wait at once: a record does not wait out each stage's idle wait.
   std::chrono::milliseconds idle_wait{100};
   std::chrono::milliseconds idle_wait_min{5};
   std::chrono::milliseconds status_interval{1000};
@@ -82,6 +87,15 @@ class Pipeline {
   void PublishStatus();
   // Waits `pause`, in slices, returning early once the run is stopping.
   void PauseUnlessStopped(std::chrono::milliseconds pause) const;
+  // The stage in `slot` committed rows or finished: the one downstream of it looks now rather
+  // than at the end of its idle wait.
+  void WakeDownstream(size_t slot);
+  // How many times the stage in `slot` has woken the one downstream of it.
+  uint64_t Wakes(size_t slot) const;
+  // An idle stage's wait: up to `timeout`, or until the slot upstream of it has woken it since
+  // `seen` (Wakes(slot - 1)). A stage without an upstream in this process (bronze reading a
+  // topic others write) waits the whole timeout; Stop() is seen at its end.
+  void WaitForUpstream(size_t slot, uint64_t seen, std::chrono::milliseconds timeout);
   // Ends the run with `error` (the first one given wins).
   void GiveUp(const Status& error);
 
@@ -95,6 +109,9 @@ class Pipeline {
   std::vector<StageStats> stats_;  // producer first (if any), then stages
   std::vector<std::atomic<bool>> done_;
   Status first_error_;
+  mutable std::mutex wake_mu_;
+  std::condition_variable wake_;
+  std::vector<uint64_t> wakes_;  // per slot, guarded by wake_mu_
 };
 
 }  // namespace pizzastream::orchestration

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <deque>
 #include <stdexcept>
@@ -120,6 +121,61 @@ TEST(PipelineErrors, AnExceptionFromAStageIsAnErrorNotATerminate) {
   Status st = RunOne(std::make_unique<ThrowingStage>(), Fast(1));
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("a library threw"), std::string::npos) << st.ToString();
+}
+
+// Two stages in a row. The upstream one commits its rows only once the downstream one has
+// looked and found nothing (it is then idle, waiting), and then finishes.
+class Upstream final : public Stage {
+ public:
+  explicit Upstream(std::atomic<bool>* downstream_looked) : downstream_looked_(downstream_looked) {}
+  std::string name() const override { return "upstream"; }
+  Result<StepResult> Step() override {
+    while (!downstream_looked_->load()) std::this_thread::yield();
+    StepResult r;
+    r.rows_in = r.rows_out = committed_ ? 0 : 5;
+    committed_ = true;
+    return r;
+  }
+  Result<int64_t> Lag() override { return 0; }
+
+ private:
+  std::atomic<bool>* downstream_looked_;
+  bool committed_ = false;
+};
+
+class Downstream final : public Stage {
+ public:
+  explicit Downstream(std::atomic<bool>* looked) : looked_(looked) {}
+  std::string name() const override { return "downstream"; }
+  Result<StepResult> Step() override {
+    StepResult r;
+    if (looked_->exchange(true)) r.rows_in = r.rows_out = script_[std::min(step_++, size_t{1})];
+    return r;
+  }
+  Result<int64_t> Lag() override { return 0; }
+
+ private:
+  std::atomic<bool>* looked_;
+  const std::array<int64_t, 2> script_{5, 0};
+  size_t step_ = 0;
+};
+
+TEST(PipelineWakeUp, AnIdleStageLooksAgainAsSoonAsUpstreamCommits) {
+  // Idle waits of an hour: the downstream stage finds nothing at first and waits; only being
+  // woken by the upstream stage's commit (and its end) lets the run end within the test's
+  // timeout.
+  std::atomic<bool> looked{false};
+  std::vector<std::unique_ptr<Stage>> stages;
+  stages.push_back(std::make_unique<Upstream>(&looked));
+  stages.push_back(std::make_unique<Downstream>(&looked));
+  PipelineOptions options = Fast(1);
+  options.idle_wait = options.idle_wait_min = std::chrono::hours(1);
+  Pipeline pipeline(std::nullopt, std::move(stages), options);
+  ASSERT_TRUE(pipeline.Run().ok());
+  const auto stats = pipeline.Stats();
+  ASSERT_EQ(stats.size(), 2u);
+  EXPECT_EQ(stats[0].rows_out, 5);
+  EXPECT_EQ(stats[1].rows_in, 5);
 }
 
 }  // namespace
