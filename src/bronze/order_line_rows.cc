@@ -7,7 +7,13 @@
 namespace pizzastream::bronze {
 
 Status OrderLineRows::Reserve(int64_t rows) {
-  for (arrow::StringBuilder& b : fields_) ARROW_RETURN_NOT_OK(b.Reserve(rows));
+  // Text bytes ahead as the last batch had them per row (and a little over): a buffer that
+  // grows by doubling copies what it holds each time.
+  for (size_t i = 0; i < kFields; ++i) {
+    ARROW_RETURN_NOT_OK(fields_[i].Reserve(rows));
+    ARROW_RETURN_NOT_OK(fields_[i].ReserveData(TextBytesAhead(i, rows)));
+  }
+  ARROW_RETURN_NOT_OK(topic_.ReserveData(TextBytesAhead(kFields, rows)));
   for (arrow::ArrayBuilder* b :
        std::initializer_list<arrow::ArrayBuilder*>{&time_, &topic_, &partition_, &offset_}) {
     ARROW_RETURN_NOT_OK(b->Reserve(rows));
@@ -50,8 +56,18 @@ Status OrderLineRows::Add(const std::array<std::string_view, kFields>& fields,
   return Status::OK();
 }
 
+int64_t OrderLineRows::TextBytesAhead(size_t column, int64_t rows) const {
+  return rows * (text_bytes_per_row_[column] + text_bytes_per_row_[column] / 16);
+}
+
 Result<std::shared_ptr<arrow::RecordBatch>> OrderLineRows::Finish() {
   reserved_ = 0;
+  if (const int64_t n = rows(); n > 0) {
+    for (size_t i = 0; i < kFields; ++i) {
+      text_bytes_per_row_[i] = fields_[i].value_data_length() / n + 1;
+    }
+    text_bytes_per_row_[kFields] = topic_.value_data_length() / n + 1;
+  }
   arrow::ArrayVector cols;
   for (auto& b : fields_) {
     ARROW_ASSIGN_OR_RAISE(auto a, b.Finish());

@@ -39,7 +39,11 @@ class OrderLineRows {
   arrow::StringBuilder topic_;
   arrow::Int32Builder partition_;
   arrow::Int64Builder offset_;
+  // Text bytes to make room for ahead of `rows` rows of `column` (kFields: the topic).
+  int64_t TextBytesAhead(size_t column, int64_t rows) const;
   int64_t reserved_ = 0;  // rows Reserve made room for, not added yet
+  // Text bytes a row held per column in the last batch finished (the last: the topic).
+  std::array<int64_t, kFields + 1> text_bytes_per_row_{};
 };
 
 }  // namespace pizzastream::bronze

@@ -103,10 +103,11 @@ struct SilverBuilders {
   // The order's moment: silver_cleaned.order_time, silver_timestamp.order_timestamp.
   FixedColumn<arrow::TimestampType> order_time{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")};
   arrow::StringBuilder time_text;  // silver_timestamp.order_time, "HH:MM:SS"
-  // Room for all `rows` lines of `raw` (a batch of bronze order lines) to be accepted, on top
-  // of what the builders hold. An accepted text field is the raw one trimmed, so the raw column's
-  // bytes bound it; size and channel are one of a few short names.
-  Status Reserve(const TextColumns& raw, int64_t rows) {
+  // Room for all `rows` lines of `raw` (a batch of bronze order lines, or `text_factor` batches
+  // like it) to be accepted, on top of what the builders hold. An accepted text field is the raw
+  // one trimmed, so the raw column's bytes bound it; size and channel are one of a few short
+  // names.
+  Status Reserve(const TextColumns& raw, int64_t rows, int64_t text_factor = 1) {
     for (arrow::ArrayBuilder* builder : std::initializer_list<arrow::ArrayBuilder*>{
              &pizza_name_id, &size, &category, &ingredients, &name, &channel, &time_text}) {
       ARROW_RETURN_NOT_OK(builder->Reserve(rows));
@@ -124,7 +125,7 @@ struct SilverBuilders {
              {&category, f::kPizzaCategory},
              {&ingredients, f::kPizzaIngredients},
              {&name, f::kPizzaName}}) {
-      ARROW_RETURN_NOT_OK(builder->ReserveData(raw[column].ValueBytes()));
+      ARROW_RETURN_NOT_OK(builder->ReserveData(raw[column].ValueBytes() * text_factor));
     }
     ARROW_RETURN_NOT_OK(size.ReserveData(rows * 3));     // "XXL"
     ARROW_RETURN_NOT_OK(channel.ReserveData(rows * 8));  // "in_store"
@@ -330,7 +331,12 @@ Result<lake::InputRange> SilverStage::NextInput() {
 
 Status SilverStage::ClassifyBatch(const arrow::RecordBatch& batch, SilverBuilders* b) {
   ARROW_ASSIGN_OR_RAISE(const TextColumns cols, RawColumns(batch));
-  ARROW_RETURN_NOT_OK(b->Reserve(cols, batch.num_rows()));
+  // A chunk's first batch, when a full one (more are likely to follow), makes room for the whole
+  // chunk: buffers that grow batch by batch copy what they hold each time.
+  const int64_t rows = batch.num_rows();
+  const int64_t batches_ahead =
+      b->accepted() == 0 && rows >= kInputBatchRows ? (kOutputChunkRows + rows - 1) / rows : 1;
+  ARROW_RETURN_NOT_OK(b->Reserve(cols, rows * batches_ahead, batches_ahead));
   const auto& ingest = static_cast<const arrow::TimestampArray&>(*batch.column(kInIngestTime));
   const auto& partition = static_cast<const arrow::Int32Array&>(*batch.column(kInPartition));
   const auto& offset = static_cast<const arrow::Int64Array&>(*batch.column(kInOffset));

@@ -101,5 +101,30 @@ TEST(BronzeRecord, FieldsAreTheirUnescapedTextWhateverTheSpacingAndKeysMayBeEsca
   EXPECT_EQ(control_in_key.reason.rfind("invalid_json: ", 0), 0u) << control_in_key.reason;
 }
 
+TEST(BronzeRecord, AnEscapeOrAControlCharacterIsSeenWhereverItLiesInTheValue) {
+  // Values are checked for escapes a word at a time: put one at every position of values of
+  // every length around a word's size, with UTF-8 bytes (at or above 0x80) around it.
+  namespace f = sources::field;
+  for (size_t length = 1; length <= 26; ++length) {
+    for (size_t at = 0; at < length; ++at) {
+      std::string plain;
+      while (plain.size() < length) plain += "pp\xc3\xa9";  // "ppé..."
+      plain.resize(length);
+      if (plain.back() == '\xc3') plain.back() = 'p';
+      if (plain[at] != 'p') continue;  // not inside a two-byte character
+      std::string escaped = plain, expected = plain;
+      escaped.replace(at, 1, "\\u0041");
+      expected[at] = 'A';
+      const Decoded d = Decode("{\"pizza_name\":\"" + escaped + "\"}");
+      ASSERT_EQ(d.reason, "") << escaped;
+      EXPECT_EQ(d.fields[f::kPizzaName], expected) << escaped;
+      std::string control = plain;
+      control[at] = '\x1f';
+      const Decoded bad = Decode("{\"pizza_name\":\"" + control + "\"}");
+      EXPECT_EQ(bad.reason.rfind("invalid_json: ", 0), 0u) << length << " " << at;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace pizzastream::bronze
