@@ -19,31 +19,41 @@ class BatchEncoder {
   // records from *next_malformed on (all that remain when `end` is the batch's end).
   void Encode(const sources::SourceBatch& batch, int64_t from, int64_t end,
               size_t* next_malformed) {
-    arena_.clear();
     spans_.clear();
     const auto& rb = *batch.records;
     const transport::SourceColumns columns(rb);
-    arena_.reserve(columns.JsonBytesAtMost(from, end));  // one allocation, no copy as it grows
+    // Room for the whole batch, made once: each record is then written with no capacity check.
+    size_t room = columns.JsonBytesAtMost(from, end);
+    for (size_t m = *next_malformed; m < batch.malformed.size(); ++m) {
+      room += transport::MalformedJsonBytesAtMost(batch.malformed[m]);
+    }
+    arena_.resize(room);
+    char* const base = arena_.data();
+    char* out = base;
     const auto& order_ids = columns[sources::field::kOrderId];
     auto add_malformed_before = [&](int64_t sequence) {
       for (; *next_malformed < batch.malformed.size() &&
              batch.malformed[*next_malformed].sequence < sequence;
            ++*next_malformed) {
         const auto& bad = batch.malformed[*next_malformed];
-        const size_t start = arena_.size();
-        transport::AppendMalformedJson(bad, &arena_);
-        spans_.push_back({{}, start, arena_.size() - start, bad.sequence});
+        char* const start = out;
+        out = transport::WriteMalformedJson(bad, out);
+        spans_.push_back({{},
+                          static_cast<size_t>(start - base),
+                          static_cast<size_t>(out - start),
+                          bad.sequence});
       }
     };
     for (int64_t i = from; i < end; ++i) {
       const int64_t seq = batch.sequences.empty() ? batch.first_sequence + i : batch.sequences[i];
       add_malformed_before(seq);
-      const size_t start = arena_.size();
-      transport::AppendRecordJson(columns, i, &arena_);
-      spans_.push_back({order_ids.IsNull(i) ? std::string_view() : order_ids.GetView(i), start,
-                        arena_.size() - start, seq});
+      char* const start = out;
+      out = transport::WriteRecordJson(columns, i, out);
+      spans_.push_back({order_ids.IsNull(i) ? std::string_view() : order_ids.GetView(i),
+                        static_cast<size_t>(start - base), static_cast<size_t>(out - start), seq});
     }
     if (end == rb.num_rows()) add_malformed_before(INT64_MAX);
+    arena_.resize(static_cast<size_t>(out - base));
   }
 
   std::vector<transport::OutgoingRecord>& Records() {

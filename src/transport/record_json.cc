@@ -1,42 +1,59 @@
 #include "transport/record_json.h"
 
 #include <array>
+#include <cstring>
 
 namespace pizzastream::transport {
 
-void AppendJsonString(std::string_view text, std::string* out) {
+char* WriteJsonString(std::string_view text, char* out) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
+  *out++ = '"';
   size_t plain_from = 0;
+  auto two = [&out](char a, char b) {
+    out[0] = a;
+    out[1] = b;
+    out += 2;
+  };
   for (size_t i = 0; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out->append(text.data() + plain_from, i - plain_from);
+    std::memcpy(out, text.data() + plain_from, i - plain_from);
+    out += i - plain_from;
     plain_from = i + 1;
     switch (c) {
       case '"':
-        out->append("\\\"");
+        two('\\', '"');
         break;
       case '\\':
-        out->append("\\\\");
+        two('\\', '\\');
         break;
       case '\n':
-        out->append("\\n");
+        two('\\', 'n');
         break;
       case '\r':
-        out->append("\\r");
+        two('\\', 'r');
         break;
       case '\t':
-        out->append("\\t");
+        two('\\', 't');
         break;
       default:
-        out->append("\\u00");
-        out->push_back(kHex[c >> 4]);
-        out->push_back(kHex[c & 0xf]);
+        std::memcpy(out, "\\u00", 4);
+        out[4] = kHex[c >> 4];
+        out[5] = kHex[c & 0xf];
+        out += 6;
     }
   }
-  out->append(text.data() + plain_from, text.size() - plain_from);
-  out->push_back('"');
+  std::memcpy(out, text.data() + plain_from, text.size() - plain_from);
+  out += text.size() - plain_from;
+  *out++ = '"';
+  return out;
+}
+
+void AppendJsonString(std::string_view text, std::string* out) {
+  const size_t at = out->size();
+  out->resize(at + JsonStringBytesAtMost(text));
+  char* end = WriteJsonString(text, out->data() + at);
+  out->resize(static_cast<size_t>(end - out->data()));
 }
 
 bool NeedsJsonEscape(std::string_view text) {
@@ -107,33 +124,59 @@ size_t SourceColumns::JsonBytesAtMost(int64_t from, int64_t end) const {
   return bytes;
 }
 
-void AppendRecordJson(const SourceColumns& columns, int64_t row, std::string* out) {
+char* WriteRecordJson(const SourceColumns& columns, int64_t row, char* out) {
   const ColumnKeys& keys = Keys();
   bool first = true;
   for (size_t c = 0; c < columns.size() && c < keys.first.size(); ++c) {
     std::string_view value;
     if (!columns.Get(c, row, &value)) continue;
-    // The opening quote is part of the key; AppendJsonString writes its own quotes.
+    // The opening quote is part of the key; WriteJsonString writes its own quotes.
     const std::string& key = first ? keys.first[c] : keys.next[c];
     first = false;
     if (columns.plain(c)) {
-      out->append(key);
-      out->append(value);
+      std::memcpy(out, key.data(), key.size());
+      out += key.size();
+      std::memcpy(out, value.data(), value.size());
+      out += value.size();
     } else {
-      out->append(key, 0, key.size() - 1);
-      AppendJsonString(value, out);
-      out->pop_back();
+      std::memcpy(out, key.data(), key.size() - 1);
+      out = WriteJsonString(value, out + key.size() - 1) - 1;
     }
   }
-  out->append(first ? "{}" : "\"}");
+  if (first) {
+    std::memcpy(out, "{}", 2);
+  } else {
+    std::memcpy(out, "\"}", 2);
+  }
+  return out + 2;
+}
+
+void AppendRecordJson(const SourceColumns& columns, int64_t row, std::string* out) {
+  const size_t at = out->size();
+  out->resize(at + columns.JsonBytesAtMost(row, row + 1));
+  char* end = WriteRecordJson(columns, row, out->data() + at);
+  out->resize(static_cast<size_t>(end - out->data()));
+}
+
+size_t MalformedJsonBytesAtMost(const sources::MalformedRecord& record) {
+  return 32 + JsonStringBytesAtMost(record.raw) + JsonStringBytesAtMost(record.reason);
+}
+
+char* WriteMalformedJson(const sources::MalformedRecord& record, char* out) {
+  constexpr std::string_view kRaw = "{\"_malformed\":", kReason = ",\"_reason\":";
+  std::memcpy(out, kRaw.data(), kRaw.size());
+  out = WriteJsonString(record.raw, out + kRaw.size());
+  std::memcpy(out, kReason.data(), kReason.size());
+  out = WriteJsonString(record.reason, out + kReason.size());
+  *out++ = '}';
+  return out;
 }
 
 void AppendMalformedJson(const sources::MalformedRecord& record, std::string* out) {
-  out->append("{\"_malformed\":");
-  AppendJsonString(record.raw, out);
-  out->append(",\"_reason\":");
-  AppendJsonString(record.reason, out);
-  out->push_back('}');
+  const size_t at = out->size();
+  out->resize(at + MalformedJsonBytesAtMost(record));
+  char* end = WriteMalformedJson(record, out->data() + at);
+  out->resize(static_cast<size_t>(end - out->data()));
 }
 
 }  // namespace pizzastream::transport

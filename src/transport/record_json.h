@@ -42,7 +42,7 @@ class SourceColumns {
  private:
   arrow::ArrayVector arrays_;  // keeps the columns alive
   std::vector<const arrow::StringArray*> columns_;
-  std::vector<bool> plain_;
+  std::vector<uint8_t> plain_;  // not vector<bool>: read per value
   struct Raw {
     const uint8_t* validity;  // nullptr: no nulls
     int64_t offset;           // of the array in its validity bitmap
@@ -55,11 +55,20 @@ class SourceColumns {
 // True if `text` holds a byte that a JSON string must escape.
 bool NeedsJsonEscape(std::string_view text);
 
-// Appends the JSON text of record `row` of `columns` to `out`.
+// The Write functions write at `out`, which must have room for what they write (the BytesAtMost
+// functions bound it), and return where they stopped: a batch is written into one buffer sized
+// once, without a capacity check per piece. The Append functions append to a string.
+
+// The JSON text of record `row` of `columns` (room: columns.JsonBytesAtMost(row, row + 1)).
+char* WriteRecordJson(const SourceColumns& columns, int64_t row, char* out);
 void AppendRecordJson(const SourceColumns& columns, int64_t row, std::string* out);
-// Appends {"_malformed":...,"_reason":...} to `out`.
+// {"_malformed":...,"_reason":...}.
+size_t MalformedJsonBytesAtMost(const sources::MalformedRecord& record);
+char* WriteMalformedJson(const sources::MalformedRecord& record, char* out);
 void AppendMalformedJson(const sources::MalformedRecord& record, std::string* out);
-// Appends `text` as a JSON string literal (quotes included) to `out`.
+// `text` as a JSON string literal, quotes included.
+inline size_t JsonStringBytesAtMost(std::string_view text) { return 2 + 6 * text.size(); }
+char* WriteJsonString(std::string_view text, char* out);
 void AppendJsonString(std::string_view text, std::string* out);
 
 }  // namespace pizzastream::transport
