@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
@@ -359,8 +360,11 @@ class SqliteWarehouse final : public Warehouse {
   }
 
   // Binds row `r` of `columns` to parameters first_index...
+  // Binds row `r` of `columns` to parameters first_index... A date's text is written to
+  // `date_texts` (10 bytes per parameter, by parameter index), bound without a copy: the
+  // statement must be stepped before date_texts changes.
   static void BindRow(sqlite3_stmt* stmt, const std::vector<const arrow::Array*>& columns,
-                      int64_t r, int first_index, IsoDateText* dates) {
+                      int64_t r, int first_index, IsoDateText* dates, char* date_texts) {
     for (size_t c = 0; c < columns.size(); ++c) {
       const arrow::Array& col = *columns[c];
       const int index = first_index + static_cast<int>(c);
@@ -375,11 +379,12 @@ class SqliteWarehouse final : public Warehouse {
         case arrow::Type::INT64:
           sqlite3_bind_int64(stmt, index, static_cast<const arrow::Int64Array&>(col).Value(r));
           break;
-        case arrow::Type::DATE32:
-          sqlite3_bind_text(stmt, index,
-                            dates->Of(static_cast<const arrow::Date32Array&>(col).Value(r)), 10,
-                            SQLITE_TRANSIENT);
+        case arrow::Type::DATE32: {
+          char* text = date_texts + static_cast<size_t>(index - 1) * 10;
+          std::memcpy(text, dates->Of(static_cast<const arrow::Date32Array&>(col).Value(r)), 10);
+          sqlite3_bind_text(stmt, index, text, 10, SQLITE_STATIC);
           break;
+        }
         case arrow::Type::DECIMAL128:
           sqlite3_bind_double(stmt, index,
                               DecimalValue(static_cast<const arrow::Decimal128Array&>(col), r));
@@ -439,13 +444,15 @@ class SqliteWarehouse final : public Warehouse {
           many_rows, Prepare(InsertSql(table, columns.size(), static_cast<size_t>(kInsertRows))));
     }
     IsoDateText dates;
+    std::vector<char> date_texts(static_cast<size_t>(kInsertRows) * columns.size() * 10);
     for (int64_t first = 0; first < batch.num_rows();) {
       const int64_t rows = batch.num_rows() - first >= kInsertRows ? kInsertRows : 1;
       sqlite3_stmt* stmt = (rows == 1 ? one_row : many_rows)->stmt.get();
       StatementReset reset{stmt, /*clear_bindings=*/false};  // every parameter is bound below
       int64_t expected = 0;
       for (int64_t r = first; r < first + rows; ++r) {
-        BindRow(stmt, columns, r, static_cast<int>(r - first) * ncols + 1, &dates);
+        BindRow(stmt, columns, r, static_cast<int>(r - first) * ncols + 1, &dates,
+                date_texts.data());
         expected += predicted != nullptr ? (*predicted)[static_cast<size_t>(r)] : 0;
       }
       if (sqlite3_step(stmt) != SQLITE_DONE) return Error("insert into " + table);
