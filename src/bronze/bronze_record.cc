@@ -1,5 +1,7 @@
 #include "bronze/bronze_record.h"
 
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdint>
 #include <cstring>
@@ -13,6 +15,46 @@ constexpr std::array<std::string_view, kFields> kFieldNames = [] {
   for (size_t i = 0; i < kFields; ++i) names[i] = sources::kSourceColumns[i];
   return names;
 }();
+
+// A field's name followed by its closing quote, as a producer writes it, in three words with
+// the masks of the bytes it covers: a key as written is compared with three loads instead of a
+// memcmp call (the message's buffer is padded, so 24 bytes from any key's start are readable).
+struct PackedName {
+  std::array<uint64_t, 3> word{}, mask{};
+};
+static_assert(
+    [] {
+      size_t longest = 0;
+      for (std::string_view name : kFieldNames) longest = std::max(longest, name.size());
+      return longest;
+    }() < 24,
+    "a field name and its quote must fit in 24 bytes");
+
+const std::array<PackedName, kFields>& PackedNames() {
+  static const std::array<PackedName, kFields> names = [] {
+    std::array<PackedName, kFields> out{};
+    for (size_t i = 0; i < kFields; ++i) {
+      std::array<char, 24> bytes{}, mask{};
+      const std::string_view name = kFieldNames[i];
+      for (size_t b = 0; b <= name.size(); ++b) {
+        bytes[b] = b < name.size() ? name[b] : '"';
+        mask[b] = static_cast<char>(0xff);
+      }
+      std::memcpy(out[i].word.data(), bytes.data(), bytes.size());
+      std::memcpy(out[i].mask.data(), mask.data(), mask.size());
+    }
+    return out;
+  }();
+  return names;
+}
+
+// Whether the key whose text starts at `raw` (after its opening quote) is `name`.
+bool KeyIs(const char* raw, const PackedName& name) {
+  std::array<uint64_t, 3> w;
+  std::memcpy(w.data(), raw, sizeof w);
+  return (((w[0] ^ name.word[0]) & name.mask[0]) | ((w[1] ^ name.word[1]) & name.mask[1]) |
+          ((w[2] ^ name.word[2]) & name.mask[2])) == 0;
+}
 
 // The field `key` names, or -1.
 int FieldIndex(std::string_view key) {
@@ -92,6 +134,7 @@ void Decode(simdjson::ondemand::parser& parser, const char* json, size_t allocat
     return fail(json_value ? "not_a_json_object" : "invalid_json", err);
   }
   std::string_view malformed, malformed_reason;
+  const std::array<PackedName, kFields>& names = PackedNames();
   size_t hint = 0;
   for (auto result : object) {
     simdjson::ondemand::field field;
@@ -100,7 +143,7 @@ void Decode(simdjson::ondemand::parser& parser, const char* json, size_t allocat
     // other key may be escaped ("pizza\u005fid"), so is unescaped and looked up.
     std::string_view key;
     int index = -1;
-    if (hint < kFields && field.key().unsafe_is_equal(kFieldNames[hint])) {
+    if (hint < kFields && KeyIs(field.key().raw(), names[hint])) {
       key = kFieldNames[hint];
       index = static_cast<int>(hint);
     } else {

@@ -101,6 +101,26 @@ TEST(BronzeRecord, FieldsAreTheirUnescapedTextWhateverTheSpacingAndKeysMayBeEsca
   EXPECT_EQ(control_in_key.reason.rfind("invalid_json: ", 0), 0u) << control_in_key.reason;
 }
 
+TEST(BronzeRecord, AKeyThatOnlyBeginsOrEndsLikeAFieldNameIsAnotherKey) {
+  // Keys are matched a word at a time against the field a producer writes next (here: after
+  // pizza_id, order_id; after pizza_category, pizza_ingredients, whose 17 bytes reach the
+  // third word): a name a byte longer or shorter, or with another last byte, is not it.
+  namespace f = sources::field;
+  for (const char* key : {"order_idd", "order_i", "order_ie", "Order_id"}) {
+    const Decoded d = Decode(std::string(R"({"pizza_id":"1",")") + key + R"(":"x"})");
+    EXPECT_EQ(d.reason, "") << key;
+    EXPECT_EQ(d.fields[f::kPizzaId], "1") << key;
+    EXPECT_EQ(d.fields[f::kOrderId], "<absent>") << key;
+  }
+  for (const char* key : {"pizza_ingredientz", "pizza_ingredients_", "pizza_ingredient"}) {
+    const Decoded d = Decode(std::string(R"({"pizza_category":"c",")") + key + R"(":"x"})");
+    EXPECT_EQ(d.reason, "") << key;
+    EXPECT_EQ(d.fields[f::kPizzaIngredients], "<absent>") << key;
+  }
+  const Decoded d = Decode(R"({"pizza_category":"c","pizza_ingredients":"x"})");
+  EXPECT_EQ(d.fields[f::kPizzaIngredients], "x");
+}
+
 TEST(BronzeRecord, AnEscapeOrAControlCharacterIsSeenWhereverItLiesInTheValue) {
   // Values are checked for escapes a word at a time: put one at every position of values of
   // every length around a word's size, with UTF-8 bytes (at or above 0x80) around it.
