@@ -65,8 +65,8 @@ class BronzeStage::Batch {
     return q_pos_.Add(m, now, topic);
   }
 
-  // Room for `rows` more order lines, reserved once per step.
-  Status ReserveLines(int64_t rows) { return lines_.Reserve(rows); }
+  // Room for `rows` more order lines, reserved once per step; their messages hold `bytes`.
+  Status ReserveLines(int64_t rows, int64_t bytes) { return lines_.Reserve(rows, bytes); }
   int64_t quarantined() const { return q_pos_.offset.length(); }
 
   Result<std::shared_ptr<arrow::RecordBatch>> FinishLines() { return lines_.Finish(); }
@@ -227,7 +227,9 @@ Status BronzeStage::SortMessages(Partitions* partitions) {
   static thread_local simdjson::ondemand::parser parser;
   static thread_local std::string scratch;
   DecodedRecord decoded;
-  ARROW_RETURN_NOT_OK(batch_->ReserveLines(static_cast<int64_t>(messages_.size())));
+  int64_t message_bytes = 0;
+  for (const auto& m : messages_) message_bytes += static_cast<int64_t>(m.value.size());
+  ARROW_RETURN_NOT_OK(batch_->ReserveLines(static_cast<int64_t>(messages_.size()), message_bytes));
   const int64_t now = WallClockMicros();
   const std::string& topic = options_.transport.topic;
   int32_t current_partition = -1;

@@ -1,19 +1,20 @@
 #include "bronze/order_line_rows.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "bronze/bronze_schema.h"
 
 namespace pizzastream::bronze {
 
-Status OrderLineRows::Reserve(int64_t rows) {
+Status OrderLineRows::Reserve(int64_t rows, int64_t text_bytes) {
   // Text bytes ahead as the last batch had them per row (and a little over): a buffer that
   // grows by doubling copies what it holds each time.
   for (size_t i = 0; i < kFields; ++i) {
     ARROW_RETURN_NOT_OK(fields_[i].Reserve(rows));
-    ARROW_RETURN_NOT_OK(fields_[i].ReserveData(TextBytesAhead(i, rows)));
+    ARROW_RETURN_NOT_OK(fields_[i].ReserveData(TextBytesAhead(i, rows, text_bytes)));
   }
-  ARROW_RETURN_NOT_OK(topic_.ReserveData(TextBytesAhead(kFields, rows)));
+  ARROW_RETURN_NOT_OK(topic_.ReserveData(TextBytesAhead(kFields, rows, INT64_MAX)));
   for (arrow::ArrayBuilder* b :
        std::initializer_list<arrow::ArrayBuilder*>{&time_, &topic_, &partition_, &offset_}) {
     ARROW_RETURN_NOT_OK(b->Reserve(rows));
@@ -56,8 +57,9 @@ Status OrderLineRows::Add(const std::array<std::string_view, kFields>& fields,
   return Status::OK();
 }
 
-int64_t OrderLineRows::TextBytesAhead(size_t column, int64_t rows) const {
-  return rows * (text_bytes_per_row_[column] + text_bytes_per_row_[column] / 16);
+int64_t OrderLineRows::TextBytesAhead(size_t column, int64_t rows, int64_t limit) const {
+  const int64_t per_row = text_bytes_per_row_[column] + text_bytes_per_row_[column] / 16;
+  return std::min(limit, rows * per_row);
 }
 
 Result<std::shared_ptr<arrow::RecordBatch>> OrderLineRows::Finish() {

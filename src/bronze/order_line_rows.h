@@ -26,8 +26,9 @@ class OrderLineRows {
              const std::array<bool, kFields>& present, int64_t ingest_micros,
              std::string_view topic, int32_t partition, int64_t offset);
   // Makes room for `rows` more rows (and grows the text buffers ahead): Add then appends
-  // without a capacity check per column.
-  Status Reserve(int64_t rows);
+  // without a capacity check per column. `text_bytes`: what the rows' text can hold at most (a
+  // column's text is reserved as the last batch had it per row, never beyond this).
+  Status Reserve(int64_t rows, int64_t text_bytes = 0);
   int64_t rows() const { return offset_.length(); }
   Result<std::shared_ptr<arrow::RecordBatch>> Finish();
   void Reset();
@@ -39,8 +40,9 @@ class OrderLineRows {
   arrow::StringBuilder topic_;
   arrow::Int32Builder partition_;
   arrow::Int64Builder offset_;
-  // Text bytes to make room for ahead of `rows` rows of `column` (kFields: the topic).
-  int64_t TextBytesAhead(size_t column, int64_t rows) const;
+  // Text bytes to make room for ahead of `rows` rows of `column` (kFields: the topic), at
+  // most `limit`.
+  int64_t TextBytesAhead(size_t column, int64_t rows, int64_t limit) const;
   int64_t reserved_ = 0;  // rows Reserve made room for, not added yet
   // Text bytes a row held per column in the last batch finished (the last: the topic).
   std::array<int64_t, kFields + 1> text_bytes_per_row_{};

@@ -143,11 +143,17 @@ void Pipeline::WaitForUpstream(size_t slot, uint64_t seen, std::chrono::millisec
 }
 
 void Pipeline::GiveUp(const Status& error) {
-  std::lock_guard lock(mu_);
-  if (first_error_.ok()) first_error_ = error;
-  failed_.store(true);
-  stop_.store(true);
-  producer_stop_.store(true);
+  {
+    std::lock_guard lock(mu_);
+    if (first_error_.ok()) first_error_ = error;
+    failed_.store(true);
+    stop_.store(true);
+    producer_stop_.store(true);
+  }
+  // Idle stages stop waiting now (Stop(), from a signal handler, cannot notify: they see it at
+  // the end of their idle wait).
+  { std::lock_guard lock(wake_mu_); }
+  wake_.notify_all();
 }
 
 void Pipeline::RunStage(size_t index) {
