@@ -3,6 +3,9 @@
 #include <arrow/builder.h>
 #include <arrow/table.h>
 
+#include <array>
+#include <cstdint>
+
 #include "core/calendar.h"
 #include "gold/dimension_rows.h"
 #include "gold/dimensions.h"
@@ -173,13 +176,33 @@ Status GoldStage::ShapeBatch(const arrow::RecordBatch& batch, GoldBuilders* b) {
   ARROW_RETURN_NOT_OK(date_ids.Reserve(n));
   ARROW_RETURN_NOT_OK(time_ids.Reserve(n));
   ARROW_RETURN_NOT_OK(pizza_sks.Reserve(n));
+  // The lines of a dictionary-encoded column share their text's bytes: a pizza's key is looked
+  // up once per text in the batch (found again by the address of its bytes, which the batch
+  // keeps unchanged while it lives), not once per line.
+  struct KnownKey {
+    const char* data = nullptr;
+    size_t size = 0;
+    int64_t sk = 0;
+  };
+  std::array<KnownKey, 256> known_keys{};
+  // Lines come in order time, so most share the previous line's day: its id is worked out once.
+  int32_t day = 0, date_id = 0;
   for (int64_t i = 0; i < n; ++i) {
-    const int32_t date_id = DeriveDate(dates.Value(i)).date_id;
+    if (i == 0 || dates.Value(i) != day) {
+      day = dates.Value(i);
+      date_id = DeriveDate(day).date_id;
+    }
     const int32_t time_id = TimeId(SecondsOfDay(times.Value(i)));
     const std::string_view pizza_id = text(ids, i);
     int64_t sk = 0;
     bool new_pizza = false;
-    ARROW_RETURN_NOT_OK(pizza_keys_.KeyFor(pizza_id, &sk, &new_pizza));
+    KnownKey& known = known_keys[(reinterpret_cast<uintptr_t>(pizza_id.data()) >> 4) % 256];
+    if (known.data != nullptr && known.data == pizza_id.data() && known.size == pizza_id.size()) {
+      sk = known.sk;  // looked up before in this batch: not new
+    } else {
+      ARROW_RETURN_NOT_OK(pizza_keys_.KeyFor(pizza_id, &sk, &new_pizza));
+      known = {pizza_id.data(), pizza_id.size(), sk};
+    }
     date_ids.UnsafeAppend(date_id);
     time_ids.UnsafeAppend(time_id);
     pizza_sks.UnsafeAppend(sk);
