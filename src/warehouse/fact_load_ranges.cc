@@ -17,7 +17,8 @@ int64_t Int(const SqlParam& v) {
 }  // namespace
 
 std::vector<IdRun> ConsecutiveRuns(std::vector<int64_t> ids) {
-  std::sort(ids.begin(), ids.end());
+  // A load's keys usually come in order already: checking costs a pass, sorting n log n.
+  if (!std::is_sorted(ids.begin(), ids.end())) std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   std::vector<IdRun> runs;
   for (int64_t id : ids) {
