@@ -2,6 +2,8 @@
 
 #include <arrow/array.h>
 
+#include <algorithm>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,8 +29,11 @@ class BatchEncoder {
     for (size_t m = *next_malformed; m < batch.malformed.size(); ++m) {
       room += transport::MalformedJsonBytesAtMost(batch.malformed[m]);
     }
-    arena_.resize(room);
-    char* const base = arena_.data();
+    if (room > arena_capacity_) {  // grown, never zeroed: every byte read was written first
+      arena_capacity_ = room + room / 8;
+      arena_ = std::make_unique_for_overwrite<char[]>(arena_capacity_);
+    }
+    char* const base = arena_.get();
     char* out = base;
     const auto& order_ids = columns[sources::field::kOrderId];
     auto add_malformed_before = [&](int64_t sequence) {
@@ -53,13 +58,12 @@ class BatchEncoder {
                         static_cast<size_t>(start - base), static_cast<size_t>(out - start), seq});
     }
     if (end == rb.num_rows()) add_malformed_before(INT64_MAX);
-    arena_.resize(static_cast<size_t>(out - base));
   }
 
   std::vector<transport::OutgoingRecord>& Records() {
     records_.clear();
     for (const auto& s : spans_) {
-      records_.push_back({s.key, std::string_view(arena_).substr(s.offset, s.length), s.sequence});
+      records_.push_back({s.key, std::string_view(arena_.get() + s.offset, s.length), s.sequence});
     }
     return records_;
   }
@@ -70,7 +74,8 @@ class BatchEncoder {
     size_t offset, length;
     int64_t sequence;
   };
-  std::string arena_;
+  std::unique_ptr<char[]> arena_;  // the batch's records, one after another
+  size_t arena_capacity_ = 0;
   std::vector<Span> spans_;
   std::vector<transport::OutgoingRecord> records_;
 };
