@@ -185,7 +185,7 @@ Status GoldStage::ShapeBatch(const arrow::RecordBatch& batch, GoldBuilders* b) {
     int64_t sk = 0;
   };
   std::array<KnownKey, 256> known_keys{};
-  // Lines come in order time, so most share the previous line's day: its id is worked out once.
+  // Lines come in time order, so most share the previous line's day: its id is worked out once.
   int32_t day = 0, date_id = 0;
   for (int64_t i = 0; i < n; ++i) {
     if (i == 0 || dates.Value(i) != day) {
