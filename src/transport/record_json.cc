@@ -143,11 +143,7 @@ char* WriteRecordJson(const SourceColumns& columns, int64_t row, char* out) {
       out = WriteJsonString(value, out + key.size() - 1) - 1;
     }
   }
-  if (first) {
-    std::memcpy(out, "{}", 2);
-  } else {
-    std::memcpy(out, "\"}", 2);
-  }
+  std::memcpy(out, first ? "{}" : "\"}", 2);
   return out + 2;
 }
 

@@ -359,7 +359,6 @@ class SqliteWarehouse final : public Warehouse {
     return Status::OK();
   }
 
-  // Binds row `r` of `columns` to parameters first_index...
   // Binds row `r` of `columns` to parameters first_index... A date's text is written to
   // `date_texts` (10 bytes per parameter, by parameter index), bound without a copy: the
   // statement must be stepped before date_texts changes.
