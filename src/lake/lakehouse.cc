@@ -134,6 +134,13 @@ std::unique_ptr<DeltaLog> Lakehouse::Log(const std::string& table) const {
 
 namespace {
 
+bool HasDictionaryColumn(const arrow::RecordBatch& batch) {
+  for (const auto& column : batch.columns()) {
+    if (column->type_id() == arrow::Type::DICTIONARY) return true;
+  }
+  return false;
+}
+
 class ParquetFileSinkImpl final : public ParquetFileSink {
  public:
   ParquetFileSinkImpl(std::shared_ptr<arrow::fs::FileSystem> fs, std::string dir, AddFile add,
@@ -159,6 +166,12 @@ class ParquetFileSinkImpl final : public ParquetFileSink {
 
   Status Write(const arrow::RecordBatch& batch) override {
     if (batch.num_rows() == 0) return Status::OK();
+    // A dictionary-encoded column is written with its dictionary as it is only while its row
+    // group keeps that one dictionary (a second one would turn the whole column chunk plain):
+    // such a batch starts a row group of its own.
+    if (add_.num_records > 0 && HasDictionaryColumn(batch)) {
+      ARROW_RETURN_NOT_OK(writer_->NewBufferedRowGroup());
+    }
     ARROW_RETURN_NOT_OK(writer_->WriteRecordBatch(batch));
     add_.num_records += batch.num_rows();
     for (int c = 0; c < batch.num_columns(); ++c) null_counts_[c] += batch.column(c)->null_count();

@@ -9,6 +9,7 @@
 #include "bronze/bronze_schema.h"
 #include "core/calendar.h"
 #include "lake/text_column.h"
+#include "lake/text_dictionary_builder.h"
 #include "silver/accepted_ids_state.h"
 #include "silver/cleaned_layout_upgrade.h"
 #include "silver/rules.h"
@@ -21,9 +22,11 @@ namespace {
 constexpr size_t kRawFields = sources::kSourceColumns.size();
 // Bronze rows read at a time.
 constexpr int64_t kInputBatchRows = 16 * 1024;
-// Accepted lines written to the order-line tables at a time (the files' row groups stay 64k
-// rows: chunks are appended to the open one).
-constexpr int64_t kOutputChunkRows = 32 * 1024;
+// Accepted lines are written to the order-line tables a chunk at a time, once it holds this
+// many. A chunk is a row group of its own (its dictionary columns, lake/lakehouse.h); ending
+// within the input batch that fills it, it stays within a row group's 64k rows.
+constexpr int64_t kOutputChunkRows = 48 * 1024;
+static_assert(kOutputChunkRows + kInputBatchRows <= 64 * 1024);
 
 // Whether `log`'s table still lacks silver's output for `range` (a crashed step may have
 // committed it).
@@ -91,63 +94,58 @@ class FixedColumn {
 // Output builders for one step: every accepted line goes to silver_cleaned (whose columns the
 // order-items and timestamp tables share), new pizza_name_ids to the catalog, the rest to
 // quarantine or duplicates. Reserve() makes room for every input line to be accepted (values
-// and text bytes), so AppendAccepted() neither allocates nor builds a Status per value.
+// and text bytes), so AppendAccepted() allocates only for a pizza text the chunk has not seen.
+// The pizza's text columns are dictionary-encoded (lake/text_dictionary_builder.h): a chunk
+// holds each distinct text once, and Parquet writes their dictionaries as they are.
 struct SilverBuilders {
   FixedColumn<arrow::Int64Type> order_item_id, order_id, source_offset;
   FixedColumn<arrow::Int32Type> quantity, source_partition, hour, minute;
   FixedColumn<arrow::Date32Type> order_date;
-  arrow::StringBuilder pizza_name_id, size, category, ingredients, name, channel;
+  lake::TextDictionaryBuilder pizza_name_id, size, category, ingredients, name;
+  arrow::StringBuilder channel;
   FixedColumn<arrow::Decimal128Type, arrow::Decimal128> unit{money::UnitPriceType()},
       total{money::TotalPriceType()};
   FixedColumn<arrow::TimestampType> ingest{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")};
   // The order's moment: silver_cleaned.order_time, silver_timestamp.order_timestamp.
   FixedColumn<arrow::TimestampType> order_time{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")};
   arrow::StringBuilder time_text;  // silver_timestamp.order_time, "HH:MM:SS"
-  // Room for all `rows` lines of `raw` (a batch of bronze order lines, or `text_factor` batches
-  // like it) to be accepted, on top of what the builders hold. An accepted text field is the raw
-  // one trimmed, so the raw column's bytes bound it; size and channel are one of a few short
-  // names.
-  Status Reserve(const TextColumns& raw, int64_t rows, int64_t text_factor = 1) {
-    for (arrow::ArrayBuilder* builder : std::initializer_list<arrow::ArrayBuilder*>{
-             &pizza_name_id, &size, &category, &ingredients, &name, &channel, &time_text}) {
+  // Room for `rows` more lines to be accepted, on top of what the builders hold; channel is
+  // one of a few short names.
+  Status Reserve(int64_t rows) {
+    for (arrow::ArrayBuilder* builder :
+         std::initializer_list<arrow::ArrayBuilder*>{&channel, &time_text}) {
       ARROW_RETURN_NOT_OK(builder->Reserve(rows));
     }
     for (Status reserved :
          {order_item_id.Reserve(rows), order_id.Reserve(rows), source_offset.Reserve(rows),
           quantity.Reserve(rows), source_partition.Reserve(rows), hour.Reserve(rows),
           minute.Reserve(rows), order_date.Reserve(rows), unit.Reserve(rows), total.Reserve(rows),
-          ingest.Reserve(rows), order_time.Reserve(rows)}) {
+          ingest.Reserve(rows), order_time.Reserve(rows), pizza_name_id.Reserve(rows),
+          size.Reserve(rows), category.Reserve(rows), ingredients.Reserve(rows),
+          name.Reserve(rows)}) {
       ARROW_RETURN_NOT_OK(reserved);
     }
-    namespace f = sources::field;
-    for (auto [builder, column] : std::initializer_list<std::pair<arrow::StringBuilder*, int>>{
-             {&pizza_name_id, f::kPizzaNameId},
-             {&category, f::kPizzaCategory},
-             {&ingredients, f::kPizzaIngredients},
-             {&name, f::kPizzaName}}) {
-      ARROW_RETURN_NOT_OK(builder->ReserveData(raw[column].ValueBytes() * text_factor));
-    }
-    ARROW_RETURN_NOT_OK(size.ReserveData(rows * 3));     // "XXL"
     ARROW_RETURN_NOT_OK(channel.ReserveData(rows * 8));  // "in_store"
     return time_text.ReserveData(rows * 8);              // "HH:MM:SS"
   }
+  // The pizza texts of the lines appended next come from another input batch.
+  void NextInputBatch() {
+    for (lake::TextDictionaryBuilder* b : {&pizza_name_id, &size, &category, &ingredients, &name}) {
+      b->ForgetAddresses();
+    }
+  }
   int64_t accepted() const { return size.length(); }
   // REQUIRES: Reserve() for the lines appended.
-  void AppendAccepted(const CleanLine& line, int32_t partition, int64_t offset,
-                      int64_t ingest_time) {
+  Status AppendAccepted(const CleanLine& line, int32_t partition, int64_t offset,
+                        int64_t ingest_time) {
     char time_buffer[8];
     order_item_id.UnsafeAppend(line.order_item_id);
     order_id.UnsafeAppend(line.order_id);
-    pizza_name_id.UnsafeAppend(line.pizza_name_id);
     quantity.UnsafeAppend(line.quantity);
     order_date.UnsafeAppend(line.order_date);
     order_time.UnsafeAppend(TimestampMicros(line.order_date, line.order_seconds));
     unit.UnsafeAppend(arrow::Decimal128(line.unit_cents));
     total.UnsafeAppend(arrow::Decimal128(line.total_cents));
-    size.UnsafeAppend(line.pizza_size);
-    category.UnsafeAppend(line.pizza_category);
-    ingredients.UnsafeAppend(line.pizza_ingredients);
-    name.UnsafeAppend(line.pizza_name);
     channel.UnsafeAppend(line.order_channel);
     source_partition.UnsafeAppend(partition);
     source_offset.UnsafeAppend(offset);
@@ -155,6 +153,13 @@ struct SilverBuilders {
     time_text.UnsafeAppend(FormatTimeOfDay(line.order_seconds, time_buffer));
     hour.UnsafeAppend(line.order_seconds / 3600);
     minute.UnsafeAppend(line.order_seconds / 60 % 60);
+    for (Status appended :
+         {pizza_name_id.Append(line.pizza_name_id), size.Append(line.pizza_size),
+          category.Append(line.pizza_category), ingredients.Append(line.pizza_ingredients),
+          name.Append(line.pizza_name)}) {
+      ARROW_RETURN_NOT_OK(appended);
+    }
+    return Status::OK();
   }
   // Catalog (new pizza_name_ids only).
   arrow::StringBuilder cat_id, cat_name, cat_category, cat_size, cat_ingredients;
@@ -336,7 +341,8 @@ Status SilverStage::ClassifyBatch(const arrow::RecordBatch& batch, SilverBuilder
   const int64_t rows = batch.num_rows();
   const int64_t batches_ahead =
       b->accepted() == 0 && rows >= kInputBatchRows ? (kOutputChunkRows + rows - 1) / rows : 1;
-  ARROW_RETURN_NOT_OK(b->Reserve(cols, rows * batches_ahead, batches_ahead));
+  ARROW_RETURN_NOT_OK(b->Reserve(rows * batches_ahead));
+  b->NextInputBatch();
   const auto& ingest = static_cast<const arrow::TimestampArray&>(*batch.column(kInIngestTime));
   const auto& partition = static_cast<const arrow::Int32Array&>(*batch.column(kInPartition));
   const auto& offset = static_cast<const arrow::Int64Array&>(*batch.column(kInOffset));
@@ -357,7 +363,8 @@ Status SilverStage::ClassifyBatch(const arrow::RecordBatch& batch, SilverBuilder
           b->duplicates.Add(raw, "duplicate_order_item", partition.Value(i), offset.Value(i)));
       continue;
     }
-    b->AppendAccepted(line, partition.Value(i), offset.Value(i), ingest.Value(i));
+    ARROW_RETURN_NOT_OK(
+        b->AppendAccepted(line, partition.Value(i), offset.Value(i), ingest.Value(i)));
     if (catalog_ids_.find(line.pizza_name_id) == catalog_ids_.end()) {
       catalog_ids_.emplace(line.pizza_name_id);
       ARROW_RETURN_NOT_OK(b->AppendCatalogEntry(line));
@@ -372,16 +379,16 @@ Result<SilverStage::LineTables> SilverStage::FinishLines(SilverBuilders& b) {
        std::initializer_list<std::pair<CleanedColumn, Result<std::shared_ptr<arrow::Array>>>>{
            {kOrderItemId, b.order_item_id.Finish()},
            {kOrderId, b.order_id.Finish()},
-           {kPizzaNameId, FinishOne(b.pizza_name_id)},
+           {kPizzaNameId, b.pizza_name_id.Finish()},
            {kQuantity, b.quantity.Finish()},
            {kOrderDate, b.order_date.Finish()},
            {kOrderTime, b.order_time.Finish()},
            {kUnitPrice, b.unit.Finish()},
            {kTotalPrice, b.total.Finish()},
-           {kPizzaSize, FinishOne(b.size)},
-           {kPizzaCategory, FinishOne(b.category)},
-           {kPizzaIngredients, FinishOne(b.ingredients)},
-           {kPizzaName, FinishOne(b.name)},
+           {kPizzaSize, b.size.Finish()},
+           {kPizzaCategory, b.category.Finish()},
+           {kPizzaIngredients, b.ingredients.Finish()},
+           {kPizzaName, b.name.Finish()},
            {kOrderChannel, FinishOne(b.channel)},
            {kSourcePartition, b.source_partition.Finish()},
            {kSourceOffset, b.source_offset.Finish()},

@@ -3,10 +3,14 @@
 #include "lake/streamed_file.h"
 
 #include <gtest/gtest.h>
+#include <parquet/arrow/reader.h>
+#include <parquet/file_reader.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "lake/text_column.h"
+#include "lake/text_dictionary_builder.h"
 #include "support/delta_fixture.h"
 #include "support/process.h"
 
@@ -53,6 +57,81 @@ TEST(StreamedFile, AbandonedPartWayItLeavesNoFileBehind) {
   StreamedFile empty(*lake, "t", DeltaTestSchema());  // no row: no file at all
   EXPECT_FALSE(empty.Finish().ValueOrDie().has_value());
   EXPECT_EQ(DataFiles(dir / "t"), 0);
+}
+
+// Rows whose name column is dictionary-encoded, with a dictionary of `names` in that order.
+std::shared_ptr<arrow::RecordBatch> NamedRows(const std::shared_ptr<arrow::Schema>& schema,
+                                              int64_t from, const std::vector<std::string>& names) {
+  TextDictionaryBuilder builder;
+  arrow::Int64Builder ids;
+  EXPECT_TRUE(builder.Reserve(static_cast<int64_t>(names.size()) * 2).ok());
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& name : names) {
+      EXPECT_TRUE(builder.Append(name).ok());
+      EXPECT_TRUE(ids.Append(from++).ok());
+    }
+  }
+  const auto name_column = builder.Finish().ValueOrDie();
+  return arrow::RecordBatch::Make(schema, name_column->length(),
+                                  {ids.Finish().ValueOrDie(), name_column});
+}
+
+TEST(StreamedFile, DictionaryBatchesAreStoredWithTheirOwnDictionariesAndReadAsText) {
+  TempDir dir;
+  auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
+  const auto schema = arrow::schema(
+      {arrow::field("id", arrow::int64(), false), arrow::field("name", arrow::utf8(), false)});
+  const auto written_schema =
+      arrow::schema({schema->field(0), TextColumn::DictionaryField(schema->field(1))});
+  ASSERT_TRUE(lake->Log("t")->CreateIfMissing(schema).ok());
+  ParquetHints hints;
+  hints.no_statistics = {"name"};
+  StreamedFile file(*lake, "t", schema, hints);
+  // Three batches, each with a dictionary of its own (the second shares a value, in another
+  // place, with the first).
+  ASSERT_TRUE(file.Write(NamedRows(written_schema, 0, {"Margherita", "Hawaiian"})).ok());
+  ASSERT_TRUE(file.Write(NamedRows(written_schema, 4, {"Veggie", "Margherita", "Calzone"})).ok());
+  ASSERT_TRUE(file.Write(NamedRows(written_schema, 10, {"Diavola"})).ok());
+  const auto add = file.Finish().ValueOrDie();
+  ASSERT_TRUE(add.has_value());
+  EXPECT_EQ(add->num_records, 12);
+
+  // Read back as it is stored: plain text, the names in order.
+  const auto read = lake->ReadParquet("t", *add, schema).ValueOrDie();
+  ASSERT_TRUE(read->schema()->Equals(*schema)) << read->schema()->ToString();
+  const auto names = read->CombineChunksToBatch().ValueOrDie()->column(1);
+  const std::vector<std::string> expected = {"Margherita", "Hawaiian",   "Margherita", "Hawaiian",
+                                             "Veggie",     "Margherita", "Calzone",    "Veggie",
+                                             "Margherita", "Calzone",    "Diavola",    "Diavola"};
+  ASSERT_EQ(names->length(), static_cast<int64_t>(expected.size()));
+  for (int64_t i = 0; i < names->length(); ++i) {
+    EXPECT_EQ(static_cast<const arrow::StringArray&>(*names).GetView(i), expected[i]) << i;
+  }
+
+  // Stored: each batch a row group, its name column chunk dictionary-encoded throughout (a
+  // dictionary that changed within a row group would have turned the chunk's pages plain), and
+  // the Arrow schema other readers see types the column as text.
+  auto reader = parquet::ParquetFileReader::OpenFile(dir.path() + "/t/" + add->path);
+  const auto metadata = reader->metadata();
+  ASSERT_EQ(metadata->num_row_groups(), 3);
+  for (int g = 0; g < metadata->num_row_groups(); ++g) {
+    const auto chunk = metadata->RowGroup(g)->ColumnChunk(1);
+    EXPECT_TRUE(chunk->has_dictionary_page()) << "row group " << g;
+    for (const auto& stats : chunk->encoding_stats()) {
+      if (stats.page_type == parquet::PageType::DATA_PAGE ||
+          stats.page_type == parquet::PageType::DATA_PAGE_V2) {
+        EXPECT_TRUE(stats.encoding == parquet::Encoding::RLE_DICTIONARY ||
+                    stats.encoding == parquet::Encoding::PLAIN_DICTIONARY)
+            << "row group " << g << ": a data page encoded " << static_cast<int>(stats.encoding);
+      }
+    }
+  }
+  const auto arrow_reader =
+      parquet::arrow::FileReader::Make(arrow::default_memory_pool(), std::move(reader))
+          .ValueOrDie();
+  std::shared_ptr<arrow::Schema> stored;
+  ASSERT_TRUE(arrow_reader->GetSchema(&stored).ok());
+  EXPECT_TRUE(stored->field(1)->type()->Equals(*arrow::utf8())) << stored->ToString();
 }
 
 }  // namespace

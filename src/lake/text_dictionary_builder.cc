@@ -1,0 +1,36 @@
+#include "lake/text_dictionary_builder.h"
+
+namespace pizzastream::lake {
+
+const std::shared_ptr<arrow::DataType>& TextDictionaryBuilder::Type() {
+  static const auto type = arrow::dictionary(arrow::int32(), arrow::utf8());
+  return type;
+}
+
+Status TextDictionaryBuilder::AppendByContent(std::string_view text, Known* known) {
+  auto found = by_text_.find(text);
+  if (found == by_text_.end()) {
+    if (values_.length() == INT32_MAX) {
+      return Status::CapacityError("a text dictionary of more than 2^31 values");
+    }
+    ARROW_RETURN_NOT_OK(values_.Append(text));
+    found = by_text_.emplace(std::string(text), static_cast<int32_t>(values_.length() - 1)).first;
+  }
+  *known = {text.data(), text.size(), found->second};
+  indices_.UnsafeAppend(found->second);
+  return Status::OK();
+}
+
+Result<std::shared_ptr<arrow::Array>> TextDictionaryBuilder::Finish() {
+  const int64_t rows = indices_.length();
+  ARROW_ASSIGN_OR_RAISE(auto index_buffer, indices_.Finish());
+  auto indices = arrow::MakeArray(
+      arrow::ArrayData::Make(arrow::int32(), rows, {nullptr, std::move(index_buffer)}, 0));
+  ARROW_ASSIGN_OR_RAISE(auto values, values_.Finish());
+  by_text_.clear();
+  ForgetAddresses();
+  // Every index was handed out for a value stored: no need to check them again.
+  return std::make_shared<arrow::DictionaryArray>(Type(), std::move(indices), std::move(values));
+}
+
+}  // namespace pizzastream::lake

@@ -1,0 +1,68 @@
+// Builds a text column of few distinct values as dictionary<int32, utf8> (what TextColumn reads),
+// so that the Parquet writer stores the dictionary as it is, once per row group, instead of
+// hashing every row's text to find its dictionary index (lake/lakehouse.h starts a row group at
+// each batch holding a dictionary column).
+//
+// A row's text is looked up first by the address of its bytes: rows a reader took from one
+// dictionary entry share them, so a repeated value costs a pointer comparison. Only a new
+// address is looked up by content. The addresses stand for their text while the batch they come
+// from lives: ForgetAddresses() before taking rows from another one. Not thread-safe.
+#pragma once
+
+#include <arrow/array.h>
+#include <arrow/buffer_builder.h>
+#include <arrow/builder.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/status.h"
+
+namespace pizzastream::lake {
+
+class TextDictionaryBuilder {
+ public:
+  // Room for `rows` more rows (their indices; a new value's text is stored as it comes).
+  Status Reserve(int64_t rows) { return indices_.Reserve(rows); }
+  // REQUIRES: Reserve() for the row. Fails only when a new value cannot be stored.
+  Status Append(std::string_view text) {
+    Known& known = by_address_[Slot(text.data())];
+    if (known.data == text.data() && known.size == text.size() && known.data != nullptr) {
+      indices_.UnsafeAppend(known.index);
+      return Status::OK();
+    }
+    return AppendByContent(text, &known);
+  }
+  void ForgetAddresses() { by_address_.fill(Known{}); }
+
+  int64_t length() const { return indices_.length(); }
+  // The rows appended since the last Finish as dictionary<int32, utf8>, each distinct text once
+  // in the dictionary. The next rows start a new dictionary.
+  Result<std::shared_ptr<arrow::Array>> Finish();
+
+  static const std::shared_ptr<arrow::DataType>& Type();
+
+ private:
+  struct Known {
+    const char* data = nullptr;
+    size_t size = 0;
+    int32_t index = 0;
+  };
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  static size_t Slot(const char* data) { return (reinterpret_cast<uintptr_t>(data) >> 3) % 256; }
+  Status AppendByContent(std::string_view text, Known* known);
+
+  std::array<Known, 256> by_address_{};
+  std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> by_text_;
+  arrow::StringBuilder values_;
+  arrow::TypedBufferBuilder<int32_t> indices_;
+};
+
+}  // namespace pizzastream::lake
