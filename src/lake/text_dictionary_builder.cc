@@ -33,4 +33,16 @@ Result<std::shared_ptr<arrow::Array>> TextDictionaryBuilder::Finish() {
   return std::make_shared<arrow::DictionaryArray>(Type(), std::move(indices), std::move(values));
 }
 
+std::shared_ptr<arrow::RecordBatch> BatchWithDictionaries(
+    const std::shared_ptr<arrow::Schema>& declared, int64_t rows, arrow::ArrayVector columns) {
+  arrow::FieldVector fields = declared->fields();
+  for (size_t c = 0; c < fields.size() && c < columns.size(); ++c) {
+    if (columns[c]->type_id() == arrow::Type::DICTIONARY) {
+      fields[c] = fields[c]->WithType(columns[c]->type());
+    }
+  }
+  return arrow::RecordBatch::Make(arrow::schema(std::move(fields), declared->metadata()), rows,
+                                  std::move(columns));
+}
+
 }  // namespace pizzastream::lake

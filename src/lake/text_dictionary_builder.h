@@ -12,6 +12,7 @@
 #include <arrow/array.h>
 #include <arrow/buffer_builder.h>
 #include <arrow/builder.h>
+#include <arrow/record_batch.h>
 
 #include <array>
 #include <cstdint>
@@ -64,5 +65,10 @@ class TextDictionaryBuilder {
   arrow::StringBuilder values_;
   arrow::TypedBufferBuilder<int32_t> indices_;
 };
+
+// A batch of `columns` under `declared`, whose text columns built here are typed as the
+// dictionaries they are (a file written from the batch stores `declared`, lake/lakehouse.h).
+std::shared_ptr<arrow::RecordBatch> BatchWithDictionaries(
+    const std::shared_ptr<arrow::Schema>& declared, int64_t rows, arrow::ArrayVector columns);
 
 }  // namespace pizzastream::lake

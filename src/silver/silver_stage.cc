@@ -397,8 +397,8 @@ Result<SilverStage::LineTables> SilverStage::FinishLines(SilverBuilders& b) {
   }
   const int64_t accepted = cleaned_cols[0]->length();
   LineTables out;
-  out.cleaned = arrow::RecordBatch::Make(CleanedSchema(), accepted, cleaned_cols);
-  out.items = arrow::RecordBatch::Make(
+  out.cleaned = lake::BatchWithDictionaries(CleanedSchema(), accepted, cleaned_cols);
+  out.items = lake::BatchWithDictionaries(
       OrderItemsSchema(), accepted,
       {cleaned_cols[kOrderItemId], cleaned_cols[kOrderId], cleaned_cols[kPizzaNameId],
        cleaned_cols[kQuantity], cleaned_cols[kUnitPrice], cleaned_cols[kTotalPrice],

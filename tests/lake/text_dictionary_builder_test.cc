@@ -72,5 +72,23 @@ TEST(TextDictionaryBuilder, AFinishedColumnLeavesTheNextOneAFreshDictionary) {
   EXPECT_EQ(DictionaryLength(*next), 1);
 }
 
+TEST(TextDictionaryBuilder, ABatchOfItsColumnsIsTypedAsTheyAre) {
+  const auto declared = arrow::schema(
+      {arrow::field("id", arrow::int64(), false), arrow::field("name", arrow::utf8(), false)});
+  const std::string name = "Calzone";
+  TextDictionaryBuilder builder;
+  ASSERT_TRUE(builder.Reserve(1).ok());
+  ASSERT_TRUE(builder.Append(name).ok());
+  arrow::Int64Builder ids;
+  ASSERT_TRUE(ids.Append(7).ok());
+  const auto batch = BatchWithDictionaries(
+      declared, 1, {ids.Finish().ValueOrDie(), builder.Finish().ValueOrDie()});
+  EXPECT_TRUE(batch->ValidateFull().ok()) << batch->ValidateFull().ToString();
+  EXPECT_TRUE(batch->schema()->field(0)->Equals(*declared->field(0)));
+  EXPECT_TRUE(batch->schema()->field(1)->type()->Equals(*TextDictionaryBuilder::Type()));
+  EXPECT_EQ(batch->schema()->field(1)->name(), "name");
+  EXPECT_FALSE(batch->schema()->field(1)->nullable());
+}
+
 }  // namespace
 }  // namespace pizzastream::lake
