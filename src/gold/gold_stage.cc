@@ -12,6 +12,7 @@
 #include "gold/gold_schema.h"
 #include "lake/streamed_file.h"
 #include "lake/text_column.h"
+#include "lake/text_dictionary_builder.h"
 #include "silver/cleaned_layout_upgrade.h"
 #include "silver/silver_schema.h"
 
@@ -37,6 +38,10 @@ std::shared_ptr<arrow::Schema> ShapedColumns() {
     arrow::FieldVector fields(cleaned->fields().begin(),
                               cleaned->fields().begin() + silver::kSourcePartition);
     for (int c : kPizzaTextColumns) fields[c] = lake::TextColumn::DictionaryField(fields[c]);
+    // The channel goes into the facts as it comes: dictionary-encoded, Parquet writes its
+    // dictionary as it is (lake/lakehouse.h).
+    fields[silver::kOrderChannel] =
+        lake::TextColumn::DictionaryField(fields[silver::kOrderChannel]);
     return arrow::schema(fields);
   }();
   return schema;
@@ -217,7 +222,7 @@ Status GoldStage::ShapeBatch(const arrow::RecordBatch& batch, GoldBuilders* b) {
   ARROW_ASSIGN_OR_RAISE(auto date_id_column, date_ids.Finish());
   ARROW_ASSIGN_OR_RAISE(auto time_id_column, time_ids.Finish());
   ARROW_ASSIGN_OR_RAISE(auto pizza_sk_column, pizza_sks.Finish());
-  auto facts = arrow::RecordBatch::Make(
+  auto facts = lake::BatchWithDictionaries(
       FactOrderItemSchema(), n,
       {batch.column(kOrderItemId), batch.column(kOrderId), batch.column(kOrderDate), date_id_column,
        time_id_column, pizza_sk_column, batch.column(kQuantity), batch.column(kUnitPrice),

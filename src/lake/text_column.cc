@@ -28,14 +28,4 @@ std::shared_ptr<arrow::Field> TextColumn::DictionaryField(
   return field->WithType(arrow::dictionary(arrow::int32(), field->type()));
 }
 
-int64_t TextColumn::ValueBytes() const {
-  if (plain_ != nullptr) return plain_->total_values_length();
-  // Row by row: one long value in the dictionary (a dirty line) must not count for every row.
-  int64_t bytes = 0;
-  for (int64_t row = 0; row < array_->length(); ++row) {
-    if (!array_->IsNull(row)) bytes += dictionary_->value_length(indices_[row]);
-  }
-  return bytes;
-}
-
 }  // namespace pizzastream::lake

@@ -30,8 +30,6 @@ class TextColumn {
     if (indices_ == nullptr) return plain_->GetView(row);
     return dictionary_->GetView(indices_[row]);
   }
-  // The bytes of the column's values together (a plain column's data may hold more).
-  int64_t ValueBytes() const;
 
  private:
   const arrow::Array* array_ = nullptr;
