@@ -134,5 +134,37 @@ TEST(StreamedFile, DictionaryBatchesAreStoredWithTheirOwnDictionariesAndReadAsTe
   EXPECT_TRUE(stored->field(1)->type()->Equals(*arrow::utf8())) << stored->ToString();
 }
 
+TEST(StreamedFile, ADictionaryPastParquetsDictionaryPageLimitIsStoredWhole) {
+  // Hostile text: 40,000 distinct 100-byte values in one batch (4 MB of dictionary, past the
+  // writer's 1 MB dictionary page limit, where it turns the column chunk plain part way).
+  TempDir dir;
+  auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
+  const auto schema = arrow::schema(
+      {arrow::field("id", arrow::int64(), false), arrow::field("name", arrow::utf8(), false)});
+  ASSERT_TRUE(lake->Log("t")->CreateIfMissing(schema).ok());
+  std::vector<std::string> names;
+  for (int i = 0; i < 40000; ++i) {
+    names.push_back(std::to_string(i) + std::string(100 - std::to_string(i).size(), '~'));
+  }
+  const auto written_schema =
+      arrow::schema({schema->field(0), TextColumn::DictionaryField(schema->field(1))});
+  StreamedFile file(*lake, "t", schema);
+  ASSERT_TRUE(file.Write(NamedRows(written_schema, 0, names)).ok());
+  ASSERT_TRUE(file.Write(NamedRows(written_schema, 80000, {"Margherita"})).ok());
+  const auto add = file.Finish().ValueOrDie();
+  ASSERT_TRUE(add.has_value());
+  const auto read = lake->ReadParquet("t", *add, schema).ValueOrDie();
+  const auto batch = read->CombineChunksToBatch().ValueOrDie();
+  ASSERT_EQ(batch->num_rows(), 80002);
+  const auto& ids = static_cast<const arrow::Int64Array&>(*batch->column(0));
+  const auto& read_names = static_cast<const arrow::StringArray&>(*batch->column(1));
+  for (int64_t i = 0; i < 80000; ++i) {
+    ASSERT_EQ(ids.Value(i), i);
+    ASSERT_EQ(read_names.GetView(i), names[static_cast<size_t>(i % 40000)]) << "row " << i;
+  }
+  EXPECT_EQ(read_names.GetView(80000), "Margherita");
+  EXPECT_EQ(read_names.GetView(80001), "Margherita");
+}
+
 }  // namespace
 }  // namespace pizzastream::lake
