@@ -93,8 +93,9 @@ class FixedColumn {
 
 // Output builders for one step: every accepted line goes to silver_cleaned (whose columns the
 // order-items and timestamp tables share), new pizza_name_ids to the catalog, the rest to
-// quarantine or duplicates. Reserve() makes room for every input line to be accepted (values
-// and text bytes), so AppendAccepted() allocates only for a pizza text the chunk has not seen.
+// quarantine or duplicates. Reserve() makes room for every input line to be accepted (values,
+// dictionary indices and time texts), so AppendAccepted() allocates only for a text the chunk
+// has not seen.
 // The pizza's text columns and the channel are dictionary-encoded (lake/
 // text_dictionary_builder.h): a chunk holds each distinct text once, and Parquet writes their
 // dictionaries as they are.
