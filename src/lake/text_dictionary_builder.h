@@ -6,7 +6,11 @@
 // A row's text is looked up first by the address of its bytes: rows a reader took from one
 // dictionary entry share them, so a repeated value costs a pointer comparison. Only a new
 // address is looked up by content. The addresses stand for their text while the batch they come
-// from lives: ForgetAddresses() before taking rows from another one. Not thread-safe.
+// from lives: ForgetAddresses() before taking rows from another one.
+//
+// Text that hardly repeats (dirt, or an attack) is not kept twice (dictionary and lookup) for
+// nothing: once the distinct texts outgrow kMostDictionaryBytes (where Parquet itself turns a
+// column chunk plain), the column is built plain, as utf8, until Finish. Not thread-safe.
 #pragma once
 
 #include <arrow/array.h>
@@ -27,8 +31,10 @@ namespace pizzastream::lake {
 
 class TextDictionaryBuilder {
  public:
+  static constexpr int64_t kMostDictionaryBytes = 1 << 20;
+
   // Room for `rows` more rows (their indices; a new value's text is stored as it comes).
-  Status Reserve(int64_t rows) { return indices_.Reserve(rows); }
+  Status Reserve(int64_t rows) { return plain_ ? plain_->Reserve(rows) : indices_.Reserve(rows); }
   // REQUIRES: Reserve() for the row. Fails only when a new value cannot be stored.
   Status Append(std::string_view text) {
     Known& known = by_address_[Slot(text.data())];
@@ -40,9 +46,9 @@ class TextDictionaryBuilder {
   }
   void ForgetAddresses() { by_address_.fill(Known{}); }
 
-  int64_t length() const { return indices_.length(); }
+  int64_t length() const { return plain_ ? plain_->length() : indices_.length(); }
   // The rows appended since the last Finish as dictionary<int32, utf8>, each distinct text once
-  // in the dictionary. The next rows start a new dictionary.
+  // in the dictionary (or as utf8, when they outgrew it). The next rows start a new dictionary.
   Result<std::shared_ptr<arrow::Array>> Finish();
 
   static const std::shared_ptr<arrow::DataType>& Type();
@@ -59,11 +65,14 @@ class TextDictionaryBuilder {
   };
   static size_t Slot(const char* data) { return (reinterpret_cast<uintptr_t>(data) >> 3) % 256; }
   Status AppendByContent(std::string_view text, Known* known);
+  // Turns the rows so far into plain text, and the builder to plain until Finish.
+  Status TurnPlain();
 
   std::array<Known, 256> by_address_{};
   std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> by_text_;
   arrow::StringBuilder values_;
   arrow::TypedBufferBuilder<int32_t> indices_;
+  std::unique_ptr<arrow::StringBuilder> plain_;  // once the dictionary outgrew its bytes
 };
 
 // A batch of `columns` under `declared`, whose text columns built here are typed as the

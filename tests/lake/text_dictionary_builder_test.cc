@@ -72,6 +72,37 @@ TEST(TextDictionaryBuilder, AFinishedColumnLeavesTheNextOneAFreshDictionary) {
   EXPECT_EQ(DictionaryLength(*next), 1);
 }
 
+TEST(TextDictionaryBuilder, TextThatHardlyRepeatsIsBuiltPlainPastTheDictionaryLimit) {
+  // 3,000 distinct 1 KiB texts (3 MiB, past the 1 MiB limit), each row between two "Veggie"s.
+  std::vector<std::string> texts;
+  for (int i = 0; i < 3000; ++i) texts.push_back(std::to_string(i) + std::string(1024, '#'));
+  const std::string veggie = "Veggie";
+  TextDictionaryBuilder builder;
+  ASSERT_TRUE(builder.Reserve(6001).ok());
+  std::vector<std::string> expected;
+  for (const auto& text : texts) {
+    ASSERT_TRUE(builder.Append(veggie).ok());
+    ASSERT_TRUE(builder.Append(text).ok());
+    expected.push_back(veggie);
+    expected.push_back(text);
+  }
+  ASSERT_TRUE(builder.Append(veggie).ok());
+  expected.push_back(veggie);
+  EXPECT_EQ(builder.length(), 6001);
+  const auto array = builder.Finish().ValueOrDie();
+  EXPECT_TRUE(array->type()->Equals(*arrow::utf8())) << array->type()->ToString();
+  EXPECT_TRUE(array->ValidateFull().ok());
+  EXPECT_EQ(Rows(*array), expected);
+
+  // The next column starts as a dictionary again.
+  ASSERT_TRUE(builder.Reserve(2).ok());
+  ASSERT_TRUE(builder.Append(veggie).ok());
+  ASSERT_TRUE(builder.Append(veggie).ok());
+  const auto next = builder.Finish().ValueOrDie();
+  EXPECT_TRUE(next->type()->Equals(*TextDictionaryBuilder::Type()));
+  EXPECT_EQ(Rows(*next), (std::vector<std::string>{"Veggie", "Veggie"}));
+}
+
 TEST(TextDictionaryBuilder, ABatchOfItsColumnsIsTypedAsTheyAre) {
   const auto declared = arrow::schema(
       {arrow::field("id", arrow::int64(), false), arrow::field("name", arrow::utf8(), false)});
