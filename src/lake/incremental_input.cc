@@ -49,19 +49,26 @@ Result<InputRange> NextRange(DeltaLog& input, int64_t after_version, int64_t max
 
 namespace {
 
-// The batches of `f` as this process wrote them (lake/written_batches.h), upgraded and
-// conformed to `expected` like a read of the file; nullptr when they were not kept.
-Result<std::shared_ptr<arrow::Table>> TakeWritten(const Lakehouse& lake, const std::string& table,
-                                                  const AddFile& f,
-                                                  const std::shared_ptr<arrow::Schema>& expected,
-                                                  const FileUpgrade& upgrade) {
+// The batches of `f` as this process wrote them (lake/written_batches.h), each upgraded and
+// conformed to `expected` like a read of the file; nullopt when they were not kept. Each on its
+// own: a text column may be a dictionary in one batch and plain in the next
+// (lake/text_dictionary_builder.h), and conformed they may stay so.
+Result<std::optional<std::vector<std::shared_ptr<arrow::Table>>>> TakeWritten(
+    const Lakehouse& lake, const std::string& table, const AddFile& f,
+    const std::shared_ptr<arrow::Schema>& expected, const FileUpgrade& upgrade) {
   auto written = lake.written().Take(table, f.path);
-  if (!written) return nullptr;
-  ARROW_ASSIGN_OR_RAISE(auto t, arrow::Table::FromRecordBatches(*written));
-  if (upgrade) {
-    ARROW_ASSIGN_OR_RAISE(t, upgrade(t));
+  if (!written) return std::nullopt;
+  std::vector<std::shared_ptr<arrow::Table>> tables;
+  for (const auto& batch : *written) {
+    ARROW_ASSIGN_OR_RAISE(auto t, arrow::Table::FromRecordBatches({batch}));
+    if (upgrade) {
+      ARROW_ASSIGN_OR_RAISE(t, upgrade(t));
+    }
+    ARROW_ASSIGN_OR_RAISE(t,
+                          ConformTable(t, expected, table + " file " + f.path + " (as written)"));
+    tables.push_back(std::move(t));
   }
-  return ConformTable(t, expected, table + " file " + f.path + " (as written)");
+  return tables;
 }
 
 // Hands `each` the batches of `t`, one per chunk (no copy into one batch).
@@ -83,15 +90,18 @@ Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadRange(
     const Lakehouse& lake, const std::string& table, const InputRange& range,
     const std::shared_ptr<arrow::Schema>& expected, const FileUpgrade& upgrade) {
   std::vector<std::shared_ptr<arrow::RecordBatch>> out;
+  const auto keep = [&](std::shared_ptr<arrow::RecordBatch> batch) {
+    out.push_back(std::move(batch));
+    return Status::OK();
+  };
   for (const AddFile& f : range.files) {
-    ARROW_ASSIGN_OR_RAISE(auto t, TakeWritten(lake, table, f, expected, upgrade));
-    if (t == nullptr) {
-      ARROW_ASSIGN_OR_RAISE(t, lake.ReadParquet(table, f, expected, upgrade));
+    ARROW_ASSIGN_OR_RAISE(auto written, TakeWritten(lake, table, f, expected, upgrade));
+    if (written) {
+      for (const auto& t : *written) ARROW_RETURN_NOT_OK(EachBatch(*t, keep));
+      continue;
     }
-    ARROW_RETURN_NOT_OK(EachBatch(*t, [&](std::shared_ptr<arrow::RecordBatch> batch) {
-      out.push_back(std::move(batch));
-      return Status::OK();
-    }));
+    ARROW_ASSIGN_OR_RAISE(auto t, lake.ReadParquet(table, f, expected, upgrade));
+    ARROW_RETURN_NOT_OK(EachBatch(*t, keep));
   }
   return out;
 }
@@ -102,9 +112,9 @@ Status ScanRange(const Lakehouse& lake, const std::string& table, const InputRan
                  const FileUpgrade& upgrade) {
   const auto pass = [&](std::shared_ptr<arrow::RecordBatch> batch) { return each(*batch); };
   for (const AddFile& f : range.files) {
-    ARROW_ASSIGN_OR_RAISE(auto t, TakeWritten(lake, table, f, expected, upgrade));
-    if (t != nullptr) {
-      ARROW_RETURN_NOT_OK(EachBatch(*t, pass));
+    ARROW_ASSIGN_OR_RAISE(auto written, TakeWritten(lake, table, f, expected, upgrade));
+    if (written) {
+      for (const auto& t : *written) ARROW_RETURN_NOT_OK(EachBatch(*t, pass));
     } else {
       ARROW_RETURN_NOT_OK(lake.ScanParquet(table, f, expected, batch_rows, pass, upgrade));
     }

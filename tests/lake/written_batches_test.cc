@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "lake/incremental_input.h"
+#include "lake/streamed_file.h"
+#include "lake/text_column.h"
+#include "lake/text_dictionary_builder.h"
 #include "support/delta_fixture.h"
 #include "support/process.h"
 
@@ -120,6 +123,68 @@ TEST(WrittenBatches, ReadRangeTakesCommittedBatchesAndMatchesTheFiles) {
     EXPECT_TRUE(from_memory[i]->Equals(*from_files[i], /*check_metadata=*/false))
         << from_memory[i]->ToString() << "\nvs\n"
         << from_files[i]->ToString();
+  }
+}
+
+TEST(WrittenBatches, AFilesBatchesMayTypeATextColumnDifferently) {
+  // A step's file written in two chunks: the name column a dictionary in the first, plain in the
+  // second (a chunk whose text hardly repeats, lake/text_dictionary_builder.h).
+  TempDir dir;
+  auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
+  const auto schema = arrow::schema(
+      {arrow::field("id", arrow::int64(), false), arrow::field("name", arrow::utf8(), false)});
+  auto log = lake->Log("out");
+  ASSERT_TRUE(log->CreateIfMissing(schema).ok());
+  lake->written().Expect("out");
+  const std::string veggie = "Veggie";
+  TextDictionaryBuilder names;
+  ASSERT_TRUE(names.Reserve(2).ok());
+  ASSERT_TRUE(names.Append(veggie).ok());
+  ASSERT_TRUE(names.Append(veggie).ok());
+  arrow::Int64Builder ids, more_ids;
+  ASSERT_TRUE(ids.AppendValues({1, 2}).ok());
+  ASSERT_TRUE(more_ids.AppendValues({3}).ok());
+  arrow::StringBuilder plain;
+  ASSERT_TRUE(plain.Append("Calzone").ok());
+  const Batches batches = {
+      BatchWithDictionaries(schema, 2, {ids.Finish().ValueOrDie(), names.Finish().ValueOrDie()}),
+      BatchWithDictionaries(schema, 1,
+                            {more_ids.Finish().ValueOrDie(), plain.Finish().ValueOrDie()})};
+  ASSERT_FALSE(batches[0]->schema()->Equals(*batches[1]->schema()));
+  StreamedFile file(*lake, "out", schema);
+  for (const auto& b : batches) ASSERT_TRUE(file.Write(b).ok());
+  std::vector<StepOutput> outputs(1);
+  outputs[0] = {"out", log.get(), schema, batches, {}, file.Finish().ValueOrDie()};
+  InputRange step;
+  step.to_version = 0;
+  ASSERT_TRUE(CommitStep(*lake, "app", step, outputs, "WRITE").ok());
+
+  auto reader = lake->Log("out");
+  const auto range = NextRange(*reader, -1, 1 << 20, -1).ValueOrDie();
+  ASSERT_TRUE(lake->written().Take("out", range.files.at(0).path).has_value());  // offered
+  // Read as the load reads (text) and as gold reads (a dictionary where there is one), from
+  // memory, then from the file.
+  for (const auto& expected :
+       {schema, arrow::schema({schema->field(0), TextColumn::DictionaryField(schema->field(1))})}) {
+    for (bool from_memory : {true, false}) {
+      if (from_memory) lake->written().Offer("out", range.files.at(0).path, batches);
+      std::vector<std::pair<int64_t, std::string>> rows;
+      ASSERT_TRUE(ScanRange(*lake, "out", range, expected, 1024,
+                            [&](const arrow::RecordBatch& b) {
+                              const auto& id = static_cast<const arrow::Int64Array&>(*b.column(0));
+                              ARROW_ASSIGN_OR_RAISE(const auto name, TextColumn::Of(*b.column(1)));
+                              for (int64_t i = 0; i < b.num_rows(); ++i) {
+                                rows.emplace_back(id.Value(i), std::string(*name.Get(i)));
+                              }
+                              return Status::OK();
+                            })
+                      .ok())
+          << expected->ToString() << (from_memory ? " from memory" : " from the file");
+      EXPECT_EQ(rows, (std::vector<std::pair<int64_t, std::string>>{
+                          {1, "Veggie"}, {2, "Veggie"}, {3, "Calzone"}}))
+          << expected->ToString() << (from_memory ? " from memory" : " from the file");
+      EXPECT_EQ(lake->written().figures().bytes, 0);
+    }
   }
 }
 
