@@ -3,7 +3,6 @@
 #include <arrow/builder.h>
 #include <arrow/table.h>
 
-#include <array>
 #include <cstdint>
 
 #include "core/calendar.h"
@@ -11,6 +10,7 @@
 #include "gold/dimensions.h"
 #include "gold/gold_schema.h"
 #include "lake/streamed_file.h"
+#include "lake/text_address_cache.h"
 #include "lake/text_column.h"
 #include "lake/text_dictionary_builder.h"
 #include "silver/cleaned_layout_upgrade.h"
@@ -184,12 +184,7 @@ Status GoldStage::ShapeBatch(const arrow::RecordBatch& batch, GoldBuilders* b) {
   // The lines of a dictionary-encoded column share their text's bytes: a pizza's key is looked
   // up once per text in the batch (found again by the address of its bytes, which the batch
   // keeps unchanged while it lives), not once per line.
-  struct KnownKey {
-    const char* data = nullptr;
-    size_t size = 0;
-    int64_t sk = 0;
-  };
-  std::array<KnownKey, 256> known_keys{};
+  lake::TextAddressCache<int64_t> known_keys;
   // Lines come in time order, so most share the previous line's day: its id is worked out once.
   int32_t day = 0, date_id = 0;
   for (int64_t i = 0; i < n; ++i) {
@@ -201,12 +196,11 @@ Status GoldStage::ShapeBatch(const arrow::RecordBatch& batch, GoldBuilders* b) {
     const std::string_view pizza_id = text(ids, i);
     int64_t sk = 0;
     bool new_pizza = false;
-    KnownKey& known = known_keys[(reinterpret_cast<uintptr_t>(pizza_id.data()) >> 4) % 256];
-    if (known.data != nullptr && known.data == pizza_id.data() && known.size == pizza_id.size()) {
-      sk = known.sk;  // looked up before in this batch: not new
+    if (const int64_t* known = known_keys.Find(pizza_id)) {
+      sk = *known;  // looked up before in this batch: not new
     } else {
       ARROW_RETURN_NOT_OK(pizza_keys_.KeyFor(pizza_id, &sk, &new_pizza));
-      known = {pizza_id.data(), pizza_id.size(), sk};
+      known_keys.Remember(pizza_id, sk);
     }
     date_ids.UnsafeAppend(date_id);
     time_ids.UnsafeAppend(time_id);

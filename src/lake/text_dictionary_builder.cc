@@ -9,7 +9,7 @@ const std::shared_ptr<arrow::DataType>& TextDictionaryBuilder::Type() {
   return type;
 }
 
-Status TextDictionaryBuilder::AppendByContent(std::string_view text, Known* known) {
+Status TextDictionaryBuilder::AppendByContent(std::string_view text) {
   if (plain_) return plain_->Append(text);  // no address is remembered once plain
   auto found = by_text_.find(text);
   if (found == by_text_.end()) {
@@ -20,7 +20,7 @@ Status TextDictionaryBuilder::AppendByContent(std::string_view text, Known* know
     ARROW_RETURN_NOT_OK(values_.Append(text));
     found = by_text_.emplace(std::string(text), static_cast<int32_t>(values_.length() - 1)).first;
   }
-  *known = {text.data(), text.size(), found->second};
+  by_address_.Remember(text, found->second);
   indices_.UnsafeAppend(found->second);
   return Status::OK();
 }

@@ -18,7 +18,6 @@
 #include <arrow/builder.h>
 #include <arrow/record_batch.h>
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -26,6 +25,7 @@
 #include <unordered_map>
 
 #include "core/status.h"
+#include "lake/text_address_cache.h"
 
 namespace pizzastream::lake {
 
@@ -37,14 +37,13 @@ class TextDictionaryBuilder {
   Status Reserve(int64_t rows) { return plain_ ? plain_->Reserve(rows) : indices_.Reserve(rows); }
   // REQUIRES: Reserve() for the row. Fails only when a new value cannot be stored.
   Status Append(std::string_view text) {
-    Known& known = by_address_[Slot(text.data())];
-    if (known.data == text.data() && known.size == text.size() && known.data != nullptr) {
-      indices_.UnsafeAppend(known.index);
+    if (const int32_t* index = by_address_.Find(text)) {
+      indices_.UnsafeAppend(*index);
       return Status::OK();
     }
-    return AppendByContent(text, &known);
+    return AppendByContent(text);
   }
-  void ForgetAddresses() { by_address_.fill(Known{}); }
+  void ForgetAddresses() { by_address_.Forget(); }
 
   int64_t length() const { return plain_ ? plain_->length() : indices_.length(); }
   // The rows appended since the last Finish as dictionary<int32, utf8>, each distinct text once
@@ -54,21 +53,15 @@ class TextDictionaryBuilder {
   static const std::shared_ptr<arrow::DataType>& Type();
 
  private:
-  struct Known {
-    const char* data = nullptr;
-    size_t size = 0;
-    int32_t index = 0;
-  };
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  static size_t Slot(const char* data) { return (reinterpret_cast<uintptr_t>(data) >> 3) % 256; }
-  Status AppendByContent(std::string_view text, Known* known);
+  Status AppendByContent(std::string_view text);
   // Turns the rows so far into plain text, and the builder to plain until Finish.
   Status TurnPlain();
 
-  std::array<Known, 256> by_address_{};
+  TextAddressCache<int32_t> by_address_;
   std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> by_text_;
   arrow::StringBuilder values_;
   arrow::TypedBufferBuilder<int32_t> indices_;
