@@ -249,7 +249,11 @@ Status BronzeStage::SortMessages(Partitions* partitions) {
     // the lake's position): this step holds it already.
     if (m.offset < current->next) continue;
     current->next = m.offset + 1;
-    DecodeMessage(parser, scratch, m.value, &decoded, m.readable_after);
+    if (m.source != nullptr) {
+      DecodedFromRow(*m.source, m.source_row, &decoded);
+    } else {
+      DecodeMessage(parser, scratch, m.value, &decoded, m.readable_after);
+    }
     if (decoded.reason.empty()) {
       if (m.offset >= current->lines_from)
         ARROW_RETURN_NOT_OK(batch_->AddLine(decoded, m, now, topic));

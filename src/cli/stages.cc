@@ -49,6 +49,7 @@ Result<orchestration::ProducerTask> OpenProducer(const SourceOptions& source,
   }
   ARROW_ASSIGN_OR_RAISE(task.writer, transport::OpenTopicWriter(global.transport, id));
   task.options = source.producer;
+  task.options.sent_records = global.transport.sent_records;
   return task;
 }
 

@@ -10,6 +10,7 @@
 #include "transport/embedded_log_cursor.h"
 #include "transport/embedded_log_files.h"
 #include "transport/embedded_log_topic.h"
+#include "transport/sent_records.h"
 
 namespace pizzastream::transport {
 namespace {
@@ -35,12 +36,14 @@ Result<std::map<int32_t, int64_t>> LoadCommitted(const std::string& path) {
 class EmbeddedTopicReader final : public TopicReader {
  public:
   EmbeddedTopicReader(TopicLayout layout, std::string group, FileHandle lock,
-                      StartOffsetFn start_offset, const EmbeddedLogOptions& options)
+                      StartOffsetFn start_offset, const EmbeddedLogOptions& options,
+                      std::shared_ptr<SentRecords> sent_records)
       : layout_(std::move(layout)),
         group_(std::move(group)),
         lock_(std::move(lock)),
         start_offset_(std::move(start_offset)),
-        options_(options) {
+        options_(options),
+        sent_records_(std::move(sent_records)) {
     for (int32_t p = 0; p < layout_.partitions; ++p) {
       cursors_.emplace_back(p, layout_.PartitionDir(p), options_.read_buffer_bytes);
     }
@@ -54,6 +57,7 @@ class EmbeddedTopicReader final : public TopicReader {
   Status Poll(size_t max_messages, std::chrono::milliseconds timeout,
               std::vector<Message>* out) override {
     out->clear();
+    held_.clear();  // the last poll's messages are no longer used
     ARROW_RETURN_NOT_OK(Start());
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     const size_t count = cursors_.size();
@@ -64,6 +68,7 @@ class EmbeddedTopicReader final : public TopicReader {
         ARROW_RETURN_NOT_OK(cursor.Fill(max_messages, first_try, out));
       }
       const auto now = std::chrono::steady_clock::now();
+      if (!out->empty() && sent_records_ != nullptr) sent_records_->Annotate(*out, &held_);
       if (!out->empty() || max_messages == 0 || now >= deadline) return Status::OK();
       std::this_thread::sleep_for(
           std::min<std::chrono::steady_clock::duration>(options_.poll_interval, deadline - now));
@@ -143,6 +148,9 @@ class EmbeddedTopicReader final : public TopicReader {
   StartOffsetFn start_offset_;
   EmbeddedLogOptions options_;
   std::vector<PartitionCursor> cursors_;
+  // Rows this process sent to the topic, and those the last poll's messages point into.
+  std::shared_ptr<SentRecords> sent_records_;
+  std::vector<std::shared_ptr<const SourceColumns>> held_;
   std::map<int32_t, int64_t> committed_;
   size_t next_cursor_ = 0;
   bool started_ = false;
@@ -163,8 +171,9 @@ Result<std::unique_ptr<TopicReader>> OpenEmbeddedReader(const TransportConfig& c
   ARROW_ASSIGN_OR_RAISE(FileHandle lock, LockExclusive(layout.GroupLockPath(config.group),
                                                        "a reader of group " + config.group +
                                                            " on the topic " + config.topic));
-  auto reader = std::make_unique<EmbeddedTopicReader>(
-      std::move(layout), config.group, std::move(lock), std::move(start_offset), options);
+  auto reader =
+      std::make_unique<EmbeddedTopicReader>(std::move(layout), config.group, std::move(lock),
+                                            std::move(start_offset), options, config.sent_records);
   ARROW_RETURN_NOT_OK(reader->LoadCommittedOffsets());
   return reader;
 }

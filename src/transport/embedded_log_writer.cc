@@ -68,6 +68,7 @@ class EmbeddedTopicWriter final : public TopicWriter {
   }
 
   Status Append(std::span<const OutgoingRecord> records) override {
+    positions_.clear();
     ARROW_RETURN_NOT_OK(failed_);
     const int64_t now_ms = WallClockMillis();
     for (const OutgoingRecord& record : records) {  // refuse before building anything
@@ -77,8 +78,11 @@ class EmbeddedTopicWriter final : public TopicWriter {
                                kMaxPayloadBytes, "-byte batch limit");
       }
     }
-    for (const OutgoingRecord& record : records) {
-      Partition& partition = partitions_[EmbeddedLogPartition(record.key, layout_.partitions)];
+    positions_.assign(records.size(), RecordPosition{});
+    for (size_t i = 0; i < records.size(); ++i) {
+      const OutgoingRecord& record = records[i];
+      const int32_t p = EmbeddedLogPartition(record.key, layout_.partitions);
+      Partition& partition = partitions_[p];
       if (record.sequence <= partition.pending_last_sequence()) continue;  // already written
       const size_t bytes = kRecordHeaderBytes + record.key.size() + record.value.size();
       if (partition.batch_open &&
@@ -86,6 +90,7 @@ class EmbeddedTopicWriter final : public TopicWriter {
         SealOpenBatch(partition);
       }
       if (!partition.batch_open) StartBatch(partition, record.sequence, now_ms);
+      positions_[i] = {p, partition.batch.base_offset + partition.batch.record_count};
       AppendRecord(record.key, record.value, &partition.pending);
       partition.batch.record_count += 1;
       partition.batch.payload_bytes += static_cast<uint32_t>(bytes);
@@ -98,6 +103,7 @@ class EmbeddedTopicWriter final : public TopicWriter {
       Status written = WritePending(partition);
       if (status.ok()) status = std::move(written);
     }
+    if (!status.ok()) positions_.clear();
     return status;
   }
 
@@ -140,6 +146,8 @@ class EmbeddedTopicWriter final : public TopicWriter {
   }
 
   int64_t delivered() const override { return delivered_; }
+
+  std::span<const RecordPosition> LastPositions() const override { return positions_; }
 
  private:
   struct Partition {
@@ -304,8 +312,9 @@ class EmbeddedTopicWriter final : public TopicWriter {
   LogEnv* env_ = nullptr;
   std::vector<Partition> partitions_;
   int64_t delivered_ = 0;
-  bool recovered_ = false;  // every partition recovered: the writer may write
-  Status failed_;           // set when a partition could not be brought back to whole batches
+  std::vector<RecordPosition> positions_;  // of the last Append's records
+  bool recovered_ = false;                 // every partition recovered: the writer may write
+  Status failed_;  // set when a partition could not be brought back to whole batches
 };
 
 }  // namespace

@@ -10,6 +10,8 @@
 
 namespace pizzastream::transport {
 
+class SentRecords;  // transport/sent_records.h
+
 struct TransportConfig {
   std::string topic = "pizza_sales";
   std::string kafka_brokers;                 // empty: embedded log
@@ -23,6 +25,9 @@ struct TransportConfig {
   // (transport/embedded_log_compression.h; why LZ4 by default: embedded_log.h); readers read
   // them all.
   std::string log_compression = "lz4";
+  // The records a producer of this process sends to the embedded topic, kept for the embedded
+  // reader of this process (transport/sent_records.h); nullptr: none kept. Kafka ignores it.
+  std::shared_ptr<SentRecords> sent_records;
 };
 
 // `producer_id` names the source (see TopicWriter); the same source must use the same id.

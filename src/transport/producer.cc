@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "transport/record_json.h"
+#include "transport/sent_records.h"
 
 namespace pizzastream::transport {
 
@@ -22,8 +23,10 @@ class BatchEncoder {
   void Encode(const sources::SourceBatch& batch, int64_t from, int64_t end,
               size_t* next_malformed) {
     spans_.clear();
+    rows_.clear();
     const auto& rb = *batch.records;
-    const transport::SourceColumns columns(rb);
+    columns_ = std::make_shared<const transport::SourceColumns>(rb);
+    const transport::SourceColumns& columns = *columns_;
     // Room for the whole batch, made once: each record is then written with no capacity check.
     size_t room = columns.JsonBytesAtMost(from, end);
     for (size_t m = *next_malformed; m < batch.malformed.size(); ++m) {
@@ -47,6 +50,7 @@ class BatchEncoder {
                           static_cast<size_t>(start - base),
                           static_cast<size_t>(out - start),
                           bad.sequence});
+        rows_.push_back(-1);
       }
     };
     for (int64_t i = from; i < end; ++i) {
@@ -56,6 +60,7 @@ class BatchEncoder {
       out = transport::WriteRecordJson(columns, i, out);
       spans_.push_back({order_ids.IsNull(i) ? std::string_view() : order_ids.GetView(i),
                         static_cast<size_t>(start - base), static_cast<size_t>(out - start), seq});
+      rows_.push_back(i);
     }
     if (end == rb.num_rows()) add_malformed_before(INT64_MAX);
   }
@@ -68,6 +73,10 @@ class BatchEncoder {
     return records_;
   }
 
+  // The columns of the batch encoded last, and the row each record came from (-1: none).
+  const std::shared_ptr<const transport::SourceColumns>& columns() const { return columns_; }
+  std::span<const int64_t> rows() const { return rows_; }
+
  private:
   struct Span {
     std::string_view key;
@@ -77,6 +86,8 @@ class BatchEncoder {
   std::unique_ptr<char[]> arena_;  // the batch's records, one after another
   size_t arena_capacity_ = 0;
   std::vector<Span> spans_;
+  std::vector<int64_t> rows_;  // per span
+  std::shared_ptr<const transport::SourceColumns> columns_;
   std::vector<transport::OutgoingRecord> records_;
 };
 
@@ -108,6 +119,9 @@ Status RunProducer(sources::OrderSource& source, transport::TopicWriter& writer,
       encoder.Encode(batch, from, from + count, &next_malformed);
       auto& records = encoder.Records();
       ARROW_RETURN_NOT_OK(writer.Append(records));
+      if (options.sent_records != nullptr) {
+        options.sent_records->Offer(encoder.columns(), encoder.rows(), writer.LastPositions());
+      }
       // Durable every kFlushEvery and at the end, not per batch: a replay from the source
       // re-sends whatever a crash lost, so per-batch syncs would only slow the stream.
       if (std::chrono::steady_clock::now() - last_flush >= kFlushEvery) {

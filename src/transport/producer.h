@@ -9,8 +9,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 
 #include "sources/order_source.h"
+#include "transport/open_topic.h"
 #include "transport/topic.h"
 
 namespace pizzastream::transport {
@@ -22,6 +24,9 @@ struct ProducerOptions {
   // (smaller than batch_size when needed), and a producer held up does not burst to catch up.
   double rate = 0;
   int64_t max_records = -1;  // stop after this many records; -1 = source end
+  // Where the records sent are kept for a reader of this process (TransportConfig::
+  // sent_records); nullptr: nowhere.
+  std::shared_ptr<SentRecords> sent_records;
 };
 
 struct ProducerProgress {

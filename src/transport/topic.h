@@ -16,6 +16,8 @@
 
 namespace pizzastream::transport {
 
+class SourceColumns;  // transport/record_json.h
+
 // One record to send. `sequence` is the producer's position in its source (e.g. the data row
 // of a CSV file, counting from 0); it makes replays exactly-once (see TopicWriter).
 struct OutgoingRecord {
@@ -36,6 +38,16 @@ struct Message {
   // ahead, like simdjson, can parse the value in place instead of a padded copy. 0 unless the
   // transport guarantees them.
   size_t readable_after = 0;
+  // When this process sent the record from a source row and kept it (transport/sent_records.h):
+  // that row, whose fields are what `value` decodes to. Valid as long as the views.
+  const SourceColumns* source = nullptr;
+  int64_t source_row = -1;
+};
+
+// Where a writer put a record.
+struct RecordPosition {
+  int32_t partition = 0;
+  int64_t offset = -1;  // -1: not written (a replay's record, already in the topic)
 };
 
 struct PartitionOffset {
@@ -62,6 +74,9 @@ class TopicWriter {
   virtual Result<int64_t> ResumeSequence() = 0;
   // Records appended and confirmed so far by this writer (after de-duplication).
   virtual int64_t delivered() const = 0;
+  // Where the last successful Append put each of its records, in its order; empty when the
+  // writer cannot tell at once (Kafka assigns offsets on delivery).
+  virtual std::span<const RecordPosition> LastPositions() const { return {}; }
 };
 
 // Tells the reader where to start in a partition it is given; the bronze stage answers from

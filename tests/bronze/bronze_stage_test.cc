@@ -9,12 +9,15 @@
 #include <atomic>
 #include <climits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "bronze/bronze_schema.h"
 #include "lake/lakehouse.h"
 #include "support/process.h"
 #include "transport/open_topic.h"
+#include "transport/producer.h"
+#include "transport/sent_records.h"
 
 namespace pizzastream::bronze {
 namespace {
@@ -100,6 +103,129 @@ TEST(BronzeStage, LandsObjectsAndQuarantinesWhatIsNotAnOrderLine) {
   // A restarted worker resumes from the positions in the lake: nothing lands twice.
   EXPECT_EQ(LandOnce(lake, config).rows_in, 0);
   EXPECT_EQ(ReadBronze(*lake).lines, 2);
+}
+
+// A source of fixed batches.
+class BatchesSource final : public sources::OrderSource {
+ public:
+  explicit BatchesSource(std::vector<sources::SourceBatch> batches)
+      : batches_(std::move(batches)) {}
+  std::string id() const override { return "test:batches"; }
+  Result<bool> Next(sources::SourceBatch* out) override {
+    if (next_ == batches_.size()) return false;
+    *out = batches_[next_++];
+    return true;
+  }
+  Status SkipTo(int64_t) override { return Status::OK(); }
+
+ private:
+  std::vector<sources::SourceBatch> batches_;
+  size_t next_ = 0;
+};
+
+// A source batch of `rows` rows whose field c of row r is values[(r + c) % values.size()]
+// (nullopt: null).
+sources::SourceBatch TextBatch(int64_t rows, const std::vector<std::optional<std::string>>& values,
+                               int64_t first_sequence) {
+  arrow::ArrayVector columns;
+  for (size_t c = 0; c < sources::kSourceColumns.size(); ++c) {
+    arrow::StringBuilder b;
+    for (int64_t r = 0; r < rows; ++r) {
+      const auto& v = values[(static_cast<size_t>(r) + c) % values.size()];
+      EXPECT_TRUE((v ? b.Append(*v) : b.AppendNull()).ok());
+    }
+    columns.push_back(b.Finish().ValueOrDie());
+  }
+  sources::SourceBatch batch;
+  batch.records = arrow::RecordBatch::Make(sources::SourceSchema(), rows, columns);
+  batch.first_sequence = first_sequence;
+  return batch;
+}
+
+// Both bronze tables, without the ingest time (the only column a second landing changes).
+std::vector<std::shared_ptr<arrow::Table>> BronzeTables(const lake::Lakehouse& lake) {
+  std::vector<std::shared_ptr<arrow::Table>> out;
+  for (const char* table : {lake::tables::kBronzeOrderLines, lake::tables::kBronzeQuarantine}) {
+    const bool lines = table == std::string(lake::tables::kBronzeOrderLines);
+    std::vector<std::shared_ptr<arrow::Table>> parts;
+    auto log = lake.Log(table);
+    for (const auto& [path, f] : log->Update().ValueOrDie()->files) {
+      parts.push_back(
+          lake.ReadParquet(table, f, lines ? OrderLinesSchema() : QuarantineSchema()).ValueOrDie());
+    }
+    auto all = arrow::ConcatenateTables(parts).ValueOrDie();
+    out.push_back(all->RemoveColumn(all->schema()->GetFieldIndex("ingest_time")).ValueOrDie());
+  }
+  return out;
+}
+
+// In `run`, bronze takes the records its producer sent from their source rows instead of
+// parsing their JSON (transport/sent_records.h): it must land exactly what parsing lands, for
+// text that needs escapes, control characters and NUL, text beyond ASCII, empty and absent
+// fields, text that is not UTF-8 (quarantined) and lines the source could not split.
+TEST(BronzeStage, LandsARecordTakenFromItsSourceRowAsItsJsonWouldLand) {
+  const std::vector<std::optional<std::string>> values = {"plain",
+                                                          "with \"quotes\"",
+                                                          "back\\slash",
+                                                          "line\nfeed\ttab\rreturn",
+                                                          std::string("nul\0byte", 8),
+                                                          "\x01\x1f"
+                                                          " controls",
+                                                          "pizza \xf0\x9f\x8d\x95",
+                                                          "\xc3\x91"
+                                                          "duja",
+                                                          "",
+                                                          std::nullopt,
+                                                          "\x7f del",
+                                                          "\xe2\x82\xac 3",
+                                                          "a/slash",
+                                                          "{\"json\":1}"};
+  std::vector<sources::SourceBatch> batches = {TextBatch(300, values, 0)};
+  // Then a row that is not UTF-8 (a Latin-1 byte in its first field), a line the source could
+  // not split, and a plain row.
+  std::vector<std::optional<std::string>> one_latin1(14, "fine");
+  one_latin1[0] = "Caf\xe9";
+  sources::SourceBatch mixed = TextBatch(2, one_latin1, 0);
+  mixed.sequences = {300, 302};
+  mixed.malformed.push_back({301, "1,2,3", "csv_field_count: expected 12 fields, got 3"});
+  batches.push_back(mixed);
+
+  std::vector<std::vector<std::shared_ptr<arrow::Table>>> landed;
+  for (bool from_rows : {false, true}) {
+    TempDir dir;
+    transport::TransportConfig config;
+    config.log_dir = dir / "log";
+    config.partitions = 2;
+    if (from_rows) {
+      config.sent_records =
+          std::make_shared<transport::SentRecords>(1 << 20, std::chrono::milliseconds(0));
+    }
+    {
+      auto writer = transport::OpenTopicWriter(config, "test").ValueOrDie();
+      BatchesSource source(batches);
+      transport::ProducerOptions options;
+      options.sent_records = config.sent_records;
+      std::atomic<bool> stop{false};
+      transport::ProducerProgress progress;
+      ASSERT_TRUE(transport::RunProducer(source, *writer, options, stop, nullptr, &progress).ok());
+      EXPECT_EQ(progress.sent, 303);
+    }
+    auto lake = lake::Lakehouse::Open(dir / "lake").ValueOrDie();
+    auto r = LandOnce(lake, config);
+    EXPECT_EQ(r.rows_in, 303);
+    EXPECT_EQ(r.rejected, 2);
+    if (from_rows) {
+      const auto figures = config.sent_records->figures();
+      EXPECT_EQ(figures.given, 300);  // the first batch's rows, from their rows
+      EXPECT_EQ(figures.refused, 2);  // the second batch's: one of them is not UTF-8
+    }
+    landed.push_back(BronzeTables(*lake));
+  }
+  for (size_t t = 0; t < 2; ++t) {
+    EXPECT_EQ(landed[0][t]->num_rows(), t == 0 ? 301 : 2);
+    EXPECT_TRUE(landed[0][t]->Equals(*landed[1][t])) << landed[0][t]->ToString() << "\n"
+                                                     << landed[1][t]->ToString();
+  }
 }
 
 TEST(BronzeStage, QuarantinesAMessageThatIsNotUtf8LosslesslyAsValidText) {

@@ -38,6 +38,35 @@ TEST_F(EmbeddedLogTest, RoundTripGivesEveryRecordOnceWithContiguousOffsetsPerPar
   EXPECT_EQ(next_offset.size(), 3u);  // the keys spread over every partition
 }
 
+// LastPositions says where each record of the last Append went (transport/sent_records.h keeps
+// rows by it): the reader finds each record there; a replayed one is reported as not written.
+TEST_F(EmbeddedLogTest, AppendReportsWhereEachRecordWent) {
+  OwnedRecords in = OwnedRecords::Make(0, 500);
+  EmbeddedLogOptions options;
+  options.max_batch_bytes = 1000;  // several batches per partition
+  auto writer = Writer("csv:test", options);
+  ASSERT_TRUE(writer->Append({in.records.data(), 200}).ok());
+  // Records 150..199 again (a replay), then new ones.
+  ASSERT_TRUE(writer->Append({in.records.data() + 150, 350}).ok());
+  const std::vector<RecordPosition> positions(writer->LastPositions().begin(),
+                                              writer->LastPositions().end());
+  ASSERT_EQ(positions.size(), 350u);
+  ASSERT_TRUE(writer->Flush().ok());
+
+  std::map<std::pair<int32_t, int64_t>, std::string> at;
+  for (const Received& r : ReadAvailable(*Reader())) at[{r.partition, r.offset}] = r.value;
+  ASSERT_EQ(at.size(), 500u);
+  for (size_t i = 0; i < positions.size(); ++i) {
+    const int64_t sequence = 150 + static_cast<int64_t>(i);
+    if (sequence < 200) {
+      EXPECT_EQ(positions[i].offset, -1) << sequence;
+      continue;
+    }
+    const std::pair<int32_t, int64_t> where = {positions[i].partition, positions[i].offset};
+    EXPECT_EQ(at[where], in.values[sequence]);
+  }
+}
+
 TEST_F(EmbeddedLogTest, EveryValueIsFollowedByTheReadableBytesItsMessageClaims) {
   // More than the smallest read buffer holds, in a few value sizes, so the cursor moves and
   // grows its buffer between polls; bronze lets simdjson read that far past each value.
