@@ -228,7 +228,11 @@ Status BronzeStage::SortMessages(Partitions* partitions) {
   static thread_local std::string scratch;
   DecodedRecord decoded;
   int64_t message_bytes = 0;
-  for (const auto& m : messages_) message_bytes += static_cast<int64_t>(m.value.size());
+  for (const auto& m : messages_) {
+    // A message taken from its row may come without its bytes (transport/sent_records.h).
+    message_bytes += m.source != nullptr ? m.source->TextBytes(m.source_row)
+                                         : static_cast<int64_t>(m.value.size());
+  }
   ARROW_RETURN_NOT_OK(batch_->ReserveLines(static_cast<int64_t>(messages_.size()), message_bytes));
   const int64_t now = WallClockMicros();
   const std::string& topic = options_.transport.topic;

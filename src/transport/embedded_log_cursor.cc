@@ -26,10 +26,12 @@ std::unique_ptr<char[]> WithReadAhead(size_t bytes) {
 
 }  // namespace
 
-PartitionCursor::PartitionCursor(int32_t partition, std::string dir, size_t buffer_bytes)
+PartitionCursor::PartitionCursor(int32_t partition, std::string dir, size_t buffer_bytes,
+                                 SentRecords* sent_records)
     : partition_(partition),
       dir_(std::move(dir)),
-      buffer_bytes_(std::max(buffer_bytes, kMinReadBytes)) {}
+      buffer_bytes_(std::max(buffer_bytes, kMinReadBytes)),
+      sent_records_(sent_records) {}
 
 Status PartitionCursor::Corrupt(const std::string& problem) const {
   const int64_t at = file_pos_ - static_cast<int64_t>(end_ - begin_);
@@ -155,8 +157,22 @@ Status PartitionCursor::Fill(size_t max_messages, bool new_poll, std::vector<Mes
       inflated_used_ = 0;
       inflated_bytes_ = 0;
     }
+    held_columns_.clear();
+    if (records_left_ > 0 && batch_from_rows_) held_columns_.push_back(batch_columns_);
   }
   while (out->size() < max_messages) {
+    if (records_left_ > 0 && batch_from_rows_) {
+      if (record_offset_ >= position_) {
+        Message m{{}, {}, partition_, record_offset_, batch_timestamp_ms_, 0};
+        m.source = batch_columns_.get();
+        m.source_row = batch_rows_[static_cast<size_t>(record_offset_ - rows_from_)];
+        out->push_back(m);
+        position_ = record_offset_ + 1;
+      }
+      ++record_offset_;
+      --records_left_;
+      continue;
+    }
     if (records_left_ > 0) {
       // Return the next record of the current batch, or skip it if it is before position_.
       const char* record = record_at_;
@@ -197,7 +213,18 @@ Status PartitionCursor::Fill(size_t max_messages, bool new_poll, std::vector<Mes
       if (available >= need) {
         if (!BatchCrcMatches(header, batch)) return Corrupt("batch checksum mismatch");
         if (header.end_offset() > position_) {  // else every record is before the position
-          if (header.compressed) {
+          batch_from_rows_ = false;
+          if (header.compressed && sent_records_ != nullptr) {
+            rows_from_ = std::max(header.base_offset, position_);
+            batch_columns_ =
+                sent_records_->Rows(partition_, rows_from_, header.end_offset(), &batch_rows_);
+            batch_from_rows_ = batch_columns_ != nullptr;
+            if (batch_from_rows_) held_columns_.push_back(batch_columns_);
+          }
+          if (batch_from_rows_) {
+            // Each record is returned from its row: nothing to inflate (the crc was checked).
+            batch_inflated_ = false;
+          } else if (header.compressed) {
             // This poll has inflated a buffer's worth already: the batch waits for the next.
             if (inflated_bytes_ >= buffer_bytes_) break;
             ARROW_RETURN_NOT_OK(Inflate(header));

@@ -12,6 +12,7 @@
 #include "transport/embedded_log_compression.h"
 #include "transport/embedded_log_files.h"
 #include "transport/embedded_log_format.h"
+#include "transport/sent_records.h"
 #include "transport/topic.h"
 
 namespace pizzastream::transport::embedded_log {
@@ -22,7 +23,10 @@ class PartitionCursor {
   // (Message::readable_after): simdjson's padding.
   static constexpr size_t kReadAheadBytes = 64;
 
-  PartitionCursor(int32_t partition, std::string dir, size_t buffer_bytes);
+  // `sent_records` (optional): rows this process sent to the partition; a batch whose records
+  // all have one is returned from them, without being inflated (transport/sent_records.h).
+  PartitionCursor(int32_t partition, std::string dir, size_t buffer_bytes,
+                  SentRecords* sent_records = nullptr);
   PartitionCursor(PartitionCursor&&) = default;
   PartitionCursor(const PartitionCursor&) = delete;
   PartitionCursor& operator=(const PartitionCursor&) = delete;
@@ -80,6 +84,16 @@ class PartitionCursor {
   bool batch_inflated_ = false;  // in inflated_[inflated_used_ - 1]
   int64_t record_offset_ = 0;
   int64_t batch_timestamp_ms_ = 0;
+
+  // The batch being returned from its source rows (sent_records_), not inflated: the columns
+  // and the row of each record from offset rows_from_ on. Columns of this poll's messages are
+  // held until the next poll.
+  SentRecords* sent_records_;
+  bool batch_from_rows_ = false;
+  std::shared_ptr<const SourceColumns> batch_columns_;
+  std::vector<int64_t> batch_rows_;
+  int64_t rows_from_ = 0;
+  std::vector<std::shared_ptr<const SourceColumns>> held_columns_;
 
   // Compressed batches inflate into blocks kept for the poll whose messages point into them,
   // then reused; a poll inflates at most buffer_bytes_ of records (one batch at least).

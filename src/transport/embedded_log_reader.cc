@@ -45,7 +45,8 @@ class EmbeddedTopicReader final : public TopicReader {
         options_(options),
         sent_records_(std::move(sent_records)) {
     for (int32_t p = 0; p < layout_.partitions; ++p) {
-      cursors_.emplace_back(p, layout_.PartitionDir(p), options_.read_buffer_bytes);
+      cursors_.emplace_back(p, layout_.PartitionDir(p), options_.read_buffer_bytes,
+                            sent_records_.get());
     }
   }
 

@@ -36,6 +36,12 @@ class SourceColumns {
                               static_cast<size_t>(raw.offsets[row + 1] - raw.offsets[row]));
     return true;
   }
+  // The bytes of row `row`'s text, over every column.
+  int64_t TextBytes(int64_t row) const {
+    int64_t bytes = 0;
+    for (const Raw& raw : raw_) bytes += raw.offsets[row + 1] - raw.offsets[row];
+    return bytes;
+  }
   // Bytes of the JSON text of rows [from, end) at most (with every escape at its longest).
   size_t JsonBytesAtMost(int64_t from, int64_t end) const;
 

@@ -98,11 +98,8 @@ void SentRecords::Annotate(std::span<Message> messages,
       runs = it == partitions_.end() ? nullptr : &it->second;
       if (runs == nullptr) continue;
     }
-    while (!runs->empty() && runs->front().end_offset() <= m.offset) {
-      figures_.bytes -= runs->front().bytes;
-      runs->pop_front();
-      freed = true;
-    }
+    freed |= LetGoBefore(*runs, m.offset);
+    if (m.source != nullptr) continue;
     if (runs->empty() || runs->front().first_offset > m.offset) continue;
     const Run& run = runs->front();
     const int64_t row = run.rows[static_cast<size_t>(m.offset - run.first_offset)];
@@ -112,10 +109,46 @@ void SentRecords::Annotate(std::span<Message> messages,
     ++figures_.given;
     if (held->empty() || held->back() != run.columns) held->push_back(run.columns);
   }
-  if (!freed) return;
+  if (freed) Freed(lock);
+}
+
+std::shared_ptr<const SourceColumns> SentRecords::Rows(int32_t partition, int64_t from, int64_t end,
+                                                       std::vector<int64_t>* rows) {
+  std::lock_guard lock(mu_);
+  auto it = partitions_.find(partition);
+  if (it == partitions_.end()) return nullptr;
+  // Nothing is let go here: messages this poll returned before `from` are still to be pointed
+  // at their rows (Annotate).
+  const std::deque<Run>& runs = it->second;
+  auto after = std::upper_bound(runs.begin(), runs.end(), from, [](int64_t offset, const Run& r) {
+    return offset < r.first_offset;
+  });
+  if (after == runs.begin()) return nullptr;
+  const Run& run = *(after - 1);
+  if (run.end_offset() < end) return nullptr;
+  const auto first = run.rows.begin() + (from - run.first_offset);
+  const auto last = first + (end - from);
+  if (std::find(first, last, -1) != last) return nullptr;
+  rows->assign(first, last);
+  figures_.given += end - from;
+  return run.columns;
+}
+
+bool SentRecords::LetGoBefore(std::deque<Run>& runs, int64_t offset) {
+  bool freed = false;
+  while (!runs.empty() && runs.front().end_offset() <= offset) {
+    figures_.bytes -= runs.front().bytes;
+    runs.pop_front();
+    freed = true;
+  }
+  return freed;
+}
+
+void SentRecords::Freed(std::unique_lock<std::mutex>& lock) {
   if (figures_.bytes == 0) wait_for_room_ = true;  // caught up
   lock.unlock();
   room_.notify_all();
+  lock.lock();
 }
 
 SentRecords::Figures SentRecords::figures() const {

@@ -43,17 +43,25 @@ class SentRecords {
   void Offer(const std::shared_ptr<const SourceColumns>& columns, std::span<const int64_t> rows,
              std::span<const RecordPosition> positions);
 
-  // Points each message of `messages` that was offered at its row (Message::source), and lets
-  // go of what lies before the messages of each partition. `held` gets the columns the
+  // Points each message of `messages` that was offered at its row (Message::source; messages
+  // that have one already keep it), and lets go of what lies before the messages of each
+  // partition. `held` gets the columns the
   // messages point into, to keep until the messages are no longer used.
   void Annotate(std::span<Message> messages,
                 std::vector<std::shared_ptr<const SourceColumns>>* held);
 
+  // The columns and rows of partition `partition`'s offsets [from, end) when one offer holds
+  // a row for each of them (*rows gets them), else nullptr. A reader asks this for a batch of
+  // the log (whose records come from one Append) before inflating it: with the rows, it need
+  // not.
+  std::shared_ptr<const SourceColumns> Rows(int32_t partition, int64_t from, int64_t end,
+                                            std::vector<int64_t>* rows);
+
   struct Figures {
-    int64_t kept = 0;      // records offered and kept
-    int64_t refused = 0;   // records offered over the budget, or with text that is not UTF-8
-    int64_t given = 0;     // messages annotated with their row
-    int64_t bytes = 0;     // the rows' bytes kept now
+    int64_t kept = 0;     // records offered and kept
+    int64_t refused = 0;  // records offered over the budget, or with text that is not UTF-8
+    int64_t given = 0;    // messages annotated with their row
+    int64_t bytes = 0;    // the rows' bytes kept now
   };
   Figures figures() const;
 
@@ -67,6 +75,10 @@ class SentRecords {
     int64_t end_offset() const { return first_offset + static_cast<int64_t>(rows.size()); }
   };
   void Keep(int32_t partition, Run run);  // with mu_ held
+  // Lets go of partition `partition`'s runs that end at or before `offset`; returns whether
+  // any. With mu_ held.
+  bool LetGoBefore(std::deque<Run>& runs, int64_t offset);
+  void Freed(std::unique_lock<std::mutex>& lock);  // wakes a producer waiting for room
 
   const int64_t budget_bytes_;
   const std::chrono::milliseconds max_wait_;

@@ -39,7 +39,8 @@ struct Message {
   // transport guarantees them.
   size_t readable_after = 0;
   // When this process sent the record from a source row and kept it (transport/sent_records.h):
-  // that row, whose fields are what `value` decodes to. Valid as long as the views.
+  // that row, whose fields are what the record's value decodes to. Valid as long as the views.
+  // `key` and `value` are then empty when the reader did not need to read them.
   const SourceColumns* source = nullptr;
   int64_t source_row = -1;
 };

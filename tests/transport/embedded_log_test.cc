@@ -2,11 +2,14 @@
 // committed offsets, lag and the one-writer / one-reader-per-group locks.
 #include "transport/embedded_log.h"
 
+#include <arrow/api.h>
 #include <gtest/gtest.h>
 
 #include <map>
 
+#include "sources/order_source.h"
 #include "transport/embedded_log_test_util.h"
+#include "transport/sent_records.h"
 
 namespace pizzastream::transport::testing {
 namespace {
@@ -65,6 +68,65 @@ TEST_F(EmbeddedLogTest, AppendReportsWhereEachRecordWent) {
     const std::pair<int32_t, int64_t> where = {positions[i].partition, positions[i].offset};
     EXPECT_EQ(at[where], in.values[sequence]);
   }
+}
+
+// With the rows a producer of this process sent (transport/sent_records.h), the reader returns
+// each record of a compressed batch from its row without inflating the batch, a few records a
+// poll and from the middle of a batch too; a batch holding a record without a row (sequence 50)
+// is read as usual, its other records pointed at their rows all the same.
+TEST_F(EmbeddedLogTest, AReaderReturnsRecordsSentByThisProcessFromTheirRows) {
+  OwnedRecords in = OwnedRecords::Make(0, 300, 200);  // ~20 KB an Append: compressed batches
+  arrow::ArrayVector columns;
+  for (size_t c = 0; c < sources::kSourceColumns.size(); ++c) {
+    arrow::StringBuilder b;
+    for (int64_t r = 0; r < 300; ++r) ASSERT_TRUE(b.Append("text").ok());
+    columns.push_back(b.Finish().ValueOrDie());
+  }
+  auto rows_of = std::make_shared<const SourceColumns>(
+      *arrow::RecordBatch::Make(sources::SourceSchema(), 300, columns));
+  config_.sent_records = std::make_shared<SentRecords>(1 << 20, std::chrono::milliseconds(0));
+  auto writer = Writer();
+  for (int64_t from = 0; from < 300; from += 100) {
+    ASSERT_TRUE(writer->Append({in.records.data() + from, 100}).ok());
+    std::vector<int64_t> rows;
+    for (int64_t s = from; s < from + 100; ++s) rows.push_back(s == 50 ? -1 : s);
+    config_.sent_records->Offer(rows_of, rows, writer->LastPositions());
+  }
+  ASSERT_TRUE(writer->Flush().ok());
+
+  // Partition 0 from its 6th record on, the others from the start.
+  auto reader = Reader([](int32_t p) { return p == 0 ? 5 : 0; });
+  std::map<int32_t, int64_t> next = {{0, 5}, {1, 0}, {2, 0}};
+  int64_t from_rows = 0, inflated = 0;
+  std::vector<Message> batch;
+  for (;;) {
+    ASSERT_TRUE(reader->Poll(7, std::chrono::milliseconds(0), &batch).ok());
+    if (batch.empty()) break;
+    for (const Message& m : batch) {
+      EXPECT_EQ(m.offset, next[m.partition]++);
+      const int64_t sequence = m.value.empty() ? m.source_row : SequenceOf(std::string(m.value));
+      if (m.value.empty()) {
+        ++from_rows;
+      } else {
+        ++inflated;
+      }
+      if (sequence == 50) {
+        EXPECT_EQ(m.source, nullptr);
+        EXPECT_EQ(m.value, in.values[50]);
+        continue;
+      }
+      ASSERT_EQ(m.source, rows_of.get()) << sequence;
+      EXPECT_EQ(m.source_row, sequence);
+      EXPECT_EQ(EmbeddedLogPartition(in.keys[sequence], 3), m.partition);
+      std::string_view text;
+      EXPECT_TRUE(m.source->Get(3, m.source_row, &text));
+      EXPECT_EQ(text, "text");
+    }
+  }
+  const int64_t skipped = 5;  // partition 0's first records
+  EXPECT_EQ(from_rows + inflated, 300 - skipped);
+  EXPECT_GT(from_rows, 150);
+  EXPECT_GT(inflated, 0);
 }
 
 TEST_F(EmbeddedLogTest, EveryValueIsFollowedByTheReadableBytesItsMessageClaims) {
