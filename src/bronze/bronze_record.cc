@@ -203,11 +203,4 @@ void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch, std
   Decode(parser, scratch.data(), scratch.size(), value, out);
 }
 
-void DecodedFromRow(const transport::SourceColumns& columns, int64_t row, DecodedRecord* out) {
-  out->reason = {};
-  out->present.fill(false);
-  const size_t n = std::min(kFields, columns.size());
-  for (size_t c = 0; c < n; ++c) out->present[c] = columns.Get(c, row, &out->fields[c]);
-}
-
 }  // namespace pizzastream::bronze

@@ -12,7 +12,6 @@
 #include <string_view>
 
 #include "sources/order_source.h"
-#include "transport/record_json.h"
 
 namespace pizzastream::bronze {
 
@@ -32,9 +31,5 @@ struct DecodedRecord {
 // reused padded copy.
 void DecodeMessage(simdjson::ondemand::parser& parser, std::string& scratch, std::string_view value,
                    DecodedRecord* out, size_t readable_after = 0);
-
-// What DecodeMessage gives for a message this process sent from `row` of `columns`
-// (Message::source): the row's fields, without parsing. Views point into `columns`.
-void DecodedFromRow(const transport::SourceColumns& columns, int64_t row, DecodedRecord* out);
 
 }  // namespace pizzastream::bronze

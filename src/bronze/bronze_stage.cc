@@ -206,9 +206,7 @@ Result<int64_t> BronzeStage::PollAndWrite(Partitions* partitions, lake::Streamed
     if (messages_.empty()) return polled;
     const bool first = polled == 0;
     polled += static_cast<int64_t>(messages_.size());
-    ARROW_RETURN_NOT_OK(SortMessages(partitions));
-    ARROW_ASSIGN_OR_RAISE(auto rows, batch_->FinishLines());
-    ARROW_RETURN_NOT_OK(lines->Write(rows));
+    ARROW_RETURN_NOT_OK(SortMessages(partitions, lines));
     if (polled >= options_.max_step_records) return polled;
     // A first poll that brought a few records: the stream is slow, land them now (freshness).
     // A backlog: records come faster than steps, so the step gathers more for up to `linger`.
@@ -223,19 +221,40 @@ Result<int64_t> BronzeStage::PollAndWrite(Partitions* partitions, lake::Streamed
   }
 }
 
-Status BronzeStage::SortMessages(Partitions* partitions) {
+Status BronzeStage::SortMessages(Partitions* partitions, lake::StreamedFile* lines) {
   static thread_local simdjson::ondemand::parser parser;
   static thread_local std::string scratch;
   DecodedRecord decoded;
-  int64_t message_bytes = 0;
+  // Room for the lines built from messages; those taken from their rows are sliced.
+  int64_t built = 0, message_bytes = 0;
   for (const auto& m : messages_) {
-    // A message taken from its row may come without its bytes (transport/sent_records.h).
-    message_bytes += m.source != nullptr ? m.source->TextBytes(m.source_row)
-                                         : static_cast<int64_t>(m.value.size());
+    if (m.source != nullptr) continue;
+    ++built;
+    message_bytes += static_cast<int64_t>(m.value.size());
   }
-  ARROW_RETURN_NOT_OK(batch_->ReserveLines(static_cast<int64_t>(messages_.size()), message_bytes));
+  if (built > 0) ARROW_RETURN_NOT_OK(batch_->ReserveLines(built, message_bytes));
   const int64_t now = WallClockMicros();
   const std::string& topic = options_.transport.topic;
+  // Lines are written in the order of the messages: the rows built so far, then each stretch of
+  // messages taken from consecutive rows of one source batch, as a slice of it.
+  struct Stretch {
+    const transport::SourceColumns* columns = nullptr;
+    int64_t first_row = 0, rows = 0, first_offset = 0;
+    int32_t partition = 0;
+  } stretch;
+  auto write_built = [&]() -> Status {
+    ARROW_ASSIGN_OR_RAISE(auto rows, batch_->FinishLines());
+    return rows->num_rows() > 0 ? lines->Write(rows) : Status::OK();
+  };
+  auto write_stretch = [&]() -> Status {
+    if (stretch.rows == 0) return Status::OK();
+    ARROW_RETURN_NOT_OK(write_built());
+    ARROW_ASSIGN_OR_RAISE(
+        auto rows, OrderLinesFromSource(*stretch.columns, stretch.first_row, stretch.rows, now,
+                                        topic, stretch.partition, stretch.first_offset));
+    stretch.rows = 0;
+    return lines->Write(rows);
+  };
   int32_t current_partition = -1;
   PartitionState* current = nullptr;
   for (const auto& m : messages_) {
@@ -253,11 +272,20 @@ Status BronzeStage::SortMessages(Partitions* partitions) {
     // the lake's position): this step holds it already.
     if (m.offset < current->next) continue;
     current->next = m.offset + 1;
-    if (m.source != nullptr) {
-      DecodedFromRow(*m.source, m.source_row, &decoded);
-    } else {
-      DecodeMessage(parser, scratch, m.value, &decoded, m.readable_after);
+    if (m.source != nullptr) {  // an order line (its row is text that JSON carries as it is)
+      if (m.offset < current->lines_from) continue;
+      if (stretch.rows > 0 && m.source == stretch.columns && m.partition == stretch.partition &&
+          m.source_row == stretch.first_row + stretch.rows &&
+          m.offset == stretch.first_offset + stretch.rows) {
+        ++stretch.rows;
+        continue;
+      }
+      ARROW_RETURN_NOT_OK(write_stretch());
+      stretch = {m.source, m.source_row, 1, m.offset, m.partition};
+      continue;
     }
+    ARROW_RETURN_NOT_OK(write_stretch());
+    DecodeMessage(parser, scratch, m.value, &decoded, m.readable_after);
     if (decoded.reason.empty()) {
       if (m.offset >= current->lines_from)
         ARROW_RETURN_NOT_OK(batch_->AddLine(decoded, m, now, topic));
@@ -265,7 +293,8 @@ Status BronzeStage::SortMessages(Partitions* partitions) {
       ARROW_RETURN_NOT_OK(batch_->AddQuarantine(decoded.reason, m, now, topic));
     }
   }
-  return Status::OK();
+  ARROW_RETURN_NOT_OK(write_stretch());
+  return write_built();
 }
 
 Status BronzeStage::CommitBatch(const Partitions& partitions, lake::StreamedFile* lines) {

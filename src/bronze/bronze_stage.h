@@ -70,7 +70,7 @@ class BronzeStage final : public Stage {
   // Polls, sorts and writes until the step is full or the topic has no backlog; returns the
   // records polled (0: none arrived in time).
   Result<int64_t> PollAndWrite(Partitions* partitions, lake::StreamedFile* lines);
-  Status SortMessages(Partitions* partitions);
+  Status SortMessages(Partitions* partitions, lake::StreamedFile* lines);
   Status CommitBatch(const Partitions& partitions, lake::StreamedFile* lines);
   Status CommitTable(lake::DeltaLog& log, lake::Commit& commit,
                      std::map<std::string, int64_t>& expected, const char* table,

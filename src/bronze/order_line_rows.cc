@@ -92,4 +92,39 @@ void OrderLineRows::Reset() {
   offset_.Reset();
 }
 
+Result<std::shared_ptr<arrow::RecordBatch>> OrderLinesFromSource(
+    const transport::SourceColumns& columns, int64_t first_row, int64_t rows, int64_t ingest_micros,
+    std::string_view topic, int32_t partition, int64_t first_offset) {
+  if (columns.size() != OrderLineRows::kFields) {
+    return Status::Invalid("a source batch of ", columns.size(), " columns, not ",
+                           OrderLineRows::kFields);
+  }
+  arrow::ArrayVector cols;
+  for (size_t c = 0; c < OrderLineRows::kFields; ++c) {
+    cols.push_back(columns.array(c)->Slice(first_row, rows));
+  }
+  arrow::TimestampBuilder time(arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"),
+                               arrow::default_memory_pool());
+  arrow::StringBuilder topic_column;
+  arrow::Int32Builder partition_column;
+  arrow::Int64Builder offset;
+  ARROW_RETURN_NOT_OK(time.Reserve(rows));
+  ARROW_RETURN_NOT_OK(topic_column.Reserve(rows));
+  ARROW_RETURN_NOT_OK(topic_column.ReserveData(rows * static_cast<int64_t>(topic.size())));
+  ARROW_RETURN_NOT_OK(partition_column.Reserve(rows));
+  ARROW_RETURN_NOT_OK(offset.Reserve(rows));
+  for (int64_t r = 0; r < rows; ++r) {
+    time.UnsafeAppend(ingest_micros);
+    topic_column.UnsafeAppend(topic);
+    partition_column.UnsafeAppend(partition);
+    offset.UnsafeAppend(first_offset + r);
+  }
+  for (arrow::ArrayBuilder* b : std::initializer_list<arrow::ArrayBuilder*>{
+           &time, &topic_column, &partition_column, &offset}) {
+    ARROW_ASSIGN_OR_RAISE(auto a, b->Finish());
+    cols.push_back(a);
+  }
+  return arrow::RecordBatch::Make(OrderLinesSchema(), rows, cols);
+}
+
 }  // namespace pizzastream::bronze

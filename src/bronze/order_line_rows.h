@@ -13,6 +13,7 @@
 
 #include "core/status.h"
 #include "sources/order_source.h"
+#include "transport/record_json.h"
 
 namespace pizzastream::bronze {
 
@@ -47,5 +48,12 @@ class OrderLineRows {
   // Text bytes a row held per column in the last batch finished (the last: the topic).
   std::array<int64_t, kFields + 1> text_bytes_per_row_{};
 };
+
+// Rows [first_row, first_row + rows) of a source batch as order lines, landed at offsets
+// first_offset.. of `partition`: the source columns are sliced, not copied (a record this
+// process sent, taken from its row: transport/sent_records.h).
+Result<std::shared_ptr<arrow::RecordBatch>> OrderLinesFromSource(
+    const transport::SourceColumns& columns, int64_t first_row, int64_t rows, int64_t ingest_micros,
+    std::string_view topic, int32_t partition, int64_t first_offset);
 
 }  // namespace pizzastream::bronze

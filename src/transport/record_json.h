@@ -22,6 +22,7 @@ class SourceColumns {
  public:
   explicit SourceColumns(const arrow::RecordBatch& batch);
   const arrow::StringArray& operator[](size_t c) const { return *columns_[c]; }
+  const std::shared_ptr<arrow::Array>& array(size_t c) const { return arrays_[c]; }
   size_t size() const { return columns_.size(); }
   // No value of column `c` holds a byte JSON must escape (a control, '"' or '\\').
   bool plain(size_t c) const { return plain_[c]; }
@@ -35,12 +36,6 @@ class SourceColumns {
     *value = std::string_view(raw.data + raw.offsets[row],
                               static_cast<size_t>(raw.offsets[row + 1] - raw.offsets[row]));
     return true;
-  }
-  // The bytes of row `row`'s text, over every column.
-  int64_t TextBytes(int64_t row) const {
-    int64_t bytes = 0;
-    for (const Raw& raw : raw_) bytes += raw.offsets[row + 1] - raw.offsets[row];
-    return bytes;
   }
   // Bytes of the JSON text of rows [from, end) at most (with every escape at its longest).
   size_t JsonBytesAtMost(int64_t from, int64_t end) const;
