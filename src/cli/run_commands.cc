@@ -18,11 +18,14 @@ namespace pizzastream::cli {
 namespace {
 
 // The rows kept for bronze: at most 8 MiB at once (~25k generated lines), and a producer that
-// gets that far ahead waits up to 250 ms for bronze to read on. Over 5M generated lines, bronze
-// took 99.7% of the records from their rows (the others it read before they were offered),
-// for ~12 MiB of peak RSS; without waiting, 8 MiB covered 69% of them, 32 MiB 90% for ~65 MiB.
+// gets that far ahead waits up to 10 s for bronze to read on (a step's commit and compaction
+// took 3 s on a busy machine: with waits of 250 ms or 2 s, the rest of 5M lines, a fifth, was
+// then parsed); Ctrl-C ends the wait. Over 5M generated lines, bronze took 99.7% of the records
+// from their rows (the others it read before they were offered), for ~12 MiB of peak RSS; without
+// waiting, 8 MiB covered 69% of them, 32 MiB 90% for ~65 MiB. A producer held to a --rate never
+// waits: its rate comes first.
 constexpr int64_t kSentRecordsBudget = int64_t{8} << 20;
-constexpr std::chrono::milliseconds kSentRecordsWait{250};
+constexpr std::chrono::milliseconds kSentRecordsWait{10000};
 
 struct RunOptions {
   SourceOptions source;
@@ -37,8 +40,9 @@ void RunPipeline(GlobalOptions& global, RunOptions& run) {
   ExitIfError(global.Resolve());
   if (run.source.any() && global.transport.kafka_brokers.empty()) {
     // Bronze takes the records this process sends from their rows (transport/sent_records.h).
-    global.transport.sent_records =
-        std::make_shared<transport::SentRecords>(kSentRecordsBudget, kSentRecordsWait);
+    const bool paced = run.source.producer.rate > 0;
+    global.transport.sent_records = std::make_shared<transport::SentRecords>(
+        kSentRecordsBudget, paced ? std::chrono::milliseconds(0) : kSentRecordsWait);
   }
   std::optional<orchestration::ProducerTask> producer;
   if (run.source.any()) producer = ValueOrExit(OpenProducer(run.source, global));

@@ -120,7 +120,8 @@ Status RunProducer(sources::OrderSource& source, transport::TopicWriter& writer,
       auto& records = encoder.Records();
       ARROW_RETURN_NOT_OK(writer.Append(records));
       if (options.sent_records != nullptr) {
-        options.sent_records->Offer(encoder.columns(), encoder.rows(), writer.LastPositions());
+        options.sent_records->Offer(encoder.columns(), encoder.rows(), writer.LastPositions(),
+                                    &stop);
       }
       // Durable every kFlushEvery and at the end, not per batch: a replay from the source
       // re-sends whatever a crash lost, so per-batch syncs would only slow the stream.

@@ -9,12 +9,15 @@ namespace pizzastream::transport {
 
 SentRecords::~SentRecords() {
   if (figures_.kept + figures_.refused == 0) return;
-  spdlog::debug("records taken from their rows: {} kept, {} given to the reader, {} refused",
-                figures_.kept, figures_.given, figures_.refused);
+  spdlog::debug(
+      "records taken from their rows: {} kept, {} given to the reader, {} refused ({} waits "
+      "for room ran out)",
+      figures_.kept, figures_.given, figures_.refused, figures_.gave_up);
 }
 
 void SentRecords::Offer(const std::shared_ptr<const SourceColumns>& columns,
-                        std::span<const int64_t> rows, std::span<const RecordPosition> positions) {
+                        std::span<const int64_t> rows, std::span<const RecordPosition> positions,
+                        const std::atomic<bool>* stop) {
   if (columns == nullptr || rows.size() != positions.size()) return;
   int64_t first_row = INT64_MAX, last_row = -1, count = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -39,8 +42,19 @@ void SentRecords::Offer(const std::shared_ptr<const SourceColumns>& columns,
   }
   std::unique_lock lock(mu_);
   auto fits = [&] { return figures_.bytes + bytes <= budget_bytes_; };
-  if (utf8 && !fits() && wait_for_room_ && !room_.wait_for(lock, max_wait_, fits)) {
-    wait_for_room_ = false;  // the reader is held up: keep nothing more until it catches up
+  auto stopping = [&] { return stop != nullptr && stop->load(); };
+  if (utf8 && !fits() && wait_for_room_) {
+    // A stop (Ctrl-C) is seen within kStopCheck: the caller cannot wake this wait.
+    constexpr auto kStopCheck = std::chrono::milliseconds(50);
+    const auto deadline = std::chrono::steady_clock::now() + max_wait_;
+    for (auto now = std::chrono::steady_clock::now(); !fits() && !stopping() && now < deadline;
+         now = std::chrono::steady_clock::now()) {
+      room_.wait_until(lock, std::min(deadline, now + kStopCheck), fits);
+    }
+    if (!fits() && !stopping()) {
+      wait_for_room_ = false;  // the reader is held up: keep nothing more until it reads on
+      ++figures_.gave_up;
+    }
   }
   if (!utf8 || !fits()) {
     figures_.refused += count;
@@ -145,7 +159,7 @@ bool SentRecords::LetGoBefore(std::deque<Run>& runs, int64_t offset) {
 }
 
 void SentRecords::Freed(std::unique_lock<std::mutex>& lock) {
-  if (figures_.bytes == 0) wait_for_room_ = true;  // caught up
+  wait_for_room_ = true;  // the reader reads on
   lock.unlock();
   room_.notify_all();
   lock.lock();

@@ -11,11 +11,12 @@
 // Memory is bounded. What the reader has read past is let go. An offer that would go over the
 // budget waits for the reader to read on, up to a limit: records come faster than the reader
 // takes them, and a producer far ahead of its reader would only hold memory (as a Kafka
-// producer waits for room in its buffer). A reader held up longer (a lake that is away) is not
-// waited for again until it has caught up; meanwhile offers are not kept, and it parses their
-// JSON. Thread-safe.
+// producer waits for room in its buffer). A reader held up longer (a slow commit, a lake that
+// is away) is not waited for again until it reads on; meanwhile offers are not kept, and it
+// parses their JSON. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -39,9 +40,9 @@ class SentRecords {
 
   // Records just written: record i was encoded from row rows[i] of `columns` (-1: from
   // something else, e.g. a line the source could not split) and written at positions[i]. May
-  // wait up to max_wait for room (see above).
+  // wait up to max_wait for room (see above), less once `stop` (optional) is set.
   void Offer(const std::shared_ptr<const SourceColumns>& columns, std::span<const int64_t> rows,
-             std::span<const RecordPosition> positions);
+             std::span<const RecordPosition> positions, const std::atomic<bool>* stop = nullptr);
 
   // Points each message of `messages` that was offered at its row (Message::source; messages
   // that have one already keep it), and lets go of what lies before the messages of each
@@ -62,6 +63,7 @@ class SentRecords {
     int64_t refused = 0;  // records offered over the budget, or with text that is not UTF-8
     int64_t given = 0;    // messages annotated with their row
     int64_t bytes = 0;    // the rows' bytes kept now
+    int64_t gave_up = 0;  // waits for room that ran out
   };
   Figures figures() const;
 
@@ -84,7 +86,7 @@ class SentRecords {
   const std::chrono::milliseconds max_wait_;
   mutable std::mutex mu_;
   std::condition_variable room_;  // the reader let go of something
-  bool wait_for_room_ = true;     // false from a wait that ran out until the reader caught up
+  bool wait_for_room_ = true;     // false from a wait that ran out until the reader reads on
   std::map<int32_t, std::deque<Run>> partitions_;  // runs by offset
   Figures figures_;
 };

@@ -3,6 +3,7 @@
 #include <arrow/api.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,6 +33,18 @@ std::vector<Message> Messages(int32_t partition, int64_t from, int64_t end) {
   std::vector<Message> out;
   for (int64_t o = from; o < end; ++o) out.push_back(Message{{}, {}, partition, o, 0, 0});
   return out;
+}
+
+// Offers rows [from, from + count) of `columns`, written at the same offsets of partition 0.
+void OfferRows(SentRecords& sent, const std::shared_ptr<const SourceColumns>& columns, int64_t from,
+               int64_t count, const std::atomic<bool>* stop = nullptr) {
+  std::vector<int64_t> rows;
+  std::vector<RecordPosition> at;
+  for (int64_t i = from; i < from + count; ++i) {
+    rows.push_back(i);
+    at.push_back({0, i});
+  }
+  sent.Offer(columns, rows, at, stop);
 }
 
 std::string Field(const Message& m, size_t c) {
@@ -111,21 +124,13 @@ TEST(SentRecords, KeepsNoRowWhoseTextIsNotUtf8) {
 // The budget holds one offer: a second waits until the reader has read past the first.
 TEST(SentRecords, AFullBudgetWaitsForTheReaderToReadOn) {
   auto columns = Columns(100);
-  std::vector<int64_t> first(50), second(50);
-  std::vector<RecordPosition> first_at(50), second_at(50);
-  for (int64_t i = 0; i < 50; ++i) {
-    first[i] = i;
-    second[i] = 50 + i;
-    first_at[i] = {0, i};
-    second_at[i] = {0, 50 + i};
-  }
   SentRecords probe(1 << 20, std::chrono::milliseconds(0));
-  probe.Offer(columns, first, first_at);
+  OfferRows(probe, columns, 0, 50);
   const int64_t one_offer = probe.figures().bytes;
 
   SentRecords sent(one_offer + one_offer / 2, std::chrono::minutes(5));
-  sent.Offer(columns, first, first_at);
-  std::thread producer([&] { sent.Offer(columns, second, second_at); });
+  OfferRows(sent, columns, 0, 50);
+  std::thread producer([&] { OfferRows(sent, columns, 50, 50); });
   std::vector<std::shared_ptr<const SourceColumns>> held;
   auto read = Messages(0, 50, 51);  // past the first offer
   sent.Annotate(read, &held);
@@ -137,36 +142,50 @@ TEST(SentRecords, AFullBudgetWaitsForTheReaderToReadOn) {
   for (const Message& m : rest) EXPECT_EQ(m.source_row, m.offset);
 }
 
-// A reader that does not read on within the wait: the offer is not kept, nor are the next ones
-// (without waiting) until the reader has caught up with everything kept.
-TEST(SentRecords, AReaderHeldUpIsNotWaitedForAgainUntilItCatchesUp) {
-  auto columns = Columns(90);
-  auto offer = [&](SentRecords& sent, int64_t from) {
-    std::vector<int64_t> rows;
-    std::vector<RecordPosition> at;
-    for (int64_t i = from; i < from + 30; ++i) {
-      rows.push_back(i);
-      at.push_back({0, i});
-    }
-    sent.Offer(columns, rows, at);
-  };
+// A producer told to stop (Ctrl-C) does not wait for room: the offer is not kept.
+TEST(SentRecords, AStopEndsTheWaitForRoom) {
+  auto columns = Columns(60);
+  SentRecords probe(1 << 20, std::chrono::milliseconds(0));
+  OfferRows(probe, columns, 0, 30);
+  SentRecords sent(probe.figures().bytes, std::chrono::minutes(5));
+  const std::atomic<bool> stop{true};
+  OfferRows(sent, columns, 0, 30, &stop);
+  OfferRows(sent, columns, 30, 30, &stop);  // would wait five minutes
+  EXPECT_EQ(sent.figures().kept, 30);
+  EXPECT_EQ(sent.figures().refused, 30);
+  EXPECT_EQ(sent.figures().gave_up, 0);
+}
+
+// A reader that does not read on within the wait: the offer is not kept, nor are the next ones,
+// which do not wait, until the reader reads on; then a full budget is waited for again.
+TEST(SentRecords, AReaderHeldUpIsNotWaitedForAgainUntilItReadsOn) {
+  auto columns = Columns(150);
+  auto offer = [&](SentRecords& sent, int64_t from) { OfferRows(sent, columns, from, 30); };
   SentRecords probe(1 << 20, std::chrono::milliseconds(0));
   offer(probe, 0);
   const int64_t one_offer = probe.figures().bytes;
 
-  SentRecords sent(one_offer + one_offer / 2, std::chrono::milliseconds(1));
+  SentRecords sent(2 * one_offer + one_offer / 2, std::chrono::milliseconds(1));
   offer(sent, 0);
-  offer(sent, 30);  // waits 1 ms, then gives up
+  offer(sent, 30);
+  offer(sent, 60);  // full: waits, then gives up
   EXPECT_EQ(sent.figures().refused, 30);
+  EXPECT_EQ(sent.figures().gave_up, 1);
+  offer(sent, 90);  // refused without waiting (a wait would have run out too)
+  EXPECT_EQ(sent.figures().refused, 60);
+  EXPECT_EQ(sent.figures().gave_up, 1);
   std::vector<std::shared_ptr<const SourceColumns>> held;
-  auto caught_up = Messages(0, 0, 61);
-  sent.Annotate(caught_up, &held);
-  EXPECT_EQ(sent.figures().bytes, 0);
-  offer(sent, 60);
-  EXPECT_EQ(sent.figures().kept, 60);
-  auto last = Messages(0, 61, 62);
-  sent.Annotate(last, &held);
-  EXPECT_EQ(last[0].source_row, 61);
+  auto read_on = Messages(0, 30, 31);  // past the first offer only
+  sent.Annotate(read_on, &held);
+  EXPECT_GT(sent.figures().bytes, 0);  // the second offer is still kept
+  offer(sent, 90);                     // room for it again
+  EXPECT_EQ(sent.figures().kept, 90);
+  offer(sent, 120);  // full again: waited for (and given up on) once more
+  EXPECT_EQ(sent.figures().gave_up, 2);
+  auto rest = Messages(0, 31, 120);
+  sent.Annotate(rest, &held);
+  EXPECT_EQ(rest.back().source_row, 119);
+  EXPECT_EQ(rest[60 - 31].source, nullptr);  // offset 60 was refused
 }
 
 }  // namespace
