@@ -80,7 +80,10 @@ void RunPipeline(GlobalOptions& global, RunOptions& run) {
         if (auto k = (*wh)->Kpi(); k.ok()) figures = *k;
       }
     }
-    display->Finish(pipeline.Stats(), figures, st.ok());
+    const auto ending = !st.ok()                  ? RunDisplay::Ending::kFailed
+                        : signals.received() != 0 ? RunDisplay::Ending::kStopped
+                                                  : RunDisplay::Ending::kDone;
+    display->Finish(pipeline.Stats(), figures, ending);
   }
   ExitIfError(st);
   signals.ExitIfStopped(StatusLine(pipeline.Stats()) +

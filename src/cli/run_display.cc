@@ -115,7 +115,7 @@ void RunDisplay::Update(const std::vector<StageStats>& stats) {
 }
 
 void RunDisplay::Finish(const std::vector<StageStats>& stats,
-                        const std::optional<warehouse::KpiFigures>& figures, bool stopped_ok) {
+                        const std::optional<warehouse::KpiFigures>& figures, Ending ending) {
   const double elapsed =
       std::chrono::duration<double>(ended_.value_or(std::chrono::steady_clock::now()) - started_)
           .count();
@@ -133,8 +133,10 @@ void RunDisplay::Finish(const std::vector<StageStats>& stats,
       fmt::format("{} rows loaded in {:.2f} s ({} rows/s end to end)\n", Grouped(loaded), elapsed,
                   Grouped(elapsed > 0 ? static_cast<int64_t>(loaded / elapsed) : 0));
   if (figures) summary += "warehouse: " + KpiLine(*figures) + "\n";
-  if (stopped_ok) {
+  if (ending == Ending::kStopped) {
     summary += "stopped; every stage committed its position (the next run resumes there)\n";
+  } else if (ending == Ending::kDone) {
+    summary += "done: the source is exhausted and every record reached the warehouse\n";
   }
   Write(fd_, summary);
 }

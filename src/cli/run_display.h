@@ -25,10 +25,13 @@ class RunDisplay {
   // The pipeline has returned: the run's time and rates end here, whatever the summary's
   // figures then take to read (at 5M facts the warehouse's key figures take seconds).
   void Ended() { ended_ = std::chrono::steady_clock::now(); }
+  // How the run ended: an error (the CLI prints it), a stop signal, or everything done
+  // (--exit-when-idle: the source is exhausted and every record reached the warehouse).
+  enum class Ending { kFailed, kStopped, kDone };
   // The last state of the stages, then the summary (`figures`: the warehouse's key figures,
   // when they could be read).
   void Finish(const std::vector<StageStats>& stats,
-              const std::optional<warehouse::KpiFigures>& figures, bool stopped_ok);
+              const std::optional<warehouse::KpiFigures>& figures, Ending ending);
 
   // The block's lines for `stats` after `elapsed` seconds, each at most `width` columns.
   static std::vector<std::string> Block(const std::vector<StageStats>& stats, double elapsed,

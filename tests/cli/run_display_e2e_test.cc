@@ -20,6 +20,11 @@ TEST(RunDisplayE2E, PipedOutputEndsWithTheFinalFiguresAndHasNoControlSequences) 
                               std::to_string(totals["orders"].get<int64_t>()) + " ";
   EXPECT_NE(r.err.find(figures), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("4,000 rows loaded in"), std::string::npos) << r.err;
+  // It ended because everything was done, not because something stopped it.
+  EXPECT_NE(r.err.find("done: the source is exhausted and every record reached the warehouse"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("stopped"), std::string::npos) << r.err;
   // The last status line holds the final counts of every stage.
   EXPECT_NE(r.err.find("load 4000 rows"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
