@@ -14,6 +14,7 @@
 #include "bronze/bronze_record.h"
 #include "bronze/bronze_schema.h"
 #include "bronze/order_line_rows.h"
+#include "bronze/position_columns.h"
 #include "core/clock.h"
 #include "lake/compaction.h"
 #include "lake/streamed_file.h"
@@ -39,10 +40,7 @@ class BronzeStage::Batch {
     lines_.Reset();
     q_raw_.Reset();
     q_reason_.Reset();
-    q_pos_.time.Reset();
-    q_pos_.topic.Reset();
-    q_pos_.partition.Reset();
-    q_pos_.offset.Reset();
+    q_pos_.Reset();
   }
 
   Status AddLine(const DecodedRecord& d, const transport::Message& m, int64_t now,
@@ -62,12 +60,12 @@ class BronzeStage::Batch {
       ARROW_RETURN_NOT_OK(
           q_reason_.Append(std::string(kNotUtf8Reason).append(" (").append(reason).append(")")));
     }
-    return q_pos_.Add(m, now, topic);
+    return q_pos_.Add(now, topic, m.partition, m.offset);
   }
 
   // Room for `rows` more order lines, reserved once per step; their messages hold `bytes`.
   Status ReserveLines(int64_t rows, int64_t bytes) { return lines_.Reserve(rows, bytes); }
-  int64_t quarantined() const { return q_pos_.offset.length(); }
+  int64_t quarantined() const { return q_pos_.rows(); }
 
   Result<std::shared_ptr<arrow::RecordBatch>> FinishLines() { return lines_.Finish(); }
 
@@ -81,30 +79,9 @@ class BronzeStage::Batch {
   }
 
  private:
-  struct Position {
-    arrow::TimestampBuilder time{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"),
-                                 arrow::default_memory_pool()};
-    arrow::StringBuilder topic;
-    arrow::Int32Builder partition;
-    arrow::Int64Builder offset;
-    Status Add(const transport::Message& m, int64_t now, std::string_view topic_name) {
-      ARROW_RETURN_NOT_OK(time.Append(now));
-      ARROW_RETURN_NOT_OK(topic.Append(topic_name));
-      ARROW_RETURN_NOT_OK(partition.Append(m.partition));
-      return offset.Append(m.offset);
-    }
-    Status Finish(arrow::ArrayVector* cols) {
-      for (arrow::ArrayBuilder* b :
-           std::initializer_list<arrow::ArrayBuilder*>{&time, &topic, &partition, &offset}) {
-        ARROW_ASSIGN_OR_RAISE(auto a, b->Finish());
-        cols->push_back(a);
-      }
-      return Status::OK();
-    }
-  };
   OrderLineRows lines_;
   arrow::StringBuilder q_raw_, q_reason_;
-  Position q_pos_;
+  PositionColumns q_pos_;
 };
 
 BronzeStage::BronzeStage(std::shared_ptr<lake::Lakehouse> lake, BronzeOptions options)

@@ -14,29 +14,10 @@ Status OrderLineRows::Reserve(int64_t rows, int64_t text_bytes) {
     ARROW_RETURN_NOT_OK(fields_[i].Reserve(rows));
     ARROW_RETURN_NOT_OK(fields_[i].ReserveData(TextBytesAhead(i, rows, text_bytes)));
   }
-  ARROW_RETURN_NOT_OK(topic_.ReserveData(TextBytesAhead(kFields, rows, INT64_MAX)));
-  for (arrow::ArrayBuilder* b :
-       std::initializer_list<arrow::ArrayBuilder*>{&time_, &topic_, &partition_, &offset_}) {
-    ARROW_RETURN_NOT_OK(b->Reserve(rows));
-  }
+  ARROW_RETURN_NOT_OK(position_.Reserve(rows, TextBytesAhead(kFields, rows, INT64_MAX)));
   reserved_ += rows;
   return Status::OK();
 }
-
-namespace {
-
-// Appends `text` to a builder with room for the row; grows the text buffer (geometrically) only
-// when it lacks room.
-Status AppendText(arrow::StringBuilder& b, std::string_view text) {
-  const int64_t size = static_cast<int64_t>(text.size());
-  if (b.value_data_capacity() - b.value_data_length() < size) {
-    ARROW_RETURN_NOT_OK(b.ReserveData(size));
-  }
-  b.UnsafeAppend(text);
-  return Status::OK();
-}
-
-}  // namespace
 
 Status OrderLineRows::Add(const std::array<std::string_view, kFields>& fields,
                           const std::array<bool, kFields>& present, int64_t ingest_micros,
@@ -50,11 +31,7 @@ Status OrderLineRows::Add(const std::array<std::string_view, kFields>& fields,
       fields_[i].UnsafeAppendNull();
     }
   }
-  time_.UnsafeAppend(ingest_micros);
-  ARROW_RETURN_NOT_OK(AppendText(topic_, topic));
-  partition_.UnsafeAppend(partition);
-  offset_.UnsafeAppend(offset);
-  return Status::OK();
+  return position_.UnsafeAdd(ingest_micros, topic, partition, offset);
 }
 
 int64_t OrderLineRows::TextBytesAhead(size_t column, int64_t rows, int64_t limit) const {
@@ -68,28 +45,21 @@ Result<std::shared_ptr<arrow::RecordBatch>> OrderLineRows::Finish() {
     for (size_t i = 0; i < kFields; ++i) {
       text_bytes_per_row_[i] = fields_[i].value_data_length() / n + 1;
     }
-    text_bytes_per_row_[kFields] = topic_.value_data_length() / n + 1;
+    text_bytes_per_row_[kFields] = position_.topic_bytes() / n + 1;
   }
   arrow::ArrayVector cols;
   for (auto& b : fields_) {
     ARROW_ASSIGN_OR_RAISE(auto a, b.Finish());
     cols.push_back(a);
   }
-  for (arrow::ArrayBuilder* b :
-       std::initializer_list<arrow::ArrayBuilder*>{&time_, &topic_, &partition_, &offset_}) {
-    ARROW_ASSIGN_OR_RAISE(auto a, b->Finish());
-    cols.push_back(a);
-  }
+  ARROW_RETURN_NOT_OK(position_.Finish(&cols));
   return arrow::RecordBatch::Make(OrderLinesSchema(), cols[0]->length(), cols);
 }
 
 void OrderLineRows::Reset() {
   reserved_ = 0;
   for (auto& b : fields_) b.Reset();
-  time_.Reset();
-  topic_.Reset();
-  partition_.Reset();
-  offset_.Reset();
+  position_.Reset();
 }
 
 Result<std::shared_ptr<arrow::RecordBatch>> OrderLinesFromSource(
@@ -103,27 +73,12 @@ Result<std::shared_ptr<arrow::RecordBatch>> OrderLinesFromSource(
   for (size_t c = 0; c < OrderLineRows::kFields; ++c) {
     cols.push_back(columns.array(c)->Slice(first_row, rows));
   }
-  arrow::TimestampBuilder time(arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"),
-                               arrow::default_memory_pool());
-  arrow::StringBuilder topic_column;
-  arrow::Int32Builder partition_column;
-  arrow::Int64Builder offset;
-  ARROW_RETURN_NOT_OK(time.Reserve(rows));
-  ARROW_RETURN_NOT_OK(topic_column.Reserve(rows));
-  ARROW_RETURN_NOT_OK(topic_column.ReserveData(rows * static_cast<int64_t>(topic.size())));
-  ARROW_RETURN_NOT_OK(partition_column.Reserve(rows));
-  ARROW_RETURN_NOT_OK(offset.Reserve(rows));
+  PositionColumns position;
+  ARROW_RETURN_NOT_OK(position.Reserve(rows, rows * static_cast<int64_t>(topic.size())));
   for (int64_t r = 0; r < rows; ++r) {
-    time.UnsafeAppend(ingest_micros);
-    topic_column.UnsafeAppend(topic);
-    partition_column.UnsafeAppend(partition);
-    offset.UnsafeAppend(first_offset + r);
+    ARROW_RETURN_NOT_OK(position.UnsafeAdd(ingest_micros, topic, partition, first_offset + r));
   }
-  for (arrow::ArrayBuilder* b : std::initializer_list<arrow::ArrayBuilder*>{
-           &time, &topic_column, &partition_column, &offset}) {
-    ARROW_ASSIGN_OR_RAISE(auto a, b->Finish());
-    cols.push_back(a);
-  }
+  ARROW_RETURN_NOT_OK(position.Finish(&cols));
   return arrow::RecordBatch::Make(OrderLinesSchema(), rows, cols);
 }
 

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string_view>
 
+#include "bronze/position_columns.h"
 #include "core/status.h"
 #include "sources/order_source.h"
 #include "transport/record_json.h"
@@ -30,17 +31,13 @@ class OrderLineRows {
   // without a capacity check per column. `text_bytes`: what the rows' text can hold at most (a
   // column's text is reserved as the last batch had it per row, never beyond this).
   Status Reserve(int64_t rows, int64_t text_bytes = 0);
-  int64_t rows() const { return offset_.length(); }
+  int64_t rows() const { return position_.rows(); }
   Result<std::shared_ptr<arrow::RecordBatch>> Finish();
   void Reset();
 
  private:
   std::array<arrow::StringBuilder, kFields> fields_;
-  arrow::TimestampBuilder time_{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"),
-                                arrow::default_memory_pool()};
-  arrow::StringBuilder topic_;
-  arrow::Int32Builder partition_;
-  arrow::Int64Builder offset_;
+  PositionColumns position_;
   // Text bytes to make room for ahead of `rows` rows of `column` (kFields: the topic), at
   // most `limit`.
   int64_t TextBytesAhead(size_t column, int64_t rows, int64_t limit) const;
