@@ -1,5 +1,8 @@
 #include "bronze/order_line_rows.h"
 
+#include <arrow/array/util.h>
+#include <arrow/scalar.h>
+
 #include <algorithm>
 #include <cstdint>
 
@@ -69,17 +72,37 @@ Result<std::shared_ptr<arrow::RecordBatch>> OrderLinesFromSource(
     return Status::Invalid("a source batch of ", columns.size(), " columns, not ",
                            OrderLineRows::kFields);
   }
+  ARROW_RETURN_NOT_OK(columns.status());
   arrow::ArrayVector cols;
   for (size_t c = 0; c < OrderLineRows::kFields; ++c) {
     cols.push_back(columns.array(c)->Slice(first_row, rows));
   }
-  PositionColumns position;
-  ARROW_RETURN_NOT_OK(position.Reserve(rows, rows * static_cast<int64_t>(topic.size())));
-  for (int64_t r = 0; r < rows; ++r) {
-    ARROW_RETURN_NOT_OK(position.UnsafeAdd(ingest_micros, topic, partition, first_offset + r));
+  // Where and when, the same for every row but the offset. The topic is a dictionary of one
+  // value: the lake's writer takes it as it is rather than hashing the name on every row.
+  const std::shared_ptr<arrow::Schema>& lines = OrderLinesSchema();
+  ARROW_ASSIGN_OR_RAISE(auto topic_name,
+                        arrow::MakeArrayFromScalar(arrow::StringScalar(std::string(topic)), 1));
+  for (const auto& scalar : std::initializer_list<std::shared_ptr<arrow::Scalar>>{
+           std::make_shared<arrow::TimestampScalar>(ingest_micros,
+                                                    lines->GetFieldByName("ingest_time")->type()),
+           arrow::DictionaryScalar::Make(std::make_shared<arrow::Int32Scalar>(0), topic_name),
+           std::make_shared<arrow::Int32Scalar>(partition)}) {
+    ARROW_ASSIGN_OR_RAISE(auto column, arrow::MakeArrayFromScalar(*scalar, rows));
+    cols.push_back(std::move(column));
   }
-  ARROW_RETURN_NOT_OK(position.Finish(&cols));
-  return arrow::RecordBatch::Make(OrderLinesSchema(), rows, cols);
+  arrow::Int64Builder offsets;
+  ARROW_RETURN_NOT_OK(offsets.Reserve(rows));
+  for (int64_t r = 0; r < rows; ++r) offsets.UnsafeAppend(first_offset + r);
+  ARROW_ASSIGN_OR_RAISE(auto offset_column, offsets.Finish());
+  cols.push_back(std::move(offset_column));
+  // A field sent as a dictionary stays one (the lake's writer then takes its values as they
+  // are, rather than hashing every row's text): the batch says so in its schema.
+  std::shared_ptr<arrow::Schema> schema = lines;
+  for (int c = 0; c < schema->num_fields(); ++c) {
+    if (cols[c]->type()->Equals(*schema->field(c)->type())) continue;
+    ARROW_ASSIGN_OR_RAISE(schema, schema->SetField(c, schema->field(c)->WithType(cols[c]->type())));
+  }
+  return arrow::RecordBatch::Make(std::move(schema), rows, cols);
 }
 
 }  // namespace pizzastream::bronze

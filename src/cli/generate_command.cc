@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/source_options.h"
+#include "lake/text_column.h"
 
 namespace pizzastream::cli {
 
@@ -79,11 +80,13 @@ void AddGenerateCommand(CLI::App& app, GlobalOptions& global) {
     sources::SourceBatch batch;
     while (ValueOrExit(gen->Next(&batch))) {
       const auto& rb = *batch.records;
+      std::vector<lake::TextColumn> fields;
+      for (const auto& column : rb.columns())
+        fields.push_back(ValueOrExit(lake::TextColumn::Of(*column)));
       for (int64_t r = 0; r < rb.num_rows(); ++r) {
-        for (int c = 0; c < rb.num_columns(); ++c) {
+        for (size_t c = 0; c < fields.size(); ++c) {
           if (c) text.push_back(',');
-          const auto& col = static_cast<const arrow::StringArray&>(*rb.column(c));
-          if (!col.IsNull(r)) WriteCsvField(col.GetView(r), &text);
+          if (const auto value = fields[c].Get(r)) WriteCsvField(*value, &text);
         }
         text.push_back('\n');
       }

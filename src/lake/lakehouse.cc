@@ -1,6 +1,8 @@
 #include "lake/lakehouse.h"
 
 #include <arrow/array.h>
+#include <arrow/compute/cast.h>
+#include <arrow/compute/initialize.h>
 #include <arrow/filesystem/api.h>
 #include <arrow/filesystem/s3fs.h>
 #include <arrow/io/api.h>
@@ -134,13 +136,6 @@ std::unique_ptr<DeltaLog> Lakehouse::Log(const std::string& table) const {
 
 namespace {
 
-bool HasDictionaryColumn(const arrow::RecordBatch& batch) {
-  for (const auto& column : batch.columns()) {
-    if (column->type_id() == arrow::Type::DICTIONARY) return true;
-  }
-  return false;
-}
-
 class ParquetFileSinkImpl final : public ParquetFileSink {
  public:
   ParquetFileSinkImpl(std::shared_ptr<arrow::fs::FileSystem> fs, std::string dir, AddFile add,
@@ -152,7 +147,8 @@ class ParquetFileSinkImpl final : public ParquetFileSink {
         out_(std::move(out)),
         writer_(std::move(writer)),
         local_(local),
-        null_counts_(writer_->schema()->num_fields(), 0) {}
+        null_counts_(writer_->schema()->num_fields(), 0),
+        chunks_(null_counts_.size()) {}
 
   ~ParquetFileSinkImpl() override {
     if (finished_) return;
@@ -166,13 +162,14 @@ class ParquetFileSinkImpl final : public ParquetFileSink {
 
   Status Write(const arrow::RecordBatch& batch) override {
     if (batch.num_rows() == 0) return Status::OK();
-    // A dictionary-encoded column is written with its dictionary as it is only while its row
-    // group keeps that one dictionary (a second one would turn the whole column chunk plain):
-    // such a batch starts a row group of its own.
-    if (add_.num_records > 0 && HasDictionaryColumn(batch)) {
-      ARROW_RETURN_NOT_OK(writer_->NewBufferedRowGroup());
+    if (batch.num_columns() != static_cast<int>(chunks_.size())) {
+      return Status::Invalid("a batch of ", batch.num_columns(), " columns for a file of ",
+                             chunks_.size());
     }
-    ARROW_RETURN_NOT_OK(writer_->WriteRecordBatch(batch));
+    ARROW_ASSIGN_OR_RAISE(auto decoded, FitRowGroup(batch));
+    const arrow::RecordBatch& written = decoded != nullptr ? *decoded : batch;
+    ARROW_RETURN_NOT_OK(writer_->WriteRecordBatch(written));
+    Wrote(written);
     add_.num_records += batch.num_rows();
     for (int c = 0; c < batch.num_columns(); ++c) null_counts_[c] += batch.column(c)->null_count();
     return Status::OK();
@@ -204,7 +201,74 @@ class ParquetFileSinkImpl final : public ParquetFileSink {
   std::shared_ptr<arrow::io::OutputStream> out_;
   std::unique_ptr<parquet::arrow::FileWriter> writer_;
   bool local_;
+  // How the open row group holds each column so far. A dictionary-encoded column is written
+  // with its dictionary as it is (its values are not hashed again) only while the column's
+  // chunk in the row group has that one dictionary and nothing written plain before it; plain
+  // values after it are added to it. Arrow's writer turns a chunk plain for good at a second
+  // dictionary and refuses a dictionary after plain values.
+  struct Chunk {
+    std::shared_ptr<arrow::Array> dictionary;  // the one it started with
+    bool plain = false;                        // started with plain values
+  };
+
+  // Readies the open row group for `batch`: one whose dictionary a column's chunk does not have
+  // starts a new row group. A dictionary column whose chunk started plain is decoded: the batch
+  // to write then (nullptr: `batch` as it is).
+  Result<std::shared_ptr<arrow::RecordBatch>> FitRowGroup(const arrow::RecordBatch& batch) {
+    if (rows_in_group_ >= kRowGroupRows) NewGroupStarted();  // Arrow starts one itself
+    std::vector<int> decode;
+    for (int c = 0; c < batch.num_columns() && rows_in_group_ > 0; ++c) {
+      const auto& column = *batch.column(c);
+      if (column.type_id() != arrow::Type::DICTIONARY) continue;
+      const Chunk& chunk = chunks_[static_cast<size_t>(c)];
+      const auto& dictionary = static_cast<const arrow::DictionaryArray&>(column).dictionary();
+      if (chunk.plain) {
+        decode.push_back(c);
+      } else if (chunk.dictionary != dictionary && !chunk.dictionary->Equals(*dictionary)) {
+        ARROW_RETURN_NOT_OK(writer_->NewBufferedRowGroup());
+        NewGroupStarted();
+        decode.clear();
+      }
+    }
+    if (decode.empty()) return nullptr;
+    static const Status compute_ready = arrow::compute::Initialize();
+    ARROW_RETURN_NOT_OK(compute_ready);
+    std::shared_ptr<arrow::RecordBatch> out = batch.Slice(0);  // shares the columns
+    for (int c : decode) {
+      const auto& column = static_cast<const arrow::DictionaryArray&>(*batch.column(c));
+      ARROW_ASSIGN_OR_RAISE(auto plain, arrow::compute::Cast(column, column.dictionary()->type()));
+      ARROW_ASSIGN_OR_RAISE(
+          out, out->SetColumn(c, out->schema()->field(c)->WithType(plain->type()), plain));
+    }
+    return out;
+  }
+
+  // Follows Arrow's row groups over a batch just written: a group full before the batch, or
+  // filled by it with rows left, was closed and a new one started for the rest.
+  void Wrote(const arrow::RecordBatch& batch) {
+    const int64_t total = rows_in_group_ + batch.num_rows();
+    if (total > kRowGroupRows) NewGroupStarted();
+    rows_in_group_ = total > kRowGroupRows ? (total - 1) % kRowGroupRows + 1 : total;
+    for (int c = 0; c < batch.num_columns(); ++c) {
+      Chunk& chunk = chunks_[static_cast<size_t>(c)];
+      if (chunk.plain || chunk.dictionary != nullptr) continue;
+      const auto& column = *batch.column(c);
+      if (column.type_id() == arrow::Type::DICTIONARY) {
+        chunk.dictionary = static_cast<const arrow::DictionaryArray&>(column).dictionary();
+      } else {
+        chunk.plain = true;
+      }
+    }
+  }
+
+  void NewGroupStarted() {
+    rows_in_group_ = 0;
+    for (Chunk& chunk : chunks_) chunk = Chunk{};
+  }
+
   std::vector<int64_t> null_counts_;  // per column, of the rows written
+  std::vector<Chunk> chunks_;         // per column, in the open row group
+  int64_t rows_in_group_ = 0;         // rows in the open row group
   bool finished_ = false;
 };
 

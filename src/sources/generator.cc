@@ -28,6 +28,12 @@ static_assert(std::string_view(kSourceColumns[f::kTotalPrice]) == "total_price" 
               std::string_view(kSourceColumns[f::kOrderChannel]) == "order_channel");
 
 constexpr std::array<std::string_view, 4> kChannelNames = {"in_store", "web", "phone", "app"};
+// The spellings of a dirty record's size and channel (DirtyKind).
+constexpr std::array<std::string_view, 3> kBadSizes = {"XXXL", "XS", "Q"};
+constexpr std::array<std::string_view, 2> kBadChannels = {"fax", "kiosk"};
+constexpr std::array<std::string_view, 3> kBadQuantities = {"0", "abc", ""};
+constexpr int kMaxQuantity = 4;  // the largest PizzaPlaceSalesProfile().lines_by_quantity has
+static_assert(std::tuple_size_v<decltype(SalesProfile::lines_by_quantity)> == kMaxQuantity + 1);
 // Clean lines kept for re-sending as duplicates: the most recent ones.
 constexpr size_t kRecentLines = 4096;
 constexpr int kMaxLinesPerOrder = 21;
@@ -57,6 +63,73 @@ struct Record {
   DirtyKind kind = DirtyKind::kBadOrderId;
   uint32_t variant = 0;  // picks one spelling of the dirty kind
 };
+
+// The fields the generator draws from short lists travel as dictionaries of utf8
+// (order_source.h): no one downstream hashes their text again (the lake's Parquet writer takes
+// a dictionary as it is). Each dictionary holds every value a clean or dirty record can have in
+// its field, once; the codes say where.
+struct FieldDictionaries {
+  std::array<std::shared_ptr<arrow::Array>, kColumns> values;  // nullptr: the field is utf8
+  std::shared_ptr<arrow::Schema> schema;                       // of the generator's batches
+  std::array<int32_t, kMenuItemCount> name_id{}, size{};       // by menu item
+  std::array<int32_t, kPizzaTypeCount> ingredients{}, name{};  // by pizza type
+  std::array<int32_t, 4> category{}, channel{};                // by PizzaCategory, channel
+  std::array<int32_t, kMaxQuantity + 1> quantity{};            // by quantity (0 unused)
+  int32_t blank_name_id = 0;
+  std::array<int32_t, kBadSizes.size()> bad_size{};
+  std::array<int32_t, kBadChannels.size()> bad_channel{};
+  std::array<int32_t, kBadQuantities.size()> bad_quantity{};
+};
+
+const FieldDictionaries& Dictionaries() {
+  static const FieldDictionaries kDictionaries = [] {
+    FieldDictionaries d;
+    std::array<std::vector<std::string_view>, kColumns> lists;
+    auto code = [&lists](int column, std::string_view value) {
+      auto& list = lists[static_cast<size_t>(column)];
+      auto at = std::find(list.begin(), list.end(), value);
+      if (at == list.end()) at = list.insert(list.end(), value);
+      return static_cast<int32_t>(at - list.begin());
+    };
+    const auto& items = MenuItems();
+    for (size_t i = 0; i < items.size(); ++i) {
+      d.name_id[i] = code(f::kPizzaNameId, items[i].pizza_name_id);
+      d.size[i] = code(f::kPizzaSize, items[i].size);
+    }
+    d.blank_name_id = code(f::kPizzaNameId, "");
+    for (size_t b = 0; b < kBadSizes.size(); ++b) d.bad_size[b] = code(f::kPizzaSize, kBadSizes[b]);
+    const auto& types = PizzaTypes();
+    for (size_t t = 0; t < types.size(); ++t) {
+      d.ingredients[t] = code(f::kPizzaIngredients, types[t].ingredients);
+      d.name[t] = code(f::kPizzaName, types[t].name);
+    }
+    for (int c = 0; c < 4; ++c) {
+      d.category[c] = code(f::kPizzaCategory, CategoryName(static_cast<PizzaCategory>(c)));
+    }
+    for (size_t c = 0; c < kChannelNames.size(); ++c) {
+      d.channel[c] = code(f::kOrderChannel, kChannelNames[c]);
+    }
+    for (size_t b = 0; b < kBadChannels.size(); ++b) {
+      d.bad_channel[b] = code(f::kOrderChannel, kBadChannels[b]);
+    }
+    static const std::array<std::string, kMaxQuantity + 1> kQuantities = {"0", "1", "2", "3", "4"};
+    for (int q = 1; q <= kMaxQuantity; ++q) d.quantity[q] = code(f::kQuantity, kQuantities[q]);
+    for (size_t b = 0; b < kBadQuantities.size(); ++b) {
+      d.bad_quantity[b] = code(f::kQuantity, kBadQuantities[b]);
+    }
+    arrow::FieldVector fields = SourceSchema()->fields();
+    for (int c = 0; c < kColumns; ++c) {
+      if (lists[c].empty()) continue;
+      arrow::StringBuilder builder;
+      for (std::string_view v : lists[c]) (void)builder.Append(v);
+      d.values[c] = builder.Finish().ValueOrDie();  // a few KiB: fails only out of memory
+      fields[c] = fields[c]->WithType(arrow::dictionary(arrow::int32(), arrow::utf8()));
+    }
+    d.schema = arrow::schema(std::move(fields));
+    return d;
+  }();
+  return kDictionaries;
+}
 
 bool NonNegativeFinite(double w) { return std::isfinite(w) && w >= 0; }
 
@@ -311,6 +384,7 @@ struct OrderGenerator::State {
   struct RenderedLine {
     char pizza_id[32], order_id[32], quantity[32], date[32], time[32], unit[32], total[32];
     std::array<std::string_view, kColumns> f;
+    std::array<int32_t, kColumns> code{};  // a dictionary field's (FieldDictionaries)
     std::array<bool, kColumns> null{};
     unsigned hour = 0, minute = 0, second = 0;
     int64_t unit_cents = 0, total_cents = 0;
@@ -323,7 +397,13 @@ struct OrderGenerator::State {
     RenderClean(record.line, &r);
     if (record.record_class == RecordClass::kDirty) Spoil(record, &r);
     for (int col = 0; col < kColumns; ++col) {
-      if (r.null[col]) {
+      if (dictionaries.values[col] != nullptr) {
+        if (r.null[col]) {
+          codes[col].UnsafeAppendNull();
+        } else {
+          codes[col].UnsafeAppend(r.code[col]);
+        }
+      } else if (r.null[col]) {
         builders[col].UnsafeAppendNull();
       } else {
         builders[col].UnsafeAppend(r.f[col]);
@@ -356,6 +436,14 @@ struct OrderGenerator::State {
             type.ingredients,
             type.name,
             kChannelNames[line.channel]};
+    const FieldDictionaries& d = dictionaries;
+    r->code[f::kPizzaNameId] = d.name_id[line.item];
+    r->code[f::kQuantity] = d.quantity[line.quantity];
+    r->code[f::kPizzaSize] = d.size[line.item];
+    r->code[f::kPizzaCategory] = d.category[static_cast<int>(type.category)];
+    r->code[f::kPizzaIngredients] = d.ingredients[item.type];
+    r->code[f::kPizzaName] = d.name[item.type];
+    r->code[f::kOrderChannel] = d.channel[line.channel];
   }
 
   void Spoil(const Record& record, RenderedLine* r) {
@@ -381,14 +469,15 @@ struct OrderGenerator::State {
         break;
       case DirtyKind::kBlankPizzaNameId:
         f[f::kPizzaNameId] = "";
+        r->code[f::kPizzaNameId] = dictionaries.blank_name_id;
         break;
-      case DirtyKind::kUnknownSize: {
-        constexpr std::string_view kBadSizes[] = {"XXXL", "XS", "Q"};
-        f[f::kPizzaSize] = kBadSizes[v % 3];
+      case DirtyKind::kUnknownSize:
+        f[f::kPizzaSize] = kBadSizes[v % kBadSizes.size()];
+        r->code[f::kPizzaSize] = dictionaries.bad_size[v % kBadSizes.size()];
         break;
-      }
       case DirtyKind::kUnknownChannel:
-        f[f::kOrderChannel] = v % 2 == 0 ? "fax" : "kiosk";
+        f[f::kOrderChannel] = kBadChannels[v % kBadChannels.size()];
+        r->code[f::kOrderChannel] = dictionaries.bad_channel[v % kBadChannels.size()];
         break;
       case DirtyKind::kTotalMismatch: {
         const int64_t wrong[] = {r->total_cents + 100, r->total_cents - 1, r->total_cents * 10};
@@ -418,17 +507,21 @@ struct OrderGenerator::State {
     }
   }
 
-  static void SpoilQuantity(uint32_t v, RenderedLine* r) {
+  void SpoilQuantity(uint32_t v, RenderedLine* r) const {
+    const FieldDictionaries& d = dictionaries;
     switch (v % 4) {
       case 0:  // zero pizzas at zero total: only the quantity is wrong
-        r->f[f::kQuantity] = "0";
+        r->f[f::kQuantity] = kBadQuantities[0];
+        r->code[f::kQuantity] = d.bad_quantity[0];
         r->f[f::kTotalPrice] = "0.00";
         break;
       case 1:
-        r->f[f::kQuantity] = "abc";
+        r->f[f::kQuantity] = kBadQuantities[1];
+        r->code[f::kQuantity] = d.bad_quantity[1];
         break;
       case 2:
-        r->f[f::kQuantity] = "";
+        r->f[f::kQuantity] = kBadQuantities[2];
+        r->code[f::kQuantity] = d.bad_quantity[2];
         break;
       default:
         r->null[f::kQuantity] = true;
@@ -492,8 +585,10 @@ struct OrderGenerator::State {
   int32_t last_counted_day = 0;
   int64_t next_sequence = 0;
 
-  std::array<arrow::StringBuilder, kColumns> builders;
-  std::array<int64_t, kColumns> max_bytes{};  // per record, bounds every spelling above
+  const FieldDictionaries& dictionaries = Dictionaries();
+  std::array<arrow::StringBuilder, kColumns> builders;  // of the utf8 fields
+  std::array<arrow::Int32Builder, kColumns> codes;      // of the dictionary fields
+  std::array<int64_t, kColumns> max_bytes{};            // per record, bounds every spelling above
   int32_t cached_day = std::numeric_limits<int32_t>::min();
   year_month_day cached_ymd;
 };
@@ -529,9 +624,14 @@ Result<bool> OrderGenerator::Next(SourceBatch* out) {
   if (s.options.limit) n = std::min(n, *s.options.limit - s.next_sequence);
   if (n <= 0) return false;
 
+  const FieldDictionaries& dictionaries = s.dictionaries;
   for (int col = 0; col < kColumns; ++col) {
-    ARROW_RETURN_NOT_OK(s.builders[col].Reserve(n));
-    ARROW_RETURN_NOT_OK(s.builders[col].ReserveData(n * s.max_bytes[col]));
+    if (dictionaries.values[col] != nullptr) {
+      ARROW_RETURN_NOT_OK(s.codes[col].Reserve(n));
+    } else {
+      ARROW_RETURN_NOT_OK(s.builders[col].Reserve(n));
+      ARROW_RETURN_NOT_OK(s.builders[col].ReserveData(n * s.max_bytes[col]));
+    }
   }
   const int64_t first = s.next_sequence;
   Record record;
@@ -539,15 +639,22 @@ Result<bool> OrderGenerator::Next(SourceBatch* out) {
     Status status = s.Step(&record);
     if (!status.ok()) {
       for (auto& builder : s.builders) builder.Reset();  // no half batch in the next one
+      for (auto& builder : s.codes) builder.Reset();
       return status;
     }
     s.Render(record);
   }
   arrow::ArrayVector columns(kColumns);
   for (int col = 0; col < kColumns; ++col) {
-    ARROW_RETURN_NOT_OK(s.builders[col].Finish(&columns[col]));
+    if (dictionaries.values[col] == nullptr) {
+      ARROW_RETURN_NOT_OK(s.builders[col].Finish(&columns[col]));
+      continue;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto codes, s.codes[col].Finish());
+    columns[col] = std::make_shared<arrow::DictionaryArray>(dictionaries.schema->field(col)->type(),
+                                                            codes, dictionaries.values[col]);
   }
-  out->records = arrow::RecordBatch::Make(SourceSchema(), n, std::move(columns));
+  out->records = arrow::RecordBatch::Make(dictionaries.schema, n, std::move(columns));
   out->first_sequence = first;
   out->sequences.clear();
   out->malformed.clear();

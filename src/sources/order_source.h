@@ -49,10 +49,13 @@ struct MalformedRecord {
   std::string reason;
 };
 
-// One batch from a source. `records` has the 13 kSourceColumns as nullable utf8 (null: the field
-// was absent). Record i has sequence first_sequence + i unless `sequences` is non-empty, which
-// then gives each record's sequence. Sequences are unique, increase through the source, and are
-// the same every time the same source is read: the transport uses them for exactly-once replay.
+// One batch from a source. `records` has the 13 kSourceColumns as nullable text (null: the field
+// was absent): utf8, or a dictionary of utf8 with int32 indices for a field a source draws from a
+// short list (the generator's menu names, sizes, categories, quantities and channels), so that
+// nothing downstream hashes that text again. Read a field with lake/text_column.h. Record i has
+// sequence first_sequence + i unless `sequences` is non-empty, which then gives each record's
+// sequence. Sequences are unique, increase through the source, and are the same every time the same
+// source is read: the transport uses them for exactly-once replay.
 struct SourceBatch {
   std::shared_ptr<arrow::RecordBatch> records;
   int64_t first_sequence = 0;
@@ -74,7 +77,8 @@ class OrderSource {
   virtual double Fraction() const { return -1; }
 };
 
-// The Arrow schema of SourceBatch::records.
+// The Arrow schema of SourceBatch::records with every field utf8 (a source may send some as
+// dictionaries, see SourceBatch).
 std::shared_ptr<arrow::Schema> SourceSchema();
 
 }  // namespace pizzastream::sources

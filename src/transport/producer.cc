@@ -20,13 +20,15 @@ class BatchEncoder {
  public:
   // Encodes records [from, end) of `batch` and, in sequence order between them, the malformed
   // records from *next_malformed on (all that remain when `end` is the batch's end).
-  void Encode(const sources::SourceBatch& batch, int64_t from, int64_t end,
-              size_t* next_malformed) {
+  // Fails on a batch whose columns are not text (lake/text_column.h).
+  Status Encode(const sources::SourceBatch& batch, int64_t from, int64_t end,
+                size_t* next_malformed) {
     spans_.clear();
     rows_.clear();
     const auto& rb = *batch.records;
     columns_ = std::make_shared<const transport::SourceColumns>(rb);
     const transport::SourceColumns& columns = *columns_;
+    ARROW_RETURN_NOT_OK(columns.status());
     // Room for the whole batch, made once: each record is then written with no capacity check.
     size_t room = columns.JsonBytesAtMost(from, end);
     for (size_t m = *next_malformed; m < batch.malformed.size(); ++m) {
@@ -38,7 +40,6 @@ class BatchEncoder {
     }
     char* const base = arena_.get();
     char* out = base;
-    const auto& order_ids = columns[sources::field::kOrderId];
     auto add_malformed_before = [&](int64_t sequence) {
       for (; *next_malformed < batch.malformed.size() &&
              batch.malformed[*next_malformed].sequence < sequence;
@@ -58,11 +59,14 @@ class BatchEncoder {
       add_malformed_before(seq);
       char* const start = out;
       out = transport::WriteRecordJson(columns, i, out);
-      spans_.push_back({order_ids.IsNull(i) ? std::string_view() : order_ids.GetView(i),
-                        static_cast<size_t>(start - base), static_cast<size_t>(out - start), seq});
+      std::string_view key;  // the order id (none when null)
+      columns.Get(sources::field::kOrderId, i, &key);
+      spans_.push_back(
+          {key, static_cast<size_t>(start - base), static_cast<size_t>(out - start), seq});
       rows_.push_back(i);
     }
     if (end == rb.num_rows()) add_malformed_before(INT64_MAX);
+    return Status::OK();
   }
 
   std::vector<transport::OutgoingRecord>& Records() {
@@ -116,7 +120,7 @@ Status RunProducer(sources::OrderSource& source, transport::TopicWriter& writer,
     for (int64_t from = 0; from < rows || (from == 0 && rows == 0); from += chunk) {
       int64_t count = std::min(chunk, rows - from);
       if (options.max_records >= 0) count = std::min(count, options.max_records - progress->sent);
-      encoder.Encode(batch, from, from + count, &next_malformed);
+      ARROW_RETURN_NOT_OK(encoder.Encode(batch, from, from + count, &next_malformed));
       auto& records = encoder.Records();
       ARROW_RETURN_NOT_OK(writer.Append(records));
       if (options.sent_records != nullptr) {

@@ -72,21 +72,18 @@ bool NeedsJsonEscape(std::string_view text) {
   return found != 0;
 }
 
-SourceColumns::SourceColumns(const arrow::RecordBatch& batch) : arrays_(batch.columns()) {
+SourceColumns::SourceColumns(const arrow::RecordBatch& batch)
+    : arrays_(batch.columns()), rows_(batch.num_rows()) {
   for (const auto& array : arrays_) {
-    const auto* column = static_cast<const arrow::StringArray*>(array.get());
-    columns_.push_back(column);
-    // The text of every value, null slots included (they span no bytes).
-    const int64_t n = column->length();
-    const std::string_view text =
-        n == 0 ? std::string_view()
-               : std::string_view(
-                     reinterpret_cast<const char*>(column->raw_data()) + column->value_offset(0),
-                     static_cast<size_t>(column->value_offset(n) - column->value_offset(0)));
-    plain_.push_back(!NeedsJsonEscape(text));
-    raw_.push_back({column->null_count() == 0 ? nullptr : column->null_bitmap_data(),
-                    column->offset(), column->raw_value_offsets(),
-                    reinterpret_cast<const char*>(column->raw_data())});
+    auto text = lake::TextColumn::Of(*array);
+    if (!text.ok()) {
+      if (status_.ok()) status_ = text.status();
+      text_.emplace_back();
+      plain_.push_back(true);
+      continue;
+    }
+    text_.push_back(*text);
+    plain_.push_back(!NeedsJsonEscape(text->Bytes(0, array->length())));
   }
 }
 
@@ -114,11 +111,10 @@ const ColumnKeys& Keys() {
 }  // namespace
 
 size_t SourceColumns::JsonBytesAtMost(int64_t from, int64_t end) const {
-  size_t bytes = static_cast<size_t>(end - from) * (columns_.size() * Keys().longest + 3);
-  for (size_t c = 0; c < columns_.size(); ++c) {
-    if (end <= from) break;
-    const size_t text =
-        static_cast<size_t>(columns_[c]->value_offset(end) - columns_[c]->value_offset(from));
+  if (end <= from) return 0;
+  size_t bytes = static_cast<size_t>(end - from) * (text_.size() * Keys().longest + 3);
+  for (size_t c = 0; c < text_.size(); ++c) {
+    const auto text = static_cast<size_t>(text_[c].TextBytesAtMost(from, end));
     bytes += plain_[c] ? text : text * 6;  // \u00XX is the longest escape
   }
   return bytes;

@@ -5,52 +5,47 @@
 #pragma once
 
 #include <arrow/array.h>
-#include <arrow/util/bit_util.h>
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "lake/text_column.h"
 #include "sources/order_source.h"
 
 namespace pizzastream::transport {
 
-// The columns of a SourceSchema batch, looked up once per batch rather than per record, with
-// what the encoder needs to know of each: whether any of its text needs a JSON escape (one pass
-// over the column's bytes, so a column of plain text is copied as is), and its text's size.
+// The columns of a source batch (sources/order_source.h), looked up once per batch rather than
+// per record, with what the encoder needs to know of each: whether any of its text needs a JSON
+// escape (one pass over the column's bytes, or its dictionary's, so plain text is copied as
+// is), and how much text its rows hold.
 class SourceColumns {
  public:
+  // A column of a type a source batch may not have (lake/text_column.h) reads as all null,
+  // and status() says which: check it before the columns are used.
   explicit SourceColumns(const arrow::RecordBatch& batch);
-  const arrow::StringArray& operator[](size_t c) const { return *columns_[c]; }
+  const Status& status() const { return status_; }
   const std::shared_ptr<arrow::Array>& array(size_t c) const { return arrays_[c]; }
-  size_t size() const { return columns_.size(); }
+  const lake::TextColumn& text(size_t c) const { return text_[c]; }
+  size_t size() const { return arrays_.size(); }
+  int64_t rows() const { return rows_; }
   // No value of column `c` holds a byte JSON must escape (a control, '"' or '\\').
   bool plain(size_t c) const { return plain_[c]; }
-  // Column c's value at `row` or nullopt-like: false when null. Reads the buffers directly,
-  // without the array's per-call type checks.
+  // Column c's value at `row`, or false when it is null.
   bool Get(size_t c, int64_t row, std::string_view* value) const {
-    const Raw& raw = raw_[c];
-    if (raw.validity != nullptr && !arrow::bit_util::GetBit(raw.validity, raw.offset + row)) {
-      return false;
-    }
-    *value = std::string_view(raw.data + raw.offsets[row],
-                              static_cast<size_t>(raw.offsets[row + 1] - raw.offsets[row]));
-    return true;
+    const auto text = text_[c].Get(row);
+    if (text) *value = *text;
+    return text.has_value();
   }
   // Bytes of the JSON text of rows [from, end) at most (with every escape at its longest).
   size_t JsonBytesAtMost(int64_t from, int64_t end) const;
 
  private:
   arrow::ArrayVector arrays_;  // keeps the columns alive
-  std::vector<const arrow::StringArray*> columns_;
+  std::vector<lake::TextColumn> text_;
   std::vector<uint8_t> plain_;  // not vector<bool>: read per value
-  struct Raw {
-    const uint8_t* validity;  // nullptr: no nulls
-    int64_t offset;           // of the array in its validity bitmap
-    const int32_t* offsets;   // value offsets, from the array's first value
-    const char* data;
-  };
-  std::vector<Raw> raw_;
+  int64_t rows_ = 0;
+  Status status_;
 };
 
 // True if `text` holds a byte that a JSON string must escape.

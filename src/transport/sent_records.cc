@@ -27,18 +27,19 @@ void SentRecords::Offer(const std::shared_ptr<const SourceColumns>& columns,
     ++count;
   }
   if (count == 0) return;
-  // The rows' text, column by column: one range of bytes each, checked as UTF-8 at once.
+  if (!columns->status().ok() || last_row >= columns->rows()) return;  // keep nothing
+  // The rows' text, column by column: one range of bytes each (a dictionary's values), checked
+  // as UTF-8 at once.
   static const bool utf8_ready = (arrow::util::InitializeUTF8(), true);
   (void)utf8_ready;
   bool utf8 = true;
   int64_t bytes = (last_row - first_row + 1) * static_cast<int64_t>(columns->size()) *
                   static_cast<int64_t>(sizeof(int32_t));
   for (size_t c = 0; c < columns->size() && utf8; ++c) {
-    const arrow::StringArray& column = (*columns)[c];
-    if (last_row >= column.length()) return;  // not rows of these columns: keep nothing
-    const int64_t from = column.value_offset(first_row), to = column.value_offset(last_row + 1);
-    utf8 = arrow::util::ValidateUTF8(column.raw_data() + from, to - from);
-    bytes += to - from;
+    const std::string_view text = columns->text(c).Bytes(first_row, last_row + 1);
+    utf8 = arrow::util::ValidateUTF8(reinterpret_cast<const uint8_t*>(text.data()),
+                                     static_cast<int64_t>(text.size()));
+    bytes += static_cast<int64_t>(text.size());
   }
   std::unique_lock lock(mu_);
   auto fits = [&] { return figures_.bytes + bytes <= budget_bytes_; };

@@ -2,6 +2,7 @@
 // file's stats; abandoned (the step failed part way), it leaves nothing in the table.
 #include "lake/streamed_file.h"
 
+#include <arrow/compute/cast.h>
 #include <gtest/gtest.h>
 #include <parquet/arrow/reader.h>
 #include <parquet/file_reader.h>
@@ -59,6 +60,12 @@ TEST(StreamedFile, AbandonedPartWayItLeavesNoFileBehind) {
   EXPECT_EQ(DataFiles(dir / "t"), 0);
 }
 
+// The table of the dictionary tests: id int64, name utf8.
+std::shared_ptr<arrow::Schema> IdAndNameSchema() {
+  return arrow::schema(
+      {arrow::field("id", arrow::int64(), false), arrow::field("name", arrow::utf8(), false)});
+}
+
 // Rows whose name column is dictionary-encoded, with a dictionary of `names` in that order.
 std::shared_ptr<arrow::RecordBatch> NamedRows(const std::shared_ptr<arrow::Schema>& schema,
                                               int64_t from, const std::vector<std::string>& names) {
@@ -79,8 +86,7 @@ std::shared_ptr<arrow::RecordBatch> NamedRows(const std::shared_ptr<arrow::Schem
 TEST(StreamedFile, DictionaryBatchesAreStoredWithTheirOwnDictionariesAndReadAsText) {
   TempDir dir;
   auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
-  const auto schema = arrow::schema(
-      {arrow::field("id", arrow::int64(), false), arrow::field("name", arrow::utf8(), false)});
+  const auto schema = IdAndNameSchema();
   const auto written_schema =
       arrow::schema({schema->field(0), TextColumn::DictionaryField(schema->field(1))});
   ASSERT_TRUE(lake->Log("t")->CreateIfMissing(schema).ok());
@@ -134,13 +140,107 @@ TEST(StreamedFile, DictionaryBatchesAreStoredWithTheirOwnDictionariesAndReadAsTe
   EXPECT_TRUE(stored->field(1)->type()->Equals(*arrow::utf8())) << stored->ToString();
 }
 
+// Rows from..: `names` as the name column, plain utf8 (dictionary nullptr) or as indices into
+// `dictionary` (every name must be in it).
+std::shared_ptr<arrow::RecordBatch> Rows(int64_t from, const std::vector<std::string>& names,
+                                         const std::shared_ptr<arrow::Array>& dictionary) {
+  arrow::Int64Builder ids;
+  arrow::StringBuilder plain;
+  arrow::Int32Builder indices;
+  for (const auto& name : names) {
+    EXPECT_TRUE(ids.Append(from++).ok());
+    if (dictionary == nullptr) {
+      EXPECT_TRUE(plain.Append(name).ok());
+      continue;
+    }
+    const auto& values = static_cast<const arrow::StringArray&>(*dictionary);
+    int32_t at = 0;
+    while (at < values.length() && values.GetView(at) != name) ++at;
+    EXPECT_LT(at, values.length()) << name;
+    EXPECT_TRUE(indices.Append(at).ok());
+  }
+  std::shared_ptr<arrow::Array> column;
+  if (dictionary == nullptr) {
+    column = plain.Finish().ValueOrDie();
+  } else {
+    column =
+        std::make_shared<arrow::DictionaryArray>(arrow::dictionary(arrow::int32(), arrow::utf8()),
+                                                 indices.Finish().ValueOrDie(), dictionary);
+  }
+  const auto schema = arrow::schema(
+      {arrow::field("id", arrow::int64(), false), arrow::field("name", column->type(), false)});
+  return arrow::RecordBatch::Make(schema, column->length(), {ids.Finish().ValueOrDie(), column});
+}
+
+std::shared_ptr<arrow::Array> Texts(const std::vector<std::string>& values) {
+  arrow::StringBuilder b;
+  EXPECT_TRUE(b.AppendValues(values).ok());
+  return b.Finish().ValueOrDie();
+}
+
+TEST(StreamedFile, BatchesWithOneDictionaryShareARowGroupAndPlainBatchesMixIn) {
+  // A source that sends a field as a dictionary sends the same one batch after batch (the
+  // generator's menu), between batches of plain text (lines decoded from messages). The file
+  // must hold every value in order, in one row group while the dictionary stays the same.
+  TempDir dir;
+  auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
+  const auto schema = IdAndNameSchema();
+  ASSERT_TRUE(lake->Log("t")->CreateIfMissing(schema).ok());
+  ParquetHints hints;
+  hints.no_statistics = {"name"};
+  const auto menu = Texts({"Margherita", "Hawaiian", "Veggie"});
+  const auto same_menu = Texts({"Margherita", "Hawaiian", "Veggie"});  // equal, not the same
+  const auto other_menu = Texts({"Calzone", "Margherita"});
+  struct Written {
+    std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
+    int row_groups;
+  };
+  const std::vector<Written> files = {
+      // dictionary, plain, the dictionary again, an equal one: one row group; then another
+      // dictionary: a second.
+      {{Rows(0, {"Veggie", "Margherita"}, menu), Rows(2, {"Diavola", "Hawaiian"}, nullptr),
+        Rows(4, {"Hawaiian", "Hawaiian"}, menu), Rows(6, {"Veggie"}, same_menu),
+        Rows(7, {"Calzone", "Margherita"}, other_menu)},
+       2},
+      // plain first, then dictionaries: one row group (Arrow's writer refuses a dictionary
+      // after plain values in a column chunk: those batches are written decoded).
+      {{Rows(0, {"Diavola"}, nullptr), Rows(1, {"Hawaiian", "Veggie"}, menu),
+        Rows(3, {"Calzone"}, other_menu)},
+       1},
+  };
+  for (size_t f = 0; f < files.size(); ++f) {
+    StreamedFile file(*lake, "t", schema, hints);
+    std::vector<std::string> expected;
+    for (const auto& batch : files[f].batches) {
+      const Status written = file.Write(batch);
+      ASSERT_TRUE(written.ok()) << "file " << f << ": " << written.ToString();
+      const auto plain = arrow::compute::Cast(*batch->column(1), arrow::utf8()).ValueOrDie();
+      for (int64_t i = 0; i < plain->length(); ++i) {
+        expected.emplace_back(static_cast<const arrow::StringArray&>(*plain).GetView(i));
+      }
+    }
+    const auto add = file.Finish().ValueOrDie();
+    ASSERT_TRUE(add.has_value());
+    const auto read = lake->ReadParquet("t", *add, schema).ValueOrDie();
+    const auto batch = read->CombineChunksToBatch().ValueOrDie();
+    ASSERT_EQ(batch->num_rows(), static_cast<int64_t>(expected.size())) << "file " << f;
+    const auto& ids = static_cast<const arrow::Int64Array&>(*batch->column(0));
+    const auto& names = static_cast<const arrow::StringArray&>(*batch->column(1));
+    for (int64_t i = 0; i < batch->num_rows(); ++i) {
+      EXPECT_EQ(ids.Value(i), i) << "file " << f;
+      EXPECT_EQ(names.GetView(i), expected[static_cast<size_t>(i)]) << "file " << f << " row " << i;
+    }
+    auto reader = parquet::ParquetFileReader::OpenFile(dir.path() + "/t/" + add->path);
+    EXPECT_EQ(reader->metadata()->num_row_groups(), files[f].row_groups) << "file " << f;
+  }
+}
+
 TEST(StreamedFile, ADictionaryPastParquetsDictionaryPageLimitIsStoredWhole) {
   // Hostile text: 40,000 distinct 100-byte values in one batch (4 MB of dictionary, past the
   // writer's 1 MB dictionary page limit, where it turns the column chunk plain part way).
   TempDir dir;
   auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
-  const auto schema = arrow::schema(
-      {arrow::field("id", arrow::int64(), false), arrow::field("name", arrow::utf8(), false)});
+  const auto schema = IdAndNameSchema();
   ASSERT_TRUE(lake->Log("t")->CreateIfMissing(schema).ok());
   std::vector<std::string> names;
   for (int i = 0; i < 40000; ++i) {

@@ -40,6 +40,32 @@ TEST(TextColumn, OtherTypesAreRefused) {
                         .ValueOrDie();
   EXPECT_TRUE(TextColumn::Of(*numbers).status().IsTypeError());
   EXPECT_TRUE(TextColumn::Of(*wide).status().IsTypeError());
+  // A null among a dictionary's values (a null row is a null index).
+  const auto null_value =
+      arrow::DictionaryArray::FromArrays(arrow::dictionary(arrow::int32(), arrow::utf8()),
+                                         Json(arrow::int32(), "[0]"), Json(arrow::utf8(), "[null]"))
+          .ValueOrDie();
+  EXPECT_TRUE(TextColumn::Of(*null_value).status().IsTypeError());
+}
+
+TEST(TextColumn, BoundsTheTextOfRowsAndGivesTheBytesToCheck) {
+  const auto plain = Json(arrow::utf8(), R"(["ab", "cde", null, "f"])");
+  const TextColumn pc = TextColumn::Of(*plain).ValueOrDie();
+  EXPECT_FALSE(pc.dictionary());
+  EXPECT_EQ(pc.Bytes(1, 4), "cdef");  // the rows' text, exactly
+  EXPECT_EQ(pc.TextBytesAtMost(1, 4), 4);
+  const auto sliced = plain->Slice(1);
+  EXPECT_EQ(TextColumn::Of(*sliced).ValueOrDie().Bytes(0, 2), "cde");
+  const auto dict =
+      arrow::DictionaryArray::FromArrays(arrow::dictionary(arrow::int32(), arrow::utf8()),
+                                         Json(arrow::int32(), "[1, 2, null, 0]"),
+                                         Json(arrow::utf8(), R"(["f", "ab", "cde", "unused"])"))
+          .ValueOrDie();
+  const TextColumn dc = TextColumn::Of(*dict).ValueOrDie();
+  EXPECT_TRUE(dc.dictionary());
+  EXPECT_EQ(dc.Bytes(1, 2), "fabcdeunused");   // every value a row can take
+  EXPECT_EQ(dc.TextBytesAtMost(1, 4), 3 * 6);  // rows x the longest value
+  EXPECT_EQ(dc.TextBytesAtMost(2, 2), 0);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "bronze/bronze_schema.h"
 #include "bronze/order_line_rows.h"
+#include "lake/text_column.h"
 #include "silver/rules.h"
 #include "silver/silver_schema.h"
 #include "sources/generator.h"
@@ -212,8 +213,9 @@ TEST(SilverStage, EachOutputRowIsItsBronzeLineAsTheRulesTypeIt) {
     for (int64_t i = 0; i < batch.records->num_rows(); ++i) {
       BronzeLine line;
       for (size_t c = 0; c < line.fields.size(); ++c) {
-        const auto& column = static_cast<const arrow::StringArray&>(*batch.records->column(c));
-        if (!column.IsNull(i)) line.fields[c] = std::string(column.GetView(i));
+        const auto text = lake::TextColumn::Of(*batch.records->column(static_cast<int>(c)));
+        ASSERT_TRUE(text.ok()) << text.status().ToString();
+        if (const auto value = text->Get(i)) line.fields[c] = std::string(*value);
       }
       lines.push_back(std::move(line));
     }

@@ -4,6 +4,8 @@
 #include "transport/record_json.h"
 
 #include <arrow/builder.h>
+#include <arrow/compute/api.h>
+#include <arrow/compute/initialize.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -85,6 +87,15 @@ std::string Expected(const std::vector<std::optional<std::string>>& row) {
   return out + "}";
 }
 
+TEST(RecordJson, AColumnOfAnotherTypeIsAnError) {
+  arrow::Int64Builder numbers;
+  ASSERT_TRUE(numbers.Append(7).ok());
+  const auto batch = arrow::RecordBatch::Make(arrow::schema({arrow::field("n", arrow::int64())}), 1,
+                                              {numbers.Finish().ValueOrDie()});
+  const SourceColumns columns(*batch);
+  EXPECT_FALSE(columns.status().ok());
+}
+
 TEST(RecordJson, RecordsAreTheFieldsInColumnOrderWithNullsLeftOut) {
   using Row = std::vector<std::optional<std::string>>;
   Row plain, escaped, nulls, all_null(sources::kSourceColumns.size());
@@ -107,6 +118,33 @@ TEST(RecordJson, RecordsAreTheFieldsInColumnOrderWithNullsLeftOut) {
       EXPECT_NO_THROW(nlohmann::json::parse(out.substr(start)));
     }
     EXPECT_LE(out.size() - before, columns.JsonBytesAtMost(0, batch->num_rows()));
+    // Every field a dictionary of utf8 (as the generator sends its menu fields): the same
+    // records.
+    EXPECT_TRUE(arrow::compute::Initialize().ok());
+    arrow::ArrayVector encoded;
+    arrow::FieldVector fields;
+    for (const auto& column : batch->columns()) {
+      encoded.push_back(arrow::compute::DictionaryEncode(column).ValueOrDie().make_array());
+      fields.push_back(arrow::field("f" + std::to_string(fields.size()), encoded.back()->type()));
+    }
+    const auto dictionaries =
+        arrow::RecordBatch::Make(arrow::schema(fields), batch->num_rows(), encoded);
+    const SourceColumns from_dictionaries(*dictionaries);
+    ASSERT_TRUE(from_dictionaries.status().ok()) << from_dictionaries.status().ToString();
+    std::string records;
+    for (int64_t r = 0; r < batch->num_rows(); ++r) {
+      std::string record;
+      AppendRecordJson(from_dictionaries, r, &record);
+      EXPECT_EQ(record, Expected(rows[r]));
+      records += record;
+    }
+    EXPECT_LE(records.size(), from_dictionaries.JsonBytesAtMost(0, batch->num_rows()));
+    for (int64_t from = 0; from < dictionaries->num_rows(); ++from) {  // sliced, at each row
+      const SourceColumns sliced(*dictionaries->Slice(from));
+      std::string record;
+      AppendRecordJson(sliced, 0, &record);
+      EXPECT_EQ(record, Expected(rows[from]));
+    }
     // A slice of the batch (its arrays start inside their buffers) gives the same records.
     if (batch->num_rows() < 2) continue;
     const auto slice = batch->Slice(1);

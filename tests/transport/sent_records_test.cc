@@ -1,6 +1,8 @@
 #include "transport/sent_records.h"
 
 #include <arrow/api.h>
+#include <arrow/compute/api.h>
+#include <arrow/compute/initialize.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -13,20 +15,29 @@
 namespace pizzastream::transport {
 namespace {
 
-// Source columns of `rows` rows; field c of row r is "r<r>c<c>", or `text` for row `odd_row`.
+// Source columns of `rows` rows; field c of row r is "r<r>c<c>", or `text` for row `odd_row`;
+// as dictionaries of utf8 (as the generator sends its menu fields) when `dictionaries`.
 std::shared_ptr<const SourceColumns> Columns(int64_t rows, int64_t odd_row = -1,
-                                             const std::string& text = "") {
+                                             const std::string& text = "",
+                                             bool dictionaries = false) {
+  EXPECT_TRUE(arrow::compute::Initialize().ok());
   arrow::ArrayVector columns;
+  arrow::FieldVector fields;
   for (size_t c = 0; c < sources::kSourceColumns.size(); ++c) {
     arrow::StringBuilder b;
     for (int64_t r = 0; r < rows; ++r) {
       EXPECT_TRUE(
           b.Append(r == odd_row ? text : "r" + std::to_string(r) + "c" + std::to_string(c)).ok());
     }
-    columns.push_back(b.Finish().ValueOrDie());
+    std::shared_ptr<arrow::Array> column = b.Finish().ValueOrDie();
+    if (dictionaries) column = arrow::compute::DictionaryEncode(column).ValueOrDie().make_array();
+    fields.push_back(arrow::field(sources::kSourceColumns[c], column->type()));
+    columns.push_back(std::move(column));
   }
-  return std::make_shared<const SourceColumns>(
-      *arrow::RecordBatch::Make(sources::SourceSchema(), rows, columns));
+  auto columns_of = std::make_shared<const SourceColumns>(
+      *arrow::RecordBatch::Make(arrow::schema(fields), rows, columns));
+  EXPECT_TRUE(columns_of->status().ok()) << columns_of->status().ToString();
+  return columns_of;
 }
 
 std::vector<Message> Messages(int32_t partition, int64_t from, int64_t end) {
@@ -108,17 +119,30 @@ TEST(SentRecords, KeepsNoRowWhoseTextIsNotUtf8) {
   SentRecords sent(1 << 20, std::chrono::milliseconds(0));
   // A Latin-1 byte, and a UTF-16 surrogate written as UTF-8: JSON parsers reject both, so
   // bronze must see the record's JSON and quarantine it.
-  for (const std::string& bad : {std::string("Caf\xe9"), std::string("\xed\xa0\x80")}) {
-    auto columns = Columns(3, 1, bad);
-    sent.Offer(columns, std::vector<int64_t>{0, 1, 2},
-               std::vector<RecordPosition>{{0, 0}, {0, 1}, {0, 2}});
-    std::vector<std::shared_ptr<const SourceColumns>> held;
-    auto messages = Messages(0, 0, 3);
-    sent.Annotate(messages, &held);
-    for (const Message& m : messages) EXPECT_EQ(m.source, nullptr);
+  // Plain text, and dictionaries (whose values are checked, not each row's).
+  for (bool dictionaries : {false, true}) {
+    for (const std::string& bad : {std::string("Caf\xe9"), std::string("\xed\xa0\x80")}) {
+      auto columns = Columns(3, 1, bad, dictionaries);
+      sent.Offer(columns, std::vector<int64_t>{0, 1, 2},
+                 std::vector<RecordPosition>{{0, 0}, {0, 1}, {0, 2}});
+      std::vector<std::shared_ptr<const SourceColumns>> held;
+      auto messages = Messages(0, 0, 3);
+      sent.Annotate(messages, &held);
+      for (const Message& m : messages) EXPECT_EQ(m.source, nullptr);
+    }
   }
   EXPECT_EQ(sent.figures().kept, 0);
-  EXPECT_EQ(sent.figures().refused, 6);
+  EXPECT_EQ(sent.figures().refused, 12);
+  // The same rows in valid UTF-8 are kept, and read back through their dictionaries.
+  auto columns = Columns(3, 1, "Caf\xc3\xa9", true);
+  sent.Offer(columns, std::vector<int64_t>{0, 1, 2},
+             std::vector<RecordPosition>{{0, 10}, {0, 11}, {0, 12}});
+  std::vector<std::shared_ptr<const SourceColumns>> held;
+  auto messages = Messages(0, 10, 13);
+  sent.Annotate(messages, &held);
+  ASSERT_NE(messages[1].source, nullptr);
+  EXPECT_EQ(Field(messages[1], 4), "Caf\xc3\xa9");
+  EXPECT_EQ(Field(messages[2], 4), "r2c4");
 }
 
 // The budget holds one offer: a second waits until the reader has read past the first.
