@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <unordered_map>
 #include <vector>
 
 #include "core/calendar.h"
@@ -37,6 +38,8 @@ static_assert(std::tuple_size_v<decltype(SalesProfile::lines_by_quantity)> == kM
 // Clean lines kept for re-sending as duplicates: the most recent ones.
 constexpr size_t kRecentLines = 4096;
 constexpr int kMaxLinesPerOrder = 21;
+// The fields sent as utf8 (ids, a date, a time, and their dirty spellings) are short.
+constexpr int64_t kPlainFieldBytesAtMost = 24;
 
 template <typename Counts>
 std::vector<double> ToWeights(const Counts& counts) {
@@ -66,38 +69,43 @@ struct Record {
 
 // The fields the generator draws from short lists travel as dictionaries of utf8
 // (order_source.h): no one downstream hashes their text again (the lake's Parquet writer takes
-// a dictionary as it is). Each dictionary holds every value a clean or dirty record can have in
-// its field, once; the codes say where.
+// a dictionary as it is). Each dictionary holds every text a clean or dirty record can have in
+// its field, once: a clean line's codes come from the tables below, a dirty record's are
+// looked up by its text.
 struct FieldDictionaries {
   std::array<std::shared_ptr<arrow::Array>, kColumns> values;  // nullptr: the field is utf8
   std::shared_ptr<arrow::Schema> schema;                       // of the generator's batches
-  std::array<int32_t, kMenuItemCount> name_id{}, size{};       // by menu item
-  std::array<int32_t, kPizzaTypeCount> ingredients{}, name{};  // by pizza type
-  std::array<int32_t, 4> category{}, channel{};                // by PizzaCategory, channel
-  std::array<int32_t, kMaxQuantity + 1> quantity{};            // by quantity (0 unused)
-  int32_t blank_name_id = 0;
-  std::array<int32_t, kBadSizes.size()> bad_size{};
-  std::array<int32_t, kBadChannels.size()> bad_channel{};
-  std::array<int32_t, kBadQuantities.size()> bad_quantity{};
+  // Text -> code, per dictionary field (views into `values`).
+  std::array<std::unordered_map<std::string_view, int32_t>, kColumns> code_of;
+  std::array<int32_t, kMenuItemCount> name_id{}, size{}, unit{};              // by menu item
+  std::array<std::array<int32_t, kMaxQuantity + 1>, kMenuItemCount> total{};  // by item, qty
+  std::array<int32_t, kPizzaTypeCount> ingredients{}, name{};                 // by pizza type
+  std::array<int32_t, 4> category{}, channel{};  // by PizzaCategory, channel
+  std::array<int32_t, kMaxQuantity + 1> quantity{};
 };
 
 const FieldDictionaries& Dictionaries() {
   static const FieldDictionaries kDictionaries = [] {
     FieldDictionaries d;
-    std::array<std::vector<std::string_view>, kColumns> lists;
-    auto code = [&lists](int column, std::string_view value) {
-      auto& list = lists[static_cast<size_t>(column)];
-      auto at = std::find(list.begin(), list.end(), value);
-      if (at == list.end()) at = list.insert(list.end(), value);
-      return static_cast<int32_t>(at - list.begin());
+    std::array<std::vector<std::string>, kColumns> lists;
+    std::array<std::unordered_map<std::string, int32_t>, kColumns> seen;
+    auto code = [&](int column, std::string_view value) {
+      auto [at, added] =
+          seen[column].try_emplace(std::string(value), static_cast<int32_t>(lists[column].size()));
+      if (added) lists[column].emplace_back(value);
+      return at->second;
     };
+    char text[32];
+    auto money = [&text](int64_t units, int decimals) { return WriteFixed(text, units, decimals); };
     const auto& items = MenuItems();
     for (size_t i = 0; i < items.size(); ++i) {
+      const int64_t unit = items[i].unit_price_cents;
       d.name_id[i] = code(f::kPizzaNameId, items[i].pizza_name_id);
       d.size[i] = code(f::kPizzaSize, items[i].size);
+      d.unit[i] = code(f::kUnitPrice, money(unit, 2));
+      for (int q = 1; q <= kMaxQuantity; ++q)
+        d.total[i][q] = code(f::kTotalPrice, money(unit * q, 2));
     }
-    d.blank_name_id = code(f::kPizzaNameId, "");
-    for (size_t b = 0; b < kBadSizes.size(); ++b) d.bad_size[b] = code(f::kPizzaSize, kBadSizes[b]);
     const auto& types = PizzaTypes();
     for (size_t t = 0; t < types.size(); ++t) {
       d.ingredients[t] = code(f::kPizzaIngredients, types[t].ingredients);
@@ -109,20 +117,33 @@ const FieldDictionaries& Dictionaries() {
     for (size_t c = 0; c < kChannelNames.size(); ++c) {
       d.channel[c] = code(f::kOrderChannel, kChannelNames[c]);
     }
-    for (size_t b = 0; b < kBadChannels.size(); ++b) {
-      d.bad_channel[b] = code(f::kOrderChannel, kBadChannels[b]);
-    }
-    static const std::array<std::string, kMaxQuantity + 1> kQuantities = {"0", "1", "2", "3", "4"};
-    for (int q = 1; q <= kMaxQuantity; ++q) d.quantity[q] = code(f::kQuantity, kQuantities[q]);
-    for (size_t b = 0; b < kBadQuantities.size(); ++b) {
-      d.bad_quantity[b] = code(f::kQuantity, kBadQuantities[b]);
+    for (int q = 1; q <= kMaxQuantity; ++q) d.quantity[q] = code(f::kQuantity, WriteInt(text, q));
+    // What Spoil writes in these fields (DirtyKind).
+    code(f::kPizzaNameId, "");
+    for (std::string_view bad : kBadSizes) code(f::kPizzaSize, bad);
+    for (std::string_view bad : kBadChannels) code(f::kOrderChannel, bad);
+    for (std::string_view bad : kBadQuantities) code(f::kQuantity, bad);
+    code(f::kUnitPrice, "n/a");
+    code(f::kTotalPrice, "n/a");
+    code(f::kTotalPrice, "0.00");
+    for (const MenuItem& item : items) {
+      for (int q = 0; q <= kMaxQuantity; ++q) {  // q = 0: the unit price
+        const int col = q == 0 ? f::kUnitPrice : f::kTotalPrice;
+        const int64_t cents = item.unit_price_cents * std::max(q, 1);
+        code(col, money(cents * 10 + 5, 3));
+        code(col, money(-cents, 2));
+        if (q == 0) continue;
+        for (int64_t wrong : {cents + 100, cents - 1, cents * 10}) code(col, money(wrong, 2));
+      }
     }
     arrow::FieldVector fields = SourceSchema()->fields();
     for (int c = 0; c < kColumns; ++c) {
       if (lists[c].empty()) continue;
       arrow::StringBuilder builder;
-      for (std::string_view v : lists[c]) (void)builder.Append(v);
+      (void)builder.AppendValues(lists[c]);
       d.values[c] = builder.Finish().ValueOrDie();  // a few KiB: fails only out of memory
+      const auto& texts = static_cast<const arrow::StringArray&>(*d.values[c]);
+      for (int32_t v = 0; v < texts.length(); ++v) d.code_of[c].emplace(texts.GetView(v), v);
       fields[c] = fields[c]->WithType(arrow::dictionary(arrow::int32(), arrow::utf8()));
     }
     d.schema = arrow::schema(std::move(fields));
@@ -234,16 +255,6 @@ struct OrderGenerator::State {
                    .time_since_epoch()
                    .count();
 
-    for (int col = 0; col < kColumns; ++col) max_bytes[col] = 24;
-    for (const MenuItem& item : MenuItems()) {
-      max_bytes[f::kPizzaNameId] =
-          std::max<int64_t>(max_bytes[f::kPizzaNameId], item.pizza_name_id.size());
-    }
-    for (const PizzaType& type : PizzaTypes()) {
-      max_bytes[f::kPizzaIngredients] =
-          std::max<int64_t>(max_bytes[f::kPizzaIngredients], type.ingredients.size());
-      max_bytes[f::kPizzaName] = std::max<int64_t>(max_bytes[f::kPizzaName], type.name.size());
-    }
     recent.reserve(kRecentLines);
     Rewind();
   }
@@ -382,7 +393,7 @@ struct OrderGenerator::State {
 
   // One record's fields as text, with the buffers the numbers are written into.
   struct RenderedLine {
-    char pizza_id[32], order_id[32], quantity[32], date[32], time[32], unit[32], total[32];
+    char pizza_id[32], order_id[32], date[32], time[32], unit[32], total[32];
     std::array<std::string_view, kColumns> f;
     std::array<int32_t, kColumns> code{};  // a dictionary field's (FieldDictionaries)
     std::array<bool, kColumns> null{};
@@ -392,10 +403,10 @@ struct OrderGenerator::State {
 
   // Renders the record into the builders: the clean line, then, for a dirty record, the one
   // flaw its kind and variant choose.
-  void Render(const Record& record) {
+  Status Render(const Record& record) {
     RenderedLine r;
     RenderClean(record.line, &r);
-    if (record.record_class == RecordClass::kDirty) Spoil(record, &r);
+    if (record.record_class == RecordClass::kDirty) ARROW_RETURN_NOT_OK(RenderDirty(record, &r));
     for (int col = 0; col < kColumns; ++col) {
       if (dictionaries.values[col] != nullptr) {
         if (r.null[col]) {
@@ -409,8 +420,10 @@ struct OrderGenerator::State {
         builders[col].UnsafeAppend(r.f[col]);
       }
     }
+    return Status::OK();
   }
 
+  // The clean line: the text of the utf8 fields, the codes of the dictionary fields.
   void RenderClean(const Line& line, RenderedLine* r) {
     const MenuItem& item = MenuItems()[line.item];
     const PizzaType& type = PizzaTypes()[item.type];
@@ -423,27 +436,40 @@ struct OrderGenerator::State {
     r->second = line.second_of_day % 60;
     r->unit_cents = item.unit_price_cents;
     r->total_cents = item.unit_price_cents * line.quantity;
-    r->f = {WriteInt(r->pizza_id, line.pizza_id),
-            WriteInt(r->order_id, line.order_id),
-            item.pizza_name_id,
-            WriteInt(r->quantity, line.quantity),
-            WriteDate(r->date, cached_ymd, line.style),
-            WriteTime(r->time, r->hour, r->minute, r->second),
-            WriteFixed(r->unit, item.unit_price_cents, 2),
-            WriteFixed(r->total, r->total_cents, 2),
-            item.size,
-            CategoryName(type.category),
-            type.ingredients,
-            type.name,
-            kChannelNames[line.channel]};
+    r->f[f::kPizzaId] = WriteInt(r->pizza_id, line.pizza_id);
+    r->f[f::kOrderId] = WriteInt(r->order_id, line.order_id);
+    r->f[f::kOrderDate] = WriteDate(r->date, cached_ymd, line.style);
+    r->f[f::kOrderTime] = WriteTime(r->time, r->hour, r->minute, r->second);
     const FieldDictionaries& d = dictionaries;
     r->code[f::kPizzaNameId] = d.name_id[line.item];
     r->code[f::kQuantity] = d.quantity[line.quantity];
+    r->code[f::kUnitPrice] = d.unit[line.item];
+    r->code[f::kTotalPrice] = d.total[line.item][line.quantity];
     r->code[f::kPizzaSize] = d.size[line.item];
     r->code[f::kPizzaCategory] = d.category[static_cast<int>(type.category)];
     r->code[f::kPizzaIngredients] = d.ingredients[item.type];
     r->code[f::kPizzaName] = d.name[item.type];
     r->code[f::kOrderChannel] = d.channel[line.channel];
+  }
+
+  // A dirty record: its clean line spelled out, spoilt, and its dictionary fields coded again.
+  Status RenderDirty(const Record& record, RenderedLine* r) {
+    for (int col = 0; col < kColumns; ++col) {
+      if (dictionaries.values[col] == nullptr) continue;
+      r->f[col] =
+          static_cast<const arrow::StringArray&>(*dictionaries.values[col]).GetView(r->code[col]);
+    }
+    Spoil(record, r);
+    for (int col = 0; col < kColumns; ++col) {
+      if (dictionaries.values[col] == nullptr || r->null[col]) continue;
+      const auto at = dictionaries.code_of[col].find(r->f[col]);
+      if (at == dictionaries.code_of[col].end()) {  // a spelling Dictionaries() does not list
+        return Status::Invalid("generator: ", kSourceColumns[col], " '", r->f[col],
+                               "' is missing from its dictionary");
+      }
+      r->code[col] = at->second;
+    }
+    return Status::OK();
   }
 
   void Spoil(const Record& record, RenderedLine* r) {
@@ -469,15 +495,12 @@ struct OrderGenerator::State {
         break;
       case DirtyKind::kBlankPizzaNameId:
         f[f::kPizzaNameId] = "";
-        r->code[f::kPizzaNameId] = dictionaries.blank_name_id;
         break;
       case DirtyKind::kUnknownSize:
         f[f::kPizzaSize] = kBadSizes[v % kBadSizes.size()];
-        r->code[f::kPizzaSize] = dictionaries.bad_size[v % kBadSizes.size()];
         break;
       case DirtyKind::kUnknownChannel:
         f[f::kOrderChannel] = kBadChannels[v % kBadChannels.size()];
-        r->code[f::kOrderChannel] = dictionaries.bad_channel[v % kBadChannels.size()];
         break;
       case DirtyKind::kTotalMismatch: {
         const int64_t wrong[] = {r->total_cents + 100, r->total_cents - 1, r->total_cents * 10};
@@ -507,21 +530,17 @@ struct OrderGenerator::State {
     }
   }
 
-  void SpoilQuantity(uint32_t v, RenderedLine* r) const {
-    const FieldDictionaries& d = dictionaries;
+  static void SpoilQuantity(uint32_t v, RenderedLine* r) {
     switch (v % 4) {
       case 0:  // zero pizzas at zero total: only the quantity is wrong
         r->f[f::kQuantity] = kBadQuantities[0];
-        r->code[f::kQuantity] = d.bad_quantity[0];
         r->f[f::kTotalPrice] = "0.00";
         break;
       case 1:
         r->f[f::kQuantity] = kBadQuantities[1];
-        r->code[f::kQuantity] = d.bad_quantity[1];
         break;
       case 2:
         r->f[f::kQuantity] = kBadQuantities[2];
-        r->code[f::kQuantity] = d.bad_quantity[2];
         break;
       default:
         r->null[f::kQuantity] = true;
@@ -588,7 +607,6 @@ struct OrderGenerator::State {
   const FieldDictionaries& dictionaries = Dictionaries();
   std::array<arrow::StringBuilder, kColumns> builders;  // of the utf8 fields
   std::array<arrow::Int32Builder, kColumns> codes;      // of the dictionary fields
-  std::array<int64_t, kColumns> max_bytes{};            // per record, bounds every spelling above
   int32_t cached_day = std::numeric_limits<int32_t>::min();
   year_month_day cached_ymd;
 };
@@ -630,19 +648,19 @@ Result<bool> OrderGenerator::Next(SourceBatch* out) {
       ARROW_RETURN_NOT_OK(s.codes[col].Reserve(n));
     } else {
       ARROW_RETURN_NOT_OK(s.builders[col].Reserve(n));
-      ARROW_RETURN_NOT_OK(s.builders[col].ReserveData(n * s.max_bytes[col]));
+      ARROW_RETURN_NOT_OK(s.builders[col].ReserveData(n * kPlainFieldBytesAtMost));
     }
   }
   const int64_t first = s.next_sequence;
   Record record;
   for (int64_t i = 0; i < n; ++i) {
     Status status = s.Step(&record);
+    if (status.ok()) status = s.Render(record);
     if (!status.ok()) {
       for (auto& builder : s.builders) builder.Reset();  // no half batch in the next one
       for (auto& builder : s.codes) builder.Reset();
       return status;
     }
-    s.Render(record);
   }
   arrow::ArrayVector columns(kColumns);
   for (int col = 0; col < kColumns; ++col) {

@@ -434,7 +434,8 @@ TEST(OrderGenerator, MenuFieldsTravelAsOneDictionaryEachForTheWholeStream) {
   options.duplicate_rate = 0.1;
   auto gen = MakeGenerator(options);
   const std::set<int> dictionary_fields = {
-      field::kPizzaNameId,      field::kQuantity,  field::kPizzaSize,   field::kPizzaCategory,
+      field::kPizzaNameId,      field::kQuantity,  field::kUnitPrice,
+      field::kTotalPrice,       field::kPizzaSize, field::kPizzaCategory,
       field::kPizzaIngredients, field::kPizzaName, field::kOrderChannel};
   std::map<int, std::shared_ptr<arrow::Array>> first;
   SourceBatch batch;
