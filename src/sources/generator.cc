@@ -29,7 +29,7 @@ static_assert(std::string_view(kSourceColumns[f::kTotalPrice]) == "total_price" 
               std::string_view(kSourceColumns[f::kOrderChannel]) == "order_channel");
 
 constexpr std::array<std::string_view, 4> kChannelNames = {"in_store", "web", "phone", "app"};
-// The spellings of a dirty record's size and channel (DirtyKind).
+// The spellings of a dirty record's size, channel and quantity (DirtyKind).
 constexpr std::array<std::string_view, 3> kBadSizes = {"XXXL", "XS", "Q"};
 constexpr std::array<std::string_view, 2> kBadChannels = {"fax", "kiosk"};
 constexpr std::array<std::string_view, 3> kBadQuantities = {"0", "abc", ""};

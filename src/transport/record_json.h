@@ -21,8 +21,8 @@ namespace pizzastream::transport {
 // is), and how much text its rows hold.
 class SourceColumns {
  public:
-  // A column of a type a source batch may not have (lake/text_column.h) reads as all null,
-  // and status() says which: check it before the columns are used.
+  // A column of a type a source batch may not have (lake/text_column.h) makes status() say
+  // which: nothing else may be asked of the columns then.
   explicit SourceColumns(const arrow::RecordBatch& batch);
   const Status& status() const { return status_; }
   const std::shared_ptr<arrow::Array>& array(size_t c) const { return arrays_[c]; }
