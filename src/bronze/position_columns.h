@@ -1,7 +1,8 @@
 // The columns that say where and when bronze landed a record (bronze_schema.h's position
 // fields: ingest_time, source_topic, source_partition, source_offset), built a row at a time.
-// Shared by the order lines built from messages (order_line_rows.h), those sliced from source
-// rows, and the quarantine.
+// Shared by the order lines built from messages (order_line_rows.h) and the quarantine; lines
+// sliced from source rows have them built whole (OrderLinesFromSource: one time, topic and
+// partition for the stretch).
 #pragma once
 
 #include <arrow/builder.h>
