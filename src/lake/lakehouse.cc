@@ -2,7 +2,6 @@
 
 #include <arrow/array.h>
 #include <arrow/compute/cast.h>
-#include <arrow/compute/initialize.h>
 #include <arrow/filesystem/api.h>
 #include <arrow/filesystem/s3fs.h>
 #include <arrow/io/api.h>
@@ -19,6 +18,7 @@
 #include <set>
 
 #include "core/clock.h"
+#include "lake/arrow_compute.h"
 #include "lake/file_statistics.h"
 #include "lake/parquet_columns.h"
 #include "lake/s3_errors.h"
@@ -231,8 +231,7 @@ class ParquetFileSinkImpl final : public ParquetFileSink {
       }
     }
     if (decode.empty()) return nullptr;
-    static const Status compute_ready = arrow::compute::Initialize();
-    ARROW_RETURN_NOT_OK(compute_ready);
+    ARROW_RETURN_NOT_OK(InitializeCompute());
     std::shared_ptr<arrow::RecordBatch> out = batch.Slice(0);  // shares the columns
     for (int c : decode) {
       const auto& column = static_cast<const arrow::DictionaryArray&>(*batch.column(c));

@@ -2,8 +2,9 @@
 
 #include <arrow/array/util.h>
 #include <arrow/compute/api.h>
-#include <arrow/compute/initialize.h>
 #include <arrow/type.h>
+
+#include "lake/arrow_compute.h"
 
 namespace pizzastream::lake {
 
@@ -28,11 +29,6 @@ bool PlainTextWillDo(const arrow::DataType& actual, const arrow::DataType& expec
   return actual.id() == arrow::Type::STRING && expected.id() == arrow::Type::DICTIONARY &&
          static_cast<const arrow::DictionaryType&>(expected).value_type()->id() ==
              arrow::Type::STRING;
-}
-
-Status InitializeCompute() {
-  static const Status status = arrow::compute::Initialize();
-  return status;
 }
 
 }  // namespace

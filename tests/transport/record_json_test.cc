@@ -5,13 +5,14 @@
 
 #include <arrow/builder.h>
 #include <arrow/compute/api.h>
-#include <arrow/compute/initialize.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "lake/arrow_compute.h"
 
 namespace pizzastream::transport {
 namespace {
@@ -120,7 +121,7 @@ TEST(RecordJson, RecordsAreTheFieldsInColumnOrderWithNullsLeftOut) {
     EXPECT_LE(out.size() - before, columns.JsonBytesAtMost(0, batch->num_rows()));
     // Every field a dictionary of utf8 (as the generator sends its menu fields): the same
     // records.
-    EXPECT_TRUE(arrow::compute::Initialize().ok());
+    EXPECT_TRUE(lake::InitializeCompute().ok());
     arrow::ArrayVector encoded;
     arrow::FieldVector fields;
     for (const auto& column : batch->columns()) {

@@ -2,7 +2,6 @@
 
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
-#include <arrow/compute/initialize.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -10,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "lake/arrow_compute.h"
 #include "sources/order_source.h"
 
 namespace pizzastream::transport {
@@ -20,7 +20,7 @@ namespace {
 std::shared_ptr<const SourceColumns> Columns(int64_t rows, int64_t odd_row = -1,
                                              const std::string& text = "",
                                              bool dictionaries = false) {
-  EXPECT_TRUE(arrow::compute::Initialize().ok());
+  EXPECT_TRUE(lake::InitializeCompute().ok());
   arrow::ArrayVector columns;
   arrow::FieldVector fields;
   for (size_t c = 0; c < sources::kSourceColumns.size(); ++c) {
