@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "lake/arrow_compute.h"
 #include "lake/s3_runtime.h"
 
 namespace {
@@ -63,6 +64,11 @@ int main(int argc, char** argv) {
   // (S3 filesystems included) are gone: the AWS SDK, if a command started it, is stopped
   // before exit (or it crashes there).
   int code = 0;
+  // Before any thread starts (lake/arrow_compute.h).
+  if (const auto registered = pizzastream::lake::InitializeCompute(); !registered.ok()) {
+    std::cerr << "pizzastream: " << registered.ToString() << std::endl;
+    return 1;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

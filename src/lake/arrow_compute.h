@@ -1,5 +1,9 @@
-// Arrow's compute functions beyond its core (casts between dictionaries and text, hashing) are
-// registered once per process, before the lake's first use of them.
+// Arrow's compute functions beyond its core (casts between dictionaries and text, min/max, ...)
+// are registered once per process, before any thread uses a compute function: Arrow's registry
+// adds them without stopping readers, so a thread that looks a function up meanwhile (e.g.
+// Parquet's writer, for "unique" on a dictionary column's statistics) can be told it does not
+// exist. `pizzastream`'s main registers them first thing, and Lakehouse::Open does for other
+// programs; the calls elsewhere then return at once.
 #pragma once
 
 #include <arrow/compute/initialize.h>

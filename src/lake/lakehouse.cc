@@ -89,6 +89,7 @@ Status VerifyOnce(S3LogStore& store, arrow::fs::FileSystem& fs, const S3LakeConf
 
 Result<std::shared_ptr<Lakehouse>> Lakehouse::Open(const std::string& root_uri,
                                                    const LakeOpenOptions& options) {
+  ARROW_RETURN_NOT_OK(InitializeCompute());  // before the stages' threads use the lake
   if (root_uri.starts_with("s3://")) return OpenS3(root_uri, options);
   std::string path;
   ARROW_ASSIGN_OR_RAISE(auto fs, arrow::fs::FileSystemFromUriOrPath(root_uri, &path));

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <parquet/arrow/reader.h>
 #include <parquet/file_reader.h>
+#include <parquet/statistics.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -233,6 +234,31 @@ TEST(StreamedFile, BatchesWithOneDictionaryShareARowGroupAndPlainBatchesMixIn) {
     auto reader = parquet::ParquetFileReader::OpenFile(dir.path() + "/t/" + add->path);
     EXPECT_EQ(reader->metadata()->num_row_groups(), files[f].row_groups) << "file " << f;
   }
+}
+
+TEST(StreamedFile, ADictionaryColumnsStatisticsCoverTheValuesItsRowsUse) {
+  // A dictionary column (the generator's menu fields, as bronze lands them in `run`) with
+  // statistics: its min/max are those of the values its rows use, not of its whole dictionary.
+  TempDir dir;
+  auto lake = Lakehouse::Open(dir.path()).ValueOrDie();
+  const auto schema = IdAndNameSchema();
+  ASSERT_TRUE(lake->Log("t")->CreateIfMissing(schema).ok());
+  StreamedFile file(*lake, "t", schema);  // every column with statistics
+  const auto menu = Texts({"Margherita", "Hawaiian", "Veggie"});
+  const Status written = file.Write(Rows(0, {"Veggie", "Margherita", "Veggie"}, menu));
+  ASSERT_TRUE(written.ok()) << written.ToString();
+  const auto add = file.Finish().ValueOrDie();
+  ASSERT_TRUE(add.has_value());
+  const auto read = lake->ReadParquet("t", *add, schema).ValueOrDie();
+  const auto names = read->CombineChunksToBatch().ValueOrDie()->column(1);
+  ASSERT_EQ(names->length(), 3);
+  EXPECT_EQ(static_cast<const arrow::StringArray&>(*names).GetView(1), "Margherita");
+  auto reader = parquet::ParquetFileReader::OpenFile(dir.path() + "/t/" + add->path);
+  const auto stats = reader->metadata()->RowGroup(0)->ColumnChunk(1)->statistics();
+  ASSERT_NE(stats, nullptr);
+  ASSERT_TRUE(stats->HasMinMax());
+  EXPECT_EQ(stats->EncodeMin(), "Margherita");  // Hawaiian is in the dictionary, not the rows
+  EXPECT_EQ(stats->EncodeMax(), "Veggie");
 }
 
 TEST(StreamedFile, ADictionaryPastParquetsDictionaryPageLimitIsStoredWhole) {
