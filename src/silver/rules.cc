@@ -16,6 +16,23 @@ bool PositiveWhole(const RawFields& raw, int col, int64_t* out) {
   return raw[col] && ParseWholeNumber(*raw[col], out) && *out >= 1;
 }
 
+// parse(text, &value), or what it gave for these very bytes before (`cache` may be null).
+template <typename T, typename Parse>
+bool ParseOnce(lake::TextAddressCache<FieldMemo::Parsed<T>>* cache, std::string_view text,
+               Parse parse, T* out) {
+  if (cache != nullptr) {
+    if (const auto* seen = cache->Find(text)) {
+      *out = seen->value;
+      return seen->ok;
+    }
+  }
+  FieldMemo::Parsed<T> parsed;
+  parsed.ok = parse(text, &parsed.value);
+  if (cache != nullptr) cache->Remember(text, parsed);
+  *out = parsed.value;
+  return parsed.ok;
+}
+
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -62,21 +79,32 @@ std::string_view RuleName(Rule rule) {
   return "unknown";
 }
 
-Rule Validate(const RawFields& raw, DateOrder date_order, CleanLine* out) {
+Rule Validate(const RawFields& raw, DateOrder date_order, CleanLine* out, FieldMemo* memo) {
   if (!PositiveWhole(raw, f::kPizzaId, &out->order_item_id)) return Rule::kOrderItemId;
   if (!PositiveWhole(raw, f::kOrderId, &out->order_id)) return Rule::kOrderId;
   out->pizza_name_id = Text(raw, f::kPizzaNameId);
   if (out->pizza_name_id.empty()) return Rule::kPizzaNameId;
   int64_t quantity = 0;
-  if (!PositiveWhole(raw, f::kQuantity, &quantity) || quantity > 1000000) return Rule::kQuantity;
+  if (!raw[f::kQuantity] ||
+      !ParseOnce(memo ? &memo->quantities : nullptr, *raw[f::kQuantity], ParseWholeNumber,
+                 &quantity) ||
+      quantity < 1 || quantity > 1000000) {
+    return Rule::kQuantity;
+  }
   out->quantity = static_cast<int32_t>(quantity);
-  if (!raw[f::kUnitPrice] || !ParseCents(*raw[f::kUnitPrice], &out->unit_cents))
+  auto* const cents = memo ? &memo->cents : nullptr;
+  if (!raw[f::kUnitPrice] || !ParseOnce(cents, *raw[f::kUnitPrice], ParseCents, &out->unit_cents))
     return Rule::kUnitPrice;
   if (!money::FitsUnitPrice(out->unit_cents)) return Rule::kUnitPriceRange;
-  if (!raw[f::kTotalPrice] || !ParseCents(*raw[f::kTotalPrice], &out->total_cents))
+  if (!raw[f::kTotalPrice] ||
+      !ParseOnce(cents, *raw[f::kTotalPrice], ParseCents, &out->total_cents))
     return Rule::kTotalPrice;
   if (!money::FitsTotalPrice(out->total_cents)) return Rule::kTotalPriceRange;
-  if (!raw[f::kOrderDate] || !ParseDate(*raw[f::kOrderDate], date_order, &out->order_date))
+  const auto parse_date = [date_order](std::string_view text, EpochDay* day) {
+    return ParseDate(text, date_order, day);
+  };
+  if (!raw[f::kOrderDate] ||
+      !ParseOnce(memo ? &memo->dates : nullptr, *raw[f::kOrderDate], parse_date, &out->order_date))
     return Rule::kOrderDate;
   if (!raw[f::kOrderTime] || !ParseTimeOfDay(*raw[f::kOrderTime], &out->order_seconds))
     return Rule::kOrderTime;

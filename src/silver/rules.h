@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/money.h"
+#include "lake/text_address_cache.h"
 #include "silver/field_parsers.h"
 #include "sources/order_source.h"
 
@@ -50,6 +51,25 @@ struct CleanLine {
   std::string_view order_channel;  // in_store, phone, web, app or unknown
 };
 
-Rule Validate(const RawFields& raw, DateOrder date_order, CleanLine* out);
+// What Validate parsed from the texts of one input batch, found again by the address of a
+// text's bytes (lake/text_address_cache.h): the rows a reader took from one dictionary entry
+// (a day's date, a menu price, a quantity) are parsed once per batch, not once per row. Only
+// those fields: ids and times hardly repeat. A memo lives no longer than the batch whose texts
+// it remembers (a freed buffer's address can come back holding other text), and serves one
+// date order.
+struct FieldMemo {
+  template <typename T>
+  struct Parsed {
+    bool ok = false;
+    T value{};
+  };
+  lake::TextAddressCache<Parsed<int64_t>> quantities, cents;  // cents: unit and total prices
+  lake::TextAddressCache<Parsed<EpochDay>> dates;
+};
+
+// Applies the rules to `raw`; kOk fills `out`. With `memo`, texts met before in the batch are
+// not parsed again (the same rule is broken, the same values come out).
+Rule Validate(const RawFields& raw, DateOrder date_order, CleanLine* out,
+              FieldMemo* memo = nullptr);
 
 }  // namespace pizzastream::silver

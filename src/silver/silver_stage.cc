@@ -8,6 +8,7 @@
 
 #include "bronze/bronze_schema.h"
 #include "core/calendar.h"
+#include "lake/text_address_cache.h"
 #include "lake/text_column.h"
 #include "lake/text_dictionary_builder.h"
 #include "silver/accepted_ids_state.h"
@@ -344,11 +345,14 @@ Status SilverStage::ClassifyBatch(const arrow::RecordBatch& batch, SilverBuilder
   const auto& offset = static_cast<const arrow::Int64Array&>(*batch.column(kInOffset));
   RawFields raw;
   CleanLine line;
+  // Both live as long as this batch's texts, whose addresses they remember.
+  FieldMemo memo;
+  lake::TextAddressCache<bool> in_catalog;  // pizza_name_ids the catalog is known to hold
   for (int64_t i = 0; i < batch.num_rows(); ++i) {
     for (size_t c = 0; c < kRawFields; ++c) {
       raw[c] = cols[c].Get(i);
     }
-    const Rule rule = Validate(raw, options_.date_order, &line);
+    const Rule rule = Validate(raw, options_.date_order, &line, &memo);
     if (rule != Rule::kOk) {
       ARROW_RETURN_NOT_OK(
           b->quarantine.Add(raw, RuleName(rule), partition.Value(i), offset.Value(i)));
@@ -361,10 +365,12 @@ Status SilverStage::ClassifyBatch(const arrow::RecordBatch& batch, SilverBuilder
     }
     ARROW_RETURN_NOT_OK(
         b->AppendAccepted(line, partition.Value(i), offset.Value(i), ingest.Value(i)));
+    if (in_catalog.Find(line.pizza_name_id) != nullptr) continue;
     if (catalog_ids_.find(line.pizza_name_id) == catalog_ids_.end()) {
       catalog_ids_.emplace(line.pizza_name_id);
       ARROW_RETURN_NOT_OK(b->AppendCatalogEntry(line));
     }
+    in_catalog.Remember(line.pizza_name_id, true);
   }
   return Status::OK();
 }

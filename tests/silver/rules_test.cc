@@ -1,9 +1,13 @@
 #include "silver/rules.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace pizzastream::silver {
 namespace {
@@ -113,6 +117,67 @@ TEST(SilverRules, NormalisesSizeChannelAndWholeNumbers) {
   EXPECT_EQ(line.pizza_size, "XL");
   EXPECT_EQ(line.quantity, 2);
   EXPECT_EQ(line.order_channel, "unknown");
+}
+
+// One memo per input batch must change nothing. The texts come from one buffer, back to back,
+// as a batch's rows share the bytes of their dictionary's entries: 400 prices of 5 characters,
+// more than the memo has slots, so texts of one size meet in a slot. Good and broken texts come
+// in random order, and every line gets the rule and the values it gets without a memo.
+TEST(SilverRules, TextsParsedOnceInABatchGiveWhatParsingEachGives) {
+  namespace f = sources::field;
+  std::vector<std::string> quantities = {"1", "2", "3", "0", "1.5", "x", "1000001", " 2"};
+  std::vector<std::string> prices;
+  for (int k = 0; k < 400; ++k) {
+    if (k % 7 == 3) {
+      prices.push_back(fmt::format("{}.{:03}", k % 10, k));  // three decimals
+    } else if (k % 11 == 5) {
+      prices.push_back(fmt::format("-{}.{:02}", k % 10, k % 100));  // negative
+    } else {
+      prices.push_back(fmt::format("{}.{:02}", 10 + k % 90, k % 100));
+    }
+  }
+  std::vector<std::string> dates = {"1/1/2015",  "31/02/2015", "2015-12-31",
+                                    "1/13/2015", "2/1/2015",   "1.1.2015"};
+  std::string buffer;
+  std::vector<std::vector<std::string_view>> pools;
+  for (const auto* texts : {&quantities, &prices, &dates}) {
+    for (const auto& t : *texts) buffer += t;
+  }
+  size_t at = 0;
+  for (const auto* texts : {&quantities, &prices, &dates}) {
+    pools.emplace_back();
+    for (const auto& t : *texts) {
+      pools.back().push_back(std::string_view(buffer).substr(at, t.size()));
+      at += t.size();
+    }
+  }
+  std::mt19937 random(7);
+  auto pick = [&](size_t pool) { return pools[pool][random() % pools[pool].size()]; };
+  FieldMemo memo;
+  std::map<Rule, int> seen;
+  for (int i = 0; i < 20000; ++i) {
+    RawFields raw = ValidLine();
+    raw[f::kQuantity] = pick(0);
+    raw[f::kUnitPrice] = pick(1);
+    raw[f::kTotalPrice] = i % 2 == 0 ? pick(1) : *raw[f::kUnitPrice];
+    if (i % 4 == 1) raw[f::kQuantity] = pools[0][0];  // "1": the total matches
+    raw[f::kOrderDate] = pick(2);
+    CleanLine parsed, memoised;
+    const Rule rule = Validate(raw, DateOrder::kDayFirst, &parsed);
+    ASSERT_EQ(Validate(raw, DateOrder::kDayFirst, &memoised, &memo), rule)
+        << "line " << i << ": " << *raw[f::kQuantity] << " x " << *raw[f::kUnitPrice] << " = "
+        << *raw[f::kTotalPrice] << " on " << *raw[f::kOrderDate];
+    ++seen[rule];
+    if (rule != Rule::kOk) continue;
+    ASSERT_EQ(memoised.quantity, parsed.quantity) << "line " << i;
+    ASSERT_EQ(memoised.unit_cents, parsed.unit_cents) << "line " << i;
+    ASSERT_EQ(memoised.total_cents, parsed.total_cents) << "line " << i;
+    ASSERT_EQ(memoised.order_date, parsed.order_date) << "line " << i;
+  }
+  for (Rule r : {Rule::kOk, Rule::kQuantity, Rule::kUnitPrice, Rule::kTotalPrice, Rule::kOrderDate,
+                 Rule::kTotalMismatch}) {
+    EXPECT_GT(seen[r], 0) << RuleName(r);
+  }
 }
 
 TEST(SilverRules, RuleNamesAreDistinct) {
