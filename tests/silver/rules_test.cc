@@ -120,14 +120,15 @@ TEST(SilverRules, NormalisesSizeChannelAndWholeNumbers) {
 }
 
 // One memo per input batch must change nothing. The texts come from one buffer, back to back,
-// as a batch's rows share the bytes of their dictionary's entries: 400 prices of 5 characters,
-// more than the memo has slots, so texts of one size meet in a slot. Good and broken texts come
-// in random order, and every line gets the rule and the values it gets without a memo.
+// as a batch's rows share the bytes of their dictionary's entries: 800 prices of 5 characters
+// (4 KB, twice what the memo's slots tell apart) and quantities a byte apart, so texts of one
+// size meet in a slot. Good and broken texts come in random order, and every line gets the rule
+// and the values it gets without a memo.
 TEST(SilverRules, TextsParsedOnceInABatchGiveWhatParsingEachGives) {
   namespace f = sources::field;
   std::vector<std::string> quantities = {"1", "2", "3", "0", "1.5", "x", "1000001", " 2"};
   std::vector<std::string> prices;
-  for (int k = 0; k < 400; ++k) {
+  for (int k = 0; k < 800; ++k) {
     if (k % 7 == 3) {
       prices.push_back(fmt::format("{}.{:03}", k % 10, k));  // three decimals
     } else if (k % 11 == 5) {
