@@ -231,8 +231,7 @@ class ParquetFileSinkImpl final : public ParquetFileSink {
         decode.clear();
       }
     }
-    if (decode.empty()) return nullptr;
-    ARROW_RETURN_NOT_OK(InitializeCompute());
+    if (decode.empty()) return nullptr;  // Cast's kernels: registered by Lakehouse::Open
     std::shared_ptr<arrow::RecordBatch> out = batch.Slice(0);  // shares the columns
     for (int c : decode) {
       const auto& column = static_cast<const arrow::DictionaryArray&>(*batch.column(c));
